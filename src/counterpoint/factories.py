@@ -1,0 +1,24 @@
+"""The one place where stages are registered, in pipeline order.
+
+Kept apart from the stage modules so importing a stage never registers
+anything as a side effect (spaCy moved to the same pattern for the same reason).
+"""
+
+from __future__ import annotations
+
+from counterpoint.pipeline import Pipeline, Stage
+from counterpoint.stages.extract import extract, metadata
+from counterpoint.stages.language import language
+from counterpoint.stages.nlp import nlp
+
+DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp)
+
+
+def stages_by_name() -> dict[str, Stage]:
+    """Every registered stage by name (worker processes rebuild pipelines from names)."""
+    return {s.name: s for s in DEFAULT_STAGES}
+
+
+def default_pipeline() -> Pipeline:
+    """The pipeline ``counterpoint analyze`` runs."""
+    return Pipeline.build(DEFAULT_STAGES)

@@ -1,0 +1,158 @@
+"""Bytes to text: encoding detection and the one-line reasons bad input is skipped.
+
+Order of trust when decoding: a byte-order mark, then strict UTF-8, then the charset
+the container declared (HTTP header or HTML ``<meta charset>``), then charset-normalizer.
+Strict UTF-8 goes before a declared charset because pages that declare ``iso-8859-1``
+but are really UTF-8 are common, while legacy text that happens to be valid multi-byte
+UTF-8 is vanishingly rare.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+# First bytes of formats that are never articles; the name goes into the skip reason.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"RIFF", "RIFF media (WebP/WAV/AVI)"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+)
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+SNIFF_BYTES = 8192
+# Share of control characters (other than tab, newline, carriage return, form feed)
+# above which a file is binary; real text has essentially none.
+MAX_CONTROL_RATIO = 0.05
+# Share of U+FFFD replacement characters above which a lossy decode is not worth keeping.
+MAX_REPLACEMENT_RATIO = 0.02
+
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# WHATWG: browsers decode these labels as windows-1252, which is a superset.
+_LEGACY_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "iso8859-1": "cp1252",
+}
+
+
+class DecodeError(ValueError):
+    """Bytes that cannot be turned into trustworthy text; ``str(err)`` is the skip reason."""
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark announces, or None."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks binary (magic number, NUL bytes, control characters), or None."""
+    for magic, name in MAGIC:
+        if data.startswith(magic):
+            return f"binary content ({name})"
+    head = data[:SNIFF_BYTES]
+    if bom_encoding(head) in {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}:
+        return None  # NUL bytes are expected in UTF-16/32 text
+    if b"\x00" in head:
+        return "binary content (NUL bytes)"
+    if head and sum(1 for b in head if b in _CONTROL) / len(head) > MAX_CONTROL_RATIO:
+        return "binary content (control characters)"
+    return None
+
+
+def bad_input_reason(data: bytes, *, max_bytes: int) -> str | None:
+    """One-line reason to skip ``data`` before decoding it (empty, too large, binary), or None."""
+    if not data:
+        return "empty file"
+    if len(data) > max_bytes:
+        return f"larger than max_bytes ({max_bytes} bytes)"
+    reason = binary_reason(data)
+    if reason:
+        return reason
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
+        return "empty file (only whitespace)"
+    return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Charset named by an HTML ``<meta charset>`` / ``http-equiv`` in the first bytes, or None."""
+    match = _META_CHARSET.search(data[:SNIFF_BYTES])
+    return match.group(1).decode("ascii", "replace").lower() if match else None
+
+
+def _codec(name: str | None) -> str | None:
+    """Python codec for a charset label, or None when the label is unknown."""
+    if not name:
+        return None
+    label = name.strip().strip("\"'").lower()
+    label = _LEGACY_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, *, declared: str | None = None) -> str:
+    """Decode ``data`` to text, trying BOM, UTF-8, ``declared``/meta charset, then detection.
+
+    Raises:
+        DecodeError: the bytes are broken beyond repair or in no encoding we can find.
+    """
+    bom = bom_encoding(data)
+    if bom:
+        try:
+            return data[len(codecs.BOM_UTF8) if bom == "utf-8" else 0 :].decode(bom).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            pass  # a lying BOM: fall through to the other methods
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for label in (declared, declared_charset(data)):
+        codec = _codec(label)
+        if codec and codec != "utf-8":
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                pass
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        text = str(best)
+        if text.count("\ufffd") <= MAX_REPLACEMENT_RATIO * len(text):
+            return text
+    # Mostly-UTF-8 text with a few stray bytes is still worth keeping.
+    lossy = data.decode("utf-8", "replace")
+    if lossy.count("\ufffd") <= MAX_REPLACEMENT_RATIO * max(len(lossy), 1) and lossy.strip():
+        return lossy
+    raise DecodeError("undecodable: broken or unknown text encoding")

@@ -1,0 +1,113 @@
+"""Stage metadata, the pipeline that checks it, and the per-article driver.
+
+A stage is a plain function plus what it reads (``needs``) and writes
+(``provides``), declared the way a spaCy component declares ``requires``.
+Stages never touch files, sockets or the database: the runner does all I/O,
+which is what lets the same stage run in a local process pool or on a
+distributed engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from counterpoint.config import Settings
+from counterpoint.errors import PipelineError
+from counterpoint.model import Doc
+
+Scope = Literal["article", "corpus"]
+ArticleFn = Callable[[Doc, Settings], Doc]
+
+#: What every Doc has before the first stage runs.
+INITIAL_LAYERS: tuple[str, ...] = ("raw",)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A pipeline step: a pure function over a Doc and the settings."""
+
+    name: str
+    func: ArticleFn
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    scope: Scope = "article"
+    english_only: bool = False
+
+    def __call__(self, doc: Doc, settings: Settings) -> Doc:
+        return self.func(doc, settings)
+
+
+def stage(
+    *,
+    needs: Sequence[str],
+    provides: Sequence[str],
+    scope: Scope = "article",
+    english_only: bool = False,
+) -> Callable[[ArticleFn], Stage]:
+    """Declare a function as a stage. Registration happens in ``factories.py``, not here."""
+
+    def wrap(func: ArticleFn) -> Stage:
+        return Stage(func.__name__, func, tuple(needs), tuple(provides), scope, english_only)
+
+    return wrap
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """An ordered list of stages whose needs are checked when it is built."""
+
+    stages: tuple[Stage, ...]
+
+    @classmethod
+    def build(cls, stages: Iterable[Stage], *, given: Iterable[str] = INITIAL_LAYERS) -> Pipeline:
+        """Check that every stage's needs are provided by an earlier stage (or are ``given``)."""
+        ordered = tuple(stages)
+        available = set(given)
+        seen: set[str] = set()
+        for st in ordered:
+            if st.name in seen:
+                raise PipelineError(f"stage {st.name!r} appears twice in the pipeline")
+            seen.add(st.name)
+            missing = [n for n in st.needs if n not in available]
+            if missing:
+                raise PipelineError(
+                    f"stage {st.name!r} needs {', '.join(missing)}, which no earlier stage provides; "
+                    "reorder the stages or add the stage that provides it"
+                )
+            available.update(st.provides)
+        return cls(ordered)
+
+    @property
+    def article_stages(self) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if s.scope == "article")
+
+    def provides(self) -> set[str]:
+        out = set(INITIAL_LAYERS)
+        for st in self.stages:
+            out.update(st.provides)
+        return out
+
+    def run_article(self, doc: Doc, settings: Settings) -> Doc:
+        """Run the per-article stages on one Doc. Never raises for a bad article.
+
+        A stage that fails marks the Doc skipped with a one-line reason, so one
+        hostile input cannot take the batch down with it.
+        """
+        for st in self.article_stages:
+            if doc.skipped is not None:
+                break
+            lang = doc.article.language
+            if st.english_only and lang is not None and lang != "en":
+                doc = doc.note(st.name, f"skipped: English-only stage, article language is {lang!r}")
+                continue
+            try:
+                doc = st(doc, settings)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes a recorded reason, never a crash
+                doc = doc.skip(f"internal error in stage {st.name}: {type(exc).__name__}: {exc}"[:300])
+        return doc
+
+    def run_batch(self, docs: Sequence[Doc], settings: Settings) -> list[Doc]:
+        """Run the per-article stages over a batch (the unit a worker process receives)."""
+        return [self.run_article(d, settings) for d in docs]

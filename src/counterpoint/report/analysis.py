@@ -1,0 +1,118 @@
+"""Write ``analysis.json``: the versioned output contract (see docs/schema.md).
+
+Streamed: one pass over the articles writes each list to its own temporary
+file, which are then joined into one JSON document, so a large corpus never
+sits in memory. The result is moved into place atomically, so a reader never
+sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from counterpoint import __version__
+from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.store import Store
+
+#: Top-level lists filled by capabilities that have not landed yet.
+LATER_KEYS: tuple[str, ...] = ("stories", "storylines", "claims", "timeline", "slant")
+#: Per-article layers written as top-level lists, in this order.
+ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates")
+
+
+def article_record(sa: StoredArticle) -> dict[str, Any]:
+    """One entry of ``articles`` in analysis.json."""
+    rec = sa.article.to_dict()
+    rec["duplicate_of"] = sa.duplicate_of
+    rec["notes"] = [{"stage": s, "reason": r} for s, r in sa.notes]
+    return rec
+
+
+def quote_record(q: Quote, store: Store) -> dict[str, Any]:
+    rec = q.to_dict()
+    if q.speaker and not q.speaker_entity_id:
+        rec["speaker_entity_id"] = store.entity_for(q.speaker)
+    return rec
+
+
+def number_record(n: NumberFact) -> dict[str, Any]:
+    return n.to_dict()
+
+
+def date_record(t: TimeExpr) -> dict[str, Any]:
+    return t.to_dict()
+
+
+class _ListWriter:
+    """Appends JSON records to a temporary file as the items of one list."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.path = folder / f"{name}.part"
+        self.f: IO[str] = self.path.open("w", encoding="utf-8")
+        self.n = 0
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.f.write(("," if self.n else "") + "\n" + json.dumps(rec, ensure_ascii=False))
+        self.n += 1
+
+    def copy_into(self, out: IO[str]) -> None:
+        self.f.close()
+        with self.path.open(encoding="utf-8") as f:
+            shutil.copyfileobj(f, out)
+
+
+def _entity_record(store: Store, eid: str, name: str, kind: str, aliases: tuple[str, ...]) -> dict[str, Any]:
+    mentions: list[Span] = list(store.entity_mentions(eid))
+    return {
+        "id": eid,
+        "name": name,
+        "type": kind,
+        "aliases": list(aliases),
+        "mentions": [m.to_dict() for m in mentions],
+    }
+
+
+def write_analysis(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
+    """Write the whole store as analysis.json at ``path``; return the counts written per list."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".analysis-") as work:
+        folder = Path(work)
+        lists = {key: _ListWriter(folder, key) for key in ("articles", "skipped", "entities", *ITEM_KEYS)}
+        for sa in store.iter_articles():
+            lists["articles"].add(article_record(sa))
+            layers = store.article_items(sa.article.id, sa.article.text)
+            for q in layers.get("quote", ()):
+                lists["quotes"].add(quote_record(q, store))
+            for n in layers.get("number", ()):
+                lists["numbers"].add(number_record(n))
+            for t in layers.get("time", ()):
+                lists["dates"].add(date_record(t))
+        for s in store.iter_skipped():
+            lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
+        for ent in store.iter_entities():
+            lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
+        with tmp.open("w", encoding="utf-8") as f:
+            head = {
+                "schema_version": SCHEMA_VERSION,
+                "generator": f"counterpoint {__version__}",
+                "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "store": store.url,
+            }
+            f.write(json.dumps(head, ensure_ascii=False)[:-1])
+            for key, writer in lists.items():
+                f.write(f', "{key}": [')
+                writer.copy_into(f)
+                f.write("\n]")
+            for key in LATER_KEYS:
+                f.write(f', "{key}": []')
+            f.write("}\n")
+    os.replace(tmp, out)
+    return {key: w.n for key, w in lists.items()}

@@ -1,0 +1,256 @@
+"""The local runner: owns all I/O, streams inputs in batches, runs stages in a process pool.
+
+Two phases, each committed batch by batch so a killed run loses only the
+batch in flight:
+
+1. *stage inputs*: read every input, store new raw documents (``pending``) and
+   count their short lines per outlet group, record unreadable inputs as skipped;
+2. *process*: take pending documents in batches, run the per-article stages in
+   worker processes, store articles or skip reasons.
+
+Memory stays flat: at most ``2 * workers`` batches are in flight at once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import cache
+from multiprocessing import get_context
+from pathlib import PurePath
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from counterpoint.config import Settings
+from counterpoint.factories import stages_by_name
+from counterpoint.ingest import iter_inputs
+from counterpoint.model import Doc, RawDocument, Skipped
+from counterpoint.pipeline import Pipeline
+from counterpoint.stages.clean import line_key
+from counterpoint.stages.entities import link_entities
+from counterpoint.store import Store
+
+#: progress callback: (phase, done, total or None)
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What a run did, for the end-of-run summary and the ``runs`` table."""
+
+    inputs_read: int = 0
+    new: int = 0
+    already_stored: int = 0
+    articles: int = 0
+    skipped: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    entities: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "inputs_read": self.inputs_read,
+            "new": self.new,
+            "already_stored": self.already_stored,
+            "articles": self.articles,
+            "skipped": self.skipped,
+            "skip_reasons": dict(self.reasons.most_common()),
+            "entities": self.entities,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def group_key(raw: RawDocument) -> str:
+    """The outlet group whose documents share chrome: the site, else the folder the file came from."""
+    if raw.hints.url:
+        host = urlsplit(raw.hints.url).hostname
+        if host:
+            return "host:" + host.removeprefix("www.")
+    if raw.hints.outlet:
+        return "outlet:" + raw.hints.outlet.strip().lower()
+    src = raw.source.split("#", 1)[0]
+    if src in {"", "-"}:
+        return "stdin"
+    return "dir:" + str(PurePath(src).parent)
+
+
+def line_keys(raw: RawDocument) -> list[int]:
+    """Keys of the short lines of a text document (HTML chrome is trafilatura's job)."""
+    if raw.format != "text":
+        return []
+    return [k for line in raw.body.splitlines() if (k := line_key(line)) is not None]
+
+
+def _reason_class(reason: str) -> str:
+    """Fold reasons that differ only in numbers, so the summary groups them."""
+    head = reason.split(":", 1)[0] if reason.startswith("invalid JSON") else reason
+    return "".join("N" if c.isdigit() else c for c in head)[:120]
+
+
+def stage_inputs(
+    store: Store,
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    stats: RunStats | None = None,
+) -> RunStats:
+    """Phase 1: read inputs, stage new raw documents, record unreadable inputs."""
+    stats = stats or RunStats()
+    batch: list[RawDocument] = []
+    skipped: list[Skipped] = []
+
+    def flush() -> None:
+        if batch:
+            known = store.known_raw_ids(r.id for r in batch)
+            fresh: dict[str, RawDocument] = {}
+            for r in batch:
+                if r.id in known or r.id in fresh:
+                    stats.already_stored += 1
+                else:
+                    fresh[r.id] = r
+            stats.new += store.add_raw([(r, group_key(r), line_keys(r)) for r in fresh.values()])
+            batch.clear()
+        if skipped:
+            store.add_skipped(skipped)
+            skipped.clear()
+
+    for item in iter_inputs(paths, max_bytes=settings.max_bytes, stdin=stdin):
+        stats.inputs_read += 1
+        if isinstance(item, Skipped):
+            stats.skipped += 1
+            stats.reasons[_reason_class(item.reason)] += 1
+            skipped.append(item)
+        else:
+            batch.append(item)
+        if len(batch) >= settings.batch_size or len(skipped) >= settings.batch_size:
+            flush()
+        if progress:
+            progress("reading", stats.inputs_read, None)
+    flush()
+    return stats
+
+
+@cache
+def _pipeline_for(names: tuple[str, ...]) -> Pipeline:
+    # Built once per worker process: stage functions are looked up by name, not pickled.
+    registry = stages_by_name()
+    return Pipeline.build(registry[n] for n in names)
+
+
+def _work(names: tuple[str, ...], docs: list[Doc], settings: Settings) -> list[Doc]:
+    return _pipeline_for(names).run_batch(docs, settings)
+
+
+def process_pending(
+    store: Store,
+    pipeline: Pipeline,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    stats: RunStats | None = None,
+    total: int | None = None,
+) -> RunStats:
+    """Phase 2: run the per-article stages over every pending raw document and store the outcome."""
+    stats = stats or RunStats()
+    names = tuple(s.name for s in pipeline.article_stages)
+    done = 0
+
+    def batches() -> Iterable[list[Doc]]:
+        after = 0
+        while True:
+            rows = store.pending_raw(settings.batch_size, after_seq=after)
+            if not rows:
+                return
+            after = rows[-1][2]
+            yield [
+                Doc.from_raw(raw, store.repeated_lines(grp, line_keys(raw), settings.repeat_min_docs))
+                for raw, grp, _seq in rows
+            ]
+
+    def save(docs: Sequence[Doc]) -> None:
+        nonlocal done
+        n_art, n_skip = store.save_docs(docs)
+        stats.articles += n_art
+        stats.skipped += n_skip
+        for d in docs:
+            if d.skipped is not None:
+                stats.reasons[_reason_class(d.skipped)] += 1
+        done += len(docs)
+        if progress:
+            progress("analysing", done, total)
+
+    if settings.workers <= 1:
+        for docs in batches():
+            save(pipeline.run_batch(docs, settings))
+        return stats
+
+    ctx = get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=ctx) as pool:
+        in_flight: deque[tuple[list[Doc], Future[list[Doc]]]] = deque()
+        source = iter(batches())
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < 2 * settings.workers:
+                nxt = next(source, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                in_flight.append((nxt, pool.submit(_work, names, nxt, settings)))
+            if not in_flight:
+                break
+            docs, fut = in_flight.popleft()
+            try:
+                save(fut.result())
+            except BrokenProcessPool:
+                # A worker died (e.g. out of memory on one pathological input): finish this batch
+                # in-process, one article at a time, so the batch still lands with reasons.
+                save(pipeline.run_batch(docs, settings))
+                for rest, _f in in_flight:
+                    save(pipeline.run_batch(rest, settings))
+                in_flight.clear()
+                for more in source:
+                    save(pipeline.run_batch(more, settings))
+                break
+    return stats
+
+
+def link_corpus(store: Store) -> int:
+    """Corpus stages: rebuild canonical entities from every mention name in the store.
+
+    Works on distinct names, not mentions, so it stays cheap as the corpus grows;
+    rebuilding from scratch keeps it consistent after any incremental ingest.
+    """
+    entities, aliases = link_entities(store.mention_names())
+    store.replace_entities(entities, aliases)
+    return len(entities)
+
+
+def run(
+    store: Store,
+    paths: Sequence[str],
+    pipeline: Pipeline,
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    command: str = "ingest",
+) -> RunStats:
+    """Read ``paths`` into ``store`` and run ``pipeline`` over everything pending."""
+    started = time.perf_counter()
+    run_id = store.start_run(command, settings.to_dict())
+    stats = stage_inputs(store, paths, settings, stdin=stdin, progress=progress)
+    pending = store.counts()["pending"]
+    process_pending(store, pipeline, settings, progress=progress, stats=stats, total=pending)
+    if progress:
+        progress("linking", 0, None)
+    stats.entities = link_corpus(store)
+    stats.seconds = time.perf_counter() - started
+    store.finish_run(run_id, stats.to_dict())
+    return stats

@@ -1,0 +1,1 @@
+"""Per-article and corpus-wide stages: pure functions over ``Doc`` records."""

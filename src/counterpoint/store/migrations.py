@@ -1,0 +1,132 @@
+"""Schema migrations: a list of functions, each applied once and recorded in ``_migrations``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run_script(db: sqlite3.Connection, sql: str) -> None:
+    # executescript() would COMMIT behind our back; statement by statement keeps the migration atomic
+    for stmt in sql.split(";\n"):
+        if stmt.strip():
+            db.execute(stmt)
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE raw (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            body TEXT NOT NULL,
+            hints TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',   -- pending | done | skipped
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX raw_state ON raw(state, seq);
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY REFERENCES raw(id),
+            source TEXT NOT NULL,
+            title TEXT, outlet TEXT, author TEXT, published TEXT, dateline TEXT, language TEXT, url TEXT,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            duplicate_of TEXT,
+            removed TEXT NOT NULL,
+            notes TEXT NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX articles_text_hash ON articles(text_hash);
+        CREATE INDEX articles_seq ON articles(seq);
+        CREATE TABLE skipped (
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            id TEXT,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (source, reason)
+        );
+        -- how many documents of one outlet group carry a given short line: chrome repeats, prose does not
+        CREATE TABLE line_counts (
+            grp TEXT NOT NULL,
+            key INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (grp, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            stats TEXT
+        );
+        """,
+    )
+
+
+def m002_language_layers(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- every extracted item of every per-article layer: sentence, mention, quote, number, time.
+        -- key is what views look items up by (a mention's canonical name, a quote's speaker, ...)
+        CREATE TABLE items (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            layer TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            key TEXT,
+            label TEXT,
+            data TEXT
+        );
+        CREATE INDEX items_article ON items(article_id, layer, start);
+        CREATE INDEX items_key ON items(layer, key);
+        -- canonical entities across the corpus, rebuilt by the entity-linking corpus stage
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT NOT NULL,
+            mentions INTEGER NOT NULL
+        );
+        CREATE TABLE entity_aliases (
+            canonical TEXT NOT NULL,
+            label TEXT NOT NULL,
+            entity_id TEXT NOT NULL REFERENCES entities(id),
+            PRIMARY KEY (canonical, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_aliases_entity ON entity_aliases(entity_id)
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the migrations this database has not seen yet; return their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    applied = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        applied.append(fn.__name__)
+    return applied

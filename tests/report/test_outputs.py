@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ROOT, article_text
+
+from counterpoint.config import Settings
+from counterpoint.factories import default_pipeline
+from counterpoint.report import write_analysis, write_report
+from counterpoint.runners.local import run
+from counterpoint.store import Store, open_store
+
+SCHEMA = json.loads((ROOT / "src/counterpoint/schema/analysis.schema.json").read_text(encoding="utf-8"))
+HOSTILE = (
+    '<script>alert("x")</script> {{ 7*7 }} {% raw %} <img src=x onerror="alert(1)">\n\n'
+    + article_text("plan to <b>rebuild</b> the pier")
+    + '\n\nSee <a href="javascript:alert(1)">this</a> and ${jndi:ldap://x} for more details today.'
+)
+
+
+def _store(tmp_path: Path, files: dict[str, str]) -> Store:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, body in files.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    store = open_store(str(tmp_path / "s.db"))
+    run(store, [str(folder)], default_pipeline(), Settings(workers=1))
+    return store
+
+
+def test_outputs_analysis_json_matches_schema_and_spans_are_evidence(tmp_path: Path) -> None:
+    store = _store(
+        tmp_path,
+        {
+            "a.txt": "Harbour deal signed\n\n" + article_text("harbour deal"),
+            "b.txt": "Harbour deal signed\n\n" + article_text("harbour deal"),  # exact duplicate text
+            "empty.txt": "",
+        },
+    )
+    counts = write_analysis(store, tmp_path / "out" / "analysis.json")
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA)
+    assert counts["articles"] == 1  # same bytes -> same id -> stored once
+    assert [s["reason"] for s in data["skipped"]] == ["empty file"]
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    people = {e["name"]: e for e in data["entities"] if e["type"] == "PERSON"}
+    assert "Lena Castell" in people
+    for ent in data["entities"]:
+        for m in ent["mentions"]:
+            assert texts[m["article_id"]][m["start"] : m["end"]] == m["text"]
+    for key in ("stories", "storylines", "claims", "timeline", "slant"):
+        assert data[key] == []
+
+
+def test_outputs_exact_duplicates_are_kept_and_linked(tmp_path: Path) -> None:
+    body = "Harbour deal signed\n\n" + article_text("harbour deal")
+    store = _store(tmp_path, {"a.txt": body, "b.txt": body.replace("\n\n", "\n\n\n")})
+    write_analysis(store, tmp_path / "analysis.json")
+    data = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
+    dups = [a["duplicate_of"] for a in data["articles"]]
+    assert dups[0] is None
+    assert dups[1] == data["articles"][0]["id"]
+
+
+def test_outputs_report_escapes_hostile_text_and_forbids_scripts(tmp_path: Path) -> None:
+    store = _store(tmp_path, {"evil<script>.txt": "<b>Bold</b> title <script>x</script>\n\n" + HOSTILE})
+    page = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "onerror=" not in page.replace("onerror=&#34;", "")
+    assert 'href="javascript:' not in page
+    assert "&lt;script&gt;" in page
+    assert "{{ 7*7 }}" in page  # template syntax in an article is shown, never evaluated
+    assert re.search(r'http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;', page)
+    assert "<b>rebuild</b>" not in page and "&lt;b&gt;rebuild&lt;/b&gt;" in page
+
+
+def test_outputs_report_shows_removed_chrome_and_skips(tmp_path: Path, seeds_dir: Path) -> None:
+    store = open_store(str(tmp_path / "s.db"))
+    run(store, [str(seeds_dir)], default_pipeline(), Settings(workers=1))
+    page = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "What the cleaner removed" in page
+    assert "link-card headline of another article" in page
+    assert "Devdiscourse" in page and "2026-01-17" in page
+    assert page.count("<article ") == 5
+
+
+def test_outputs_are_written_atomically(tmp_path: Path) -> None:
+    store = _store(tmp_path, {"a.txt": "Title here\n\n" + article_text("quay")})
+    out = tmp_path / "o"
+    write_analysis(store, out / "analysis.json")
+    write_report(store, out / "report.html")
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "report.html"]
+
+
+@pytest.mark.parametrize("max_full", [0, 1])
+def test_outputs_report_caps_full_text_for_big_corpora(tmp_path: Path, max_full: int) -> None:
+    store = _store(tmp_path, {f"{i}.txt": f"Title {i}\n\n" + article_text(f"quay {i}") for i in range(2)})
+    page = write_report(store, tmp_path / "r.html", max_full_text=max_full).read_text(encoding="utf-8")
+    assert page.count("<article ") == max_full

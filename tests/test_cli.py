@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, article_text
+
+from counterpoint.cli import main
+
+COMMANDS = ["analyze", "ingest", "report", "config"]
+
+
+def _cli(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "counterpoint", *args], cwd=cwd, env=env, input=stdin, capture_output=True, check=False
+    )
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_cli_every_command_has_help(cmd: str) -> None:
+    res = CliRunner().invoke(main, [cmd, "--help"])
+    assert res.exit_code == 0
+    assert "Usage:" in res.output
+    if cmd in {"analyze", "ingest", "report"}:
+        assert "Exit codes" in res.output
+
+
+def test_cli_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for cmd in COMMANDS:
+        assert f"counterpoint {cmd}" in readme
+
+
+def test_cli_analyze_writes_outputs_and_json_summary(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A title\n\n" + article_text("bridge"), encoding="utf-8")
+    (tmp_path / "in" / "b.bin").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    res = _cli("--json", "analyze", "in", "--out", "out", "--db", "s.db", "--workers", "1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    summary = json.loads(res.stdout.decode().strip().splitlines()[-1])
+    assert summary["articles"] == 1 and summary["skipped"] == 1
+    assert (tmp_path / "out" / "report.html").exists()
+    for line in res.stderr.decode().splitlines():
+        json.loads(line)  # --json: every log line is JSON
+    again = _cli("--json", "analyze", "in", "--out", "out", "--db", "s.db", "--workers", "1", cwd=tmp_path)
+    assert json.loads(again.stdout.decode().strip().splitlines()[-1])["already_stored"] == 1
+
+
+def test_cli_stdin_and_report_roundtrip(tmp_path: Path) -> None:
+    body = ("Quay plan\n\n" + article_text("quay")).encode()
+    res = _cli("ingest", "-", "--db", "s.db", cwd=tmp_path, stdin=body)
+    assert res.returncode == 0, res.stderr
+    rep = _cli("report", "--db", "s.db", "--out", "o", cwd=tmp_path)
+    assert rep.returncode == 0, rep.stderr
+    data = json.loads((tmp_path / "o" / "analysis.json").read_text(encoding="utf-8"))
+    assert [a["source"] for a in data["articles"]] == ["-"]
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert _cli("analyze", "empty.txt", "--out", "o", "--db", "s.db", cwd=tmp_path).returncode == 5
+    assert _cli("analyze", "--out", "o", cwd=tmp_path).returncode == 2
+    assert _cli("report", "--db", "missing.db", "--out", "o", cwd=tmp_path).returncode == 2
+    assert _cli("ingest", "x", "--db", "postgresql://h/db", cwd=tmp_path).returncode == 3
+    bad = _cli("--config", "nope.toml", "config", cwd=tmp_path)
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+
+
+def test_cli_config_shows_merged_settings(tmp_path: Path) -> None:
+    (tmp_path / "counterpoint.toml").write_text("[counterpoint]\nbatch_size = 9\n", encoding="utf-8")
+    env_res = subprocess.run(
+        [sys.executable, "-m", "counterpoint", "config"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "COUNTERPOINT_WORKERS": "1"},
+        capture_output=True,
+        check=True,
+    )
+    cfg = json.loads(env_res.stdout)
+    assert (cfg["batch_size"], cfg["workers"]) == (9, 1)
