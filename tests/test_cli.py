@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, article_text
 
+from conftest import ROOT, article_text
 from counterpoint.cli import main
 
 COMMANDS = ["analyze", "ingest", "report", "config"]
@@ -18,7 +18,12 @@ COMMANDS = ["analyze", "ingest", "report", "config"]
 def _cli(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
-        [sys.executable, "-m", "counterpoint", *args], cwd=cwd, env=env, input=stdin, capture_output=True, check=False
+        [sys.executable, "-m", "counterpoint", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        check=False,
     )
 
 
@@ -44,7 +49,8 @@ def test_cli_analyze_writes_outputs_and_json_summary(tmp_path: Path) -> None:
     res = _cli("--json", "analyze", "in", "--out", "out", "--db", "s.db", "--workers", "1", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     summary = json.loads(res.stdout.decode().strip().splitlines()[-1])
-    assert summary["articles"] == 1 and summary["skipped"] == 1
+    assert summary["articles"] == 1
+    assert summary["skipped"] == 1
     assert (tmp_path / "out" / "report.html").exists()
     for line in res.stderr.decode().splitlines():
         json.loads(line)  # --json: every log line is JSON
@@ -69,7 +75,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert _cli("report", "--db", "missing.db", "--out", "o", cwd=tmp_path).returncode == 2
     assert _cli("ingest", "x", "--db", "postgresql://h/db", cwd=tmp_path).returncode == 3
     bad = _cli("--config", "nope.toml", "config", cwd=tmp_path)
-    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+    assert bad.returncode == 2
+    assert b"Traceback" not in bad.stderr
 
 
 def test_cli_config_shows_merged_settings(tmp_path: Path) -> None:

@@ -7,11 +7,14 @@ anything as a side effect (spaCy moved to the same pattern for the same reason).
 from __future__ import annotations
 
 from counterpoint.pipeline import Pipeline, Stage
+from counterpoint.stages.dates import dates
 from counterpoint.stages.extract import extract, metadata
 from counterpoint.stages.language import language
 from counterpoint.stages.nlp import nlp
+from counterpoint.stages.numbers import numbers
+from counterpoint.stages.quotes import quotes
 
-DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp)
+DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp, quotes, numbers, dates)
 
 
 def stages_by_name() -> dict[str, Stage]:

@@ -153,7 +153,7 @@ class NumberFact:
     value: float | None
     unit: str | None
     qualifier: str | None
-    kind: str  # percent | money | count | distance | duration | year | ordinal | multiplier | other
+    kind: str  # percent | money | count | distance | duration | age | year | ordinal | multiplier | other
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,7 +179,7 @@ class TimeExpr:
 
     span: Span
     value: str | None
-    precision: str  # day | month | year | decade | relative | unknown
+    precision: str  # day | week | month | year | decade | relative | unknown
     sentence: Span
 
     def to_dict(self) -> dict[str, Any]:

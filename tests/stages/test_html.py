@@ -113,3 +113,18 @@ def test_html_language_from_og_locale() -> None:
         "<head>", '<head><meta property="og:locale" content="fr_FR">'
     )
     assert _extract(page).language == "fr"
+
+
+def test_html_extract_stage_falls_back_to_the_site_host_for_the_outlet() -> None:
+    from counterpoint.config import Settings
+    from counterpoint.model import Doc, Hints, RawDocument, content_id
+    from counterpoint.stages.extract import extract
+
+    paras = "".join(
+        f"<p>The harbour council met on day {i} and voted on part {i} of the plan.</p>" for i in range(8)
+    )
+    page = f"<html><body><article>{paras}</article></body></html>"
+    raw = RawDocument(content_id(page), "x.html", page, "html", Hints(url="https://www.example-news.org/a/1"))
+    doc = extract(Doc.from_raw(raw), Settings(workers=1))
+    assert doc.skipped is None
+    assert doc.article.outlet == "example-news.org"

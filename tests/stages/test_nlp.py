@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from counterpoint.config import Settings
 from counterpoint.model import Doc, RawDocument, content_id
 from counterpoint.stages.clean import clean_text
@@ -20,7 +18,9 @@ def _seed(seeds_dir: Path, prefix: str) -> Doc:
     raw = path.read_text(encoding="utf-8")
     text = clean_text(raw).text
     return nlp(
-        Doc.from_raw(RawDocument(content_id(raw), str(path), raw, "text")).with_article(text=text, language="en"),
+        Doc.from_raw(RawDocument(content_id(raw), str(path), raw, "text")).with_article(
+            text=text, language="en"
+        ),
         Settings(workers=1),
     )
 
@@ -39,7 +39,10 @@ def test_nlp_spans_are_evidence_and_sentences_cover_paragraphs() -> None:
     )
     doc = _doc(text)
     assert all(text[m.span.start : m.span.end] == m.span.text for m in doc.mentions)
-    assert [text[s:e] for s, e in doc.sentences][-2:] == ["Castell said the talks were useful.", "Varga’s aides disagreed."]
+    assert [text[s:e] for s, e in doc.sentences][-2:] == [
+        "Castell said the talks were useful.",
+        "Varga’s aides disagreed.",
+    ]
     canon = _canon(doc)
     assert canon["Castell"] == {"PERSON:Lena Castell"}
     assert "PERSON:Tomas Varga" in canon["Varga"]
@@ -72,7 +75,9 @@ def test_nlp_seed_000_us_forms_are_one_country(seeds_dir: Path) -> None:
 
 
 def test_nlp_refine_cuts_possessives_and_trailing_words_and_drops_headings() -> None:
-    text = "Trump’s America First plan\n\nXi Jinping marks the date.\n\nThe Long Road to Trade Diversification\n"
+    text = (
+        "Trump’s America First plan\n\nXi Jinping marks the date.\n\nThe Long Road to Trade Diversification\n"
+    )
     ents = [(0, 13, "PERSON"), (28, 45, "ORG"), (56, 94, "ORG")]
     assert text[56:94] == "The Long Road to Trade Diversification"
     assert refine(text, ents) == [(0, 5, "PERSON"), (28, 38, "ORG")]
@@ -104,7 +109,9 @@ def test_nlp_is_skipped_for_french_with_a_reason() -> None:
     from counterpoint.pipeline import Pipeline
 
     text = "Le gouvernement a signé un accord de pêche avec ses voisins après des mois de négociations."
-    doc = Doc.from_raw(RawDocument(content_id(text), "fr.txt", text, "text")).with_article(text=text, language="fr")
-    out = Pipeline.build([nlp], given=('raw', 'text', 'language')).run_article(doc, Settings(workers=1))
+    doc = Doc.from_raw(RawDocument(content_id(text), "fr.txt", text, "text")).with_article(
+        text=text, language="fr"
+    )
+    out = Pipeline.build([nlp], given=("raw", "text", "language")).run_article(doc, Settings(workers=1))
     assert out.mentions == ()
     assert out.notes == (("nlp", "skipped: English-only stage, article language is 'fr'"),)

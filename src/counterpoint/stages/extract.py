@@ -9,6 +9,7 @@ read from the text.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from counterpoint.config import Settings
 from counterpoint.model import Doc
@@ -18,6 +19,12 @@ from counterpoint.stages.html import extract_html
 from counterpoint.stages.metadata import extract_metadata
 
 _WORD = re.compile(r"\w+")
+
+
+def _host(url: str | None) -> str | None:
+    """The site a URL is on ("apnews.com"), the last resort for an outlet name."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
 
 
 def _first(*values: str | None) -> str | None:
@@ -39,7 +46,7 @@ def extract(doc: Doc, settings: Settings) -> Doc:
             text=res.text,
             title=_first(art.title, res.title),
             author=_first(art.author, res.author),
-            outlet=_first(art.outlet, res.outlet),
+            outlet=_first(art.outlet, res.outlet, _host(res.url or art.url)),
             published=_first(art.published, res.published),
             url=_first(art.url, res.url),
             language=_first(art.language, res.language),
