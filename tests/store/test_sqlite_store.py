@@ -23,7 +23,7 @@ def test_sqlite_store_records_migrations_and_reopens(tmp_path: Path) -> None:
     store = open_store(str(path))
     assert isinstance(store, SQLiteStore)
     names = [r[0] for r in store.db.execute("SELECT name FROM _migrations")]
-    assert names == ["m001_initial", "m002_language_layers"]
+    assert names == ["m001_initial", "m002_language_layers", "m003_search"]
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.add_raw([(_raw("one"), "g", [1, 2])])
     store.close()
@@ -108,3 +108,25 @@ def test_sqlite_store_rejects_a_folder_and_a_non_database(tmp_path: Path) -> Non
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         open_store(str(junk))
+
+
+def test_sqlite_store_full_text_index_follows_articles() -> None:
+    store = open_store(":memory:")
+    assert isinstance(store, SQLiteStore)
+    raw = _raw("quay text")
+    store.add_raw([(raw, "g", [])])
+    store.save_docs([_done(raw, "The harbour council approved the quay.")])
+
+    def hits(q: str) -> int:
+        return int(
+            store.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (q,)).fetchone()[
+                0
+            ]
+        )
+
+    assert hits("harbour") == 1
+    store.mark_all_pending()
+    store.save_docs([_done(raw, "The pier council rejected the plan.")])  # reprocessed text replaces the old
+    assert (hits("harbour"), hits("pier")) == (0, 1)
+    store.save_docs([Doc.from_raw(raw).skip("gone")])
+    assert hits("pier") == 0

@@ -10,10 +10,16 @@ Migration = Callable[[sqlite3.Connection], None]
 
 
 def _run_script(db: sqlite3.Connection, sql: str) -> None:
-    # executescript() would COMMIT behind our back; statement by statement keeps the migration atomic
-    for stmt in sql.split(";\n"):
-        if stmt.strip():
-            db.execute(stmt)
+    # executescript() would COMMIT behind our back; statement by statement keeps the migration atomic.
+    # complete_statement() knows that a ";" inside a trigger body does not end the statement.
+    buf = ""
+    sql = sql.rstrip()
+    for line in (sql if sql.endswith(";") else sql + ";").splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                db.execute(buf)
+            buf = ""
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -106,7 +112,33 @@ def m002_language_layers(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers]
+def m003_search(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- full-text search over articles (SQLite FTS5, part of Python's sqlite3); an external-content
+        -- index kept in step by triggers, so the text is stored once
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, outlet, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (new.rowid, new.title, new.text, new.outlet);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet)
+            VALUES ('delete', old.rowid, old.title, old.text, old.outlet);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet)
+            VALUES ('delete', old.rowid, old.title, old.text, old.outlet);
+            INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (new.rowid, new.title, new.text, new.outlet);
+        END;
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

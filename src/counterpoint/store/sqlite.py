@@ -184,8 +184,12 @@ class SQLiteStore:
                     (th, art.id),
                 ).fetchone()
                 db.execute("DELETE FROM skipped WHERE id = ?", (art.id,))
+                db.execute("DELETE FROM items WHERE article_id = ?", (art.id,))
+                # delete + insert rather than INSERT OR REPLACE: REPLACE does not fire the delete
+                # triggers that keep the full-text index in step
+                db.execute("DELETE FROM articles WHERE id = ?", (art.id,))
                 db.execute(
-                    "INSERT OR REPLACE INTO articles (id, source, title, outlet, author, published, dateline,"
+                    "INSERT INTO articles (id, source, title, outlet, author, published, dateline,"
                     " language, url, text, text_hash, duplicate_of, removed, notes, seq)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -196,7 +200,6 @@ class SQLiteStore:
                         seq_a,
                     ),
                 )  # fmt: skip
-                db.execute("DELETE FROM items WHERE article_id = ?", (art.id,))
                 db.executemany(
                     'INSERT INTO items (article_id, layer, start, "end", key, label, data)'
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
