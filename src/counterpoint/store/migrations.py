@@ -119,10 +119,12 @@ def m003_search(db: sqlite3.Connection) -> None:
         -- full-text search over articles (SQLite FTS5, part of Python's sqlite3); an external-content
         -- index kept in step by triggers, so the text is stored once
         CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, outlet, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+            title, text, outlet,
+            content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
         );
         CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (new.rowid, new.title, new.text, new.outlet);
+            INSERT INTO articles_fts(rowid, title, text, outlet)
+            VALUES (new.rowid, new.title, new.text, new.outlet);
         END;
         CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
             INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet)
@@ -131,7 +133,8 @@ def m003_search(db: sqlite3.Connection) -> None:
         CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
             INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet)
             VALUES ('delete', old.rowid, old.title, old.text, old.outlet);
-            INSERT INTO articles_fts(rowid, title, text, outlet) VALUES (new.rowid, new.title, new.text, new.outlet);
+            INSERT INTO articles_fts(rowid, title, text, outlet)
+            VALUES (new.rowid, new.title, new.text, new.outlet);
         END;
         INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')
         """,
