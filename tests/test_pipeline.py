@@ -59,3 +59,18 @@ def test_pipeline_default_is_valid_and_registered_by_name() -> None:
     assert [s.name for s in pipe.stages] == [s.name for s in DEFAULT_STAGES]
     assert {"text", "title", "outlet", "published", "language"} <= pipe.provides()
     assert set(stages_by_name()) == {s.name for s in DEFAULT_STAGES}
+
+
+def test_pipeline_subset_from_settings() -> None:
+    from counterpoint.errors import ConfigError
+    from counterpoint.factories import pipeline_for
+
+    assert [s.name for s in pipeline_for(Settings(stages="extract, metadata")).stages] == [
+        "extract",
+        "metadata",
+    ]
+    assert len(pipeline_for(Settings()).stages) == len(DEFAULT_STAGES)
+    with pytest.raises(ConfigError, match="unknown stage"):
+        pipeline_for(Settings(stages="extract,nope"))
+    with pytest.raises(PipelineError, match="needs"):
+        pipeline_for(Settings(stages="metadata"))

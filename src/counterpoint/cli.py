@@ -26,7 +26,7 @@ import click
 from counterpoint import __version__
 from counterpoint.config import Settings, load_settings
 from counterpoint.errors import CounterpointError
-from counterpoint.factories import default_pipeline
+from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
@@ -143,7 +143,7 @@ def _ingest(ctx: click.Context, paths: tuple[str, ...], settings: Settings, repr
     if reprocess:
         n = store.mark_all_pending()
         log.info("queued %d stored inputs for the stages again", n, extra={"data": {"requeued": n}})
-    pipeline = default_pipeline()
+    pipeline = pipeline_for(settings)
     show = sys.stderr.isatty() and not ctx.obj["json"]
     stdin = sys.stdin.buffer if "-" in paths else None
     with _progress(show) as progress:

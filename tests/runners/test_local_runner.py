@@ -86,7 +86,8 @@ def test_local_runner_group_key_prefers_site_then_folder() -> None:
 def test_local_runner_survives_kill_9_and_next_run_finishes(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "in", 1500)
     db = tmp_path / "k.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # the ingest stages only: fast enough that 1,500 articles make a run worth killing in seconds
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COUNTERPOINT_STAGES": "extract,metadata,language"}
     cmd = [sys.executable, "-m", "counterpoint", "ingest", str(corpus), "--db", str(db),
            "--workers", "1", "--batch-size", "2"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -52,6 +52,7 @@ MAX_CONTROL_RATIO = 0.05
 MAX_REPLACEMENT_RATIO = 0.02
 
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # WHATWG: browsers decode these labels as windows-1252, which is a superset.
 _LEGACY_ALIASES = {
@@ -86,7 +87,8 @@ def binary_reason(data: bytes) -> str | None:
         return None  # NUL bytes are expected in UTF-16/32 text
     if b"\x00" in head:
         return "binary content (NUL bytes)"
-    if head and sum(1 for b in head if b in _CONTROL) / len(head) > MAX_CONTROL_RATIO:
+    # bytes.translate deletes at C speed; a Python loop over the head cost ~1 ms per file
+    if head and (len(head) - len(head.translate(None, _CONTROL_BYTES))) / len(head) > MAX_CONTROL_RATIO:
         return "binary content (control characters)"
     return None
 

@@ -162,6 +162,16 @@ def process_pending(
     names = tuple(s.name for s in pipeline.article_stages)
     done = 0
 
+    has_repeats: dict[str, bool] = {}
+
+    def repeated(raw: RawDocument, grp: str) -> frozenset[int]:
+        # Hashing every line again is only worth it in groups where some line is repeated at all.
+        if grp not in has_repeats:
+            has_repeats[grp] = store.group_has_repeats(grp, settings.repeat_min_docs)
+        if not has_repeats[grp]:
+            return frozenset()
+        return store.repeated_lines(grp, line_keys(raw), settings.repeat_min_docs)
+
     def batches() -> Iterable[list[Doc]]:
         after = 0
         while True:
@@ -169,10 +179,7 @@ def process_pending(
             if not rows:
                 return
             after = rows[-1][2]
-            yield [
-                Doc.from_raw(raw, store.repeated_lines(grp, line_keys(raw), settings.repeat_min_docs))
-                for raw, grp, _seq in rows
-            ]
+            yield [Doc.from_raw(raw, repeated(raw, grp)) for raw, grp, _seq in rows]
 
     def save(docs: Sequence[Doc]) -> None:
         nonlocal done

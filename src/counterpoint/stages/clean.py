@@ -270,7 +270,12 @@ def line_key(line: str) -> int | None:
     Returns None for lines too short (under 3 characters) or too long (over 300)
     to be boilerplate worth counting across an outlet's documents.
     """
-    key = _norm(unicodedata.normalize("NFKC", line)).casefold()
+    if len(line) > 300 and len(" ".join(line.split())) > 300:
+        return None  # a body paragraph: skip the costly normalisation
+    if line.isascii():  # nothing for NFKC or the zero-width filter to do
+        key = " ".join(line.split()).casefold()
+    else:
+        key = _norm(unicodedata.normalize("NFKC", line)).casefold()
     if not 3 <= len(key) <= 300:
         return None
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")

@@ -31,6 +31,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from counterpoint.stages.metadata import parse_date
+
 # Below this many characters a baseline (all paragraphs) result is more likely a cookie
 # banner or a navigation menu than an article.
 MIN_BASELINE_CHARS = 200
@@ -132,12 +134,39 @@ def _metadata(tree: HtmlElement, url: str | None) -> Document:
     meta.author = meta.author or extract_author(tree)
     meta.url = meta.url or extract_url(tree, url)
     # original_date: the first publication, not "updated"; htmldate gets the tree, so it never fetches.
-    meta.date = find_date(tree, extensive_search=True, original_date=True, url=meta.url)
+    # The fast pass reads structured metadata and the URL. Only when that finds nothing do we pay
+    # for extensive_search, which hands free text to dateparser (~200 locales, ~0.5 s a page): on
+    # every page it made extraction 6x slower than trafilatura alone.
+    meta.date = (
+        find_date(tree, extensive_search=False, original_date=True, url=meta.url)
+        or find_date(tree, extensive_search=True, original_date=True, url=meta.url)
+        or _byline_date(tree)
+    )
     meta.sitename = meta.sitename or extract_sitename(tree)
     if meta.sitename:
         meta.sitename = meta.sitename.lstrip("@")
     meta.clean_and_trim()
     return meta
+
+
+#: elements whose text states when a page was published, in the order they are trusted
+_DATE_XPATHS = (
+    "//time[@datetime]/@datetime",
+    "//time",
+    '//*[contains(@class, "date") or contains(@class, "published") or contains(@class, "posted")]',
+    '//*[contains(@class, "byline") or contains(@class, "meta")]',
+)
+
+
+def _byline_date(tree: HtmlElement) -> str | None:
+    """A calendar day written in a <time> element, a date/byline element, or near the top of the page."""
+    for xpath in _DATE_XPATHS:
+        for node in tree.xpath(xpath)[:5]:
+            text = node if isinstance(node, str) else " ".join(node.itertext())
+            found = parse_date(str(text)[:200])
+            if found:
+                return found
+    return None
 
 
 def page_language(tree: HtmlElement) -> str | None:

@@ -145,6 +145,11 @@ class SQLiteStore:
         ).fetchall()
         return [(RawDocument(r[0], r[1], r[2], r[3], Hints(**json.loads(r[4]))), r[5], r[6]) for r in rows]
 
+    def group_has_repeats(self, group: str, min_docs: int) -> bool:
+        """Whether any line of ``group`` appears in at least ``min_docs`` documents."""
+        row = self.db.execute("SELECT 1 FROM line_counts WHERE grp = ? AND n >= ? LIMIT 1", (group, min_docs))
+        return row.fetchone() is not None
+
     def repeated_lines(self, group: str, keys: Iterable[int], min_docs: int) -> frozenset[int]:
         """The keys among ``keys`` that appear in at least ``min_docs`` documents of ``group``."""
         wanted = list({_signed(k): k for k in keys}.items())
