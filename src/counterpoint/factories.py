@@ -9,6 +9,7 @@ from __future__ import annotations
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
 from counterpoint.pipeline import Pipeline, Stage
+from counterpoint.slant.stage import slant
 from counterpoint.stages.dates import dates
 from counterpoint.stages.extract import extract, metadata
 from counterpoint.stages.language import language
@@ -16,7 +17,7 @@ from counterpoint.stages.nlp import nlp
 from counterpoint.stages.numbers import numbers
 from counterpoint.stages.quotes import quotes
 
-DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp, quotes, numbers, dates)
+DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp, quotes, numbers, dates, slant)
 
 
 def stages_by_name() -> dict[str, Stage]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # the slant package builds on this module, so only the type is imported
+    from counterpoint.slant.model import ArticleSlant
 
 SCHEMA_VERSION = "1.0"
 
@@ -275,6 +278,7 @@ class Doc:
     quotes: tuple[Quote, ...] = ()
     numbers: tuple[NumberFact, ...] = ()
     times: tuple[TimeExpr, ...] = ()
+    slant: ArticleSlant | None = None
 
     @classmethod
     def from_raw(cls, raw: RawDocument, repeated_lines: frozenset[int] = frozenset()) -> Doc:

@@ -11,6 +11,7 @@ from conftest import ROOT, article_text
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.report import write_analysis, write_report
+from counterpoint.report.html import Event, Mark, highlight
 from counterpoint.runners.local import run
 from counterpoint.store import Store, open_store
 
@@ -52,7 +53,8 @@ def test_outputs_analysis_json_matches_schema_and_spans_are_evidence(tmp_path: P
     for ent in data["entities"]:
         for m in ent["mentions"]:
             assert texts[m["article_id"]][m["start"] : m["end"]] == m["text"]
-    for key in ("stories", "storylines", "claims", "timeline", "slant"):
+    assert [s["article_id"] for s in data["slant"]] == [a["id"] for a in data["articles"]]
+    for key in ("stories", "storylines", "claims", "timeline"):
         assert data[key] == []
 
 
@@ -103,3 +105,52 @@ def test_outputs_report_caps_full_text_for_big_corpora(tmp_path: Path, max_full:
     store = _store(tmp_path, {f"{i}.txt": f"Title {i}\n\n" + article_text(f"quay {i}") for i in range(2)})
     page = write_report(store, tmp_path / "r.html", max_full_text=max_full).read_text(encoding="utf-8")
     assert page.count("<article ") == max_full
+
+
+QUOTED = (
+    article_text("harbour pier")
+    + "\n\n“We waited <b>eight</b> years for this pier {{ 7*7 }},” Tomas Ekker said on Monday, "
+    "standing on the quay with other members of the cooperative in the town."
+)
+
+
+def test_outputs_report_lists_entities_quotes_dates_and_untitled_leads(tmp_path: Path) -> None:
+    store = _store(tmp_path, {"a.txt": QUOTED})
+    page = write_report(store, tmp_path / "r.html").read_text(encoding="utf-8")
+    entities = page[page.index("<h2>Entities</h2>") : page.index("<h2>Outlets</h2>")]
+    assert re.search(r"<td>Lena Castell</td><td>PERSON</td><td></td><td class=\"num\">\d+</td>", entities)
+    assert re.search(r"<td>Tomas Ekker</td><td>PERSON</td><td>Ekker", entities) or "Tomas Ekker" in entities
+    assert "<summary>Quotes (1)</summary>" in page
+    assert "<td>Tomas Ekker</td><td>said</td><td>“We waited &lt;b&gt;eight&lt;/b&gt; years" in page
+    assert "{{ 7*7 }}" in page
+    assert "<summary>Dates (" in page
+    assert "<tr><td>Monday</td><td>—</td><td>relative</td></tr>" in page  # undated article: not resolved
+    # no title stated: the first words of the lead stand in, marked as such
+    assert re.search(
+        r'<h2><span class="fallback" title="no title found: first words of the text">'
+        r"Officials in the fictional town of Amsel said on Tuesday…</span></h2>",
+        page,
+    )
+    assert '<span class="mk mk-quote" data-ref="q-0" title="Tomas Ekker">' in page
+
+
+def test_outputs_highlight_nests_marks_and_cuts_crossing_ones() -> None:
+    text = "Ann said it.\n\nBob agreed."
+    marks = [
+        Mark(0, 12, "quote", "q-0"),
+        Mark(0, 3, "entity", "e-ann"),
+        Mark(9, 16, "time", "t-0"),  # crosses the paragraph break: clipped to each paragraph
+        Mark(14, 17, "entity", "e-bob"),
+        Mark(5, 50, "loaded", "l-0"),  # outside the text: ignored
+    ]
+    paras = highlight(text, marks)
+    assert len(paras) == 2
+
+    def flat(events: list[Event]) -> str:
+        return "".join(
+            f"[{e.mark.ref}" if e.kind == "open" and e.mark else "]" if e.kind == "close" else e.text
+            for e in events
+        )
+
+    assert flat(paras[0]) == "[q-0[e-annAnn] said [t-0it.]]"
+    assert flat(paras[1]) == "[e-bob[t-0Bo]b] agreed."

@@ -12,18 +12,22 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from counterpoint import __version__
 from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.slant.model import ArticleSlant
+from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
+from counterpoint.store.items import slant_from_layers
 
 #: Top-level lists filled by capabilities that have not landed yet.
-LATER_KEYS: tuple[str, ...] = ("stories", "storylines", "claims", "timeline", "slant")
+LATER_KEYS: tuple[str, ...] = ("stories", "storylines", "claims", "timeline")
 #: Per-article layers written as top-level lists, in this order.
-ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates")
+ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
 
 
 def article_record(sa: StoredArticle) -> dict[str, Any]:
@@ -78,14 +82,31 @@ def _entity_record(store: Store, eid: str, name: str, kind: str, aliases: tuple[
     }
 
 
-def write_analysis(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
+def _by_entity(stance: dict[str, float], store: Store, names: dict[str, str]) -> dict[str, float]:
+    """Re-key stance by corpus entity ("Trump" in one article and "Donald Trump" in another are one)."""
+    merged: dict[str, list[float]] = {}
+    for key, score in stance.items():
+        eid = store.entity_for(key)
+        merged.setdefault(names.get(eid, key) if eid else key, []).append(score)
+    return {k: sum(v) / len(v) for k, v in merged.items()}
+
+
+def write_analysis(
+    store: Store, path: str | os.PathLike[str], *, ratings_file: str | None = None
+) -> dict[str, int]:
     """Write the whole store as analysis.json at ``path``; return the counts written per list."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".analysis-") as work:
         folder = Path(work)
-        lists = {key: _ListWriter(folder, key) for key in ("articles", "skipped", "entities", *ITEM_KEYS)}
+        lists = {
+            key: _ListWriter(folder, key)
+            for key in ("articles", "skipped", "entities", *ITEM_KEYS, "outlets")
+        }
+        slants: list[tuple[str, ArticleSlant]] = []
+        urls: dict[str, str] = {}
+        entity_names = {e.id: e.name for e in store.iter_entities()}
         for sa in store.iter_articles():
             lists["articles"].add(article_record(sa))
             layers = store.article_items(sa.article.id, sa.article.text)
@@ -95,10 +116,24 @@ def write_analysis(store: Store, path: str | os.PathLike[str]) -> dict[str, int]
                 lists["numbers"].add(number_record(n))
             for t in layers.get("time", ()):
                 lists["dates"].add(date_record(t))
+            slant = slant_from_layers(sa.article.id, layers)
+            if slant is not None:
+                slant = replace(slant, stance=_by_entity(slant.stance, store, entity_names))
+                lists["slant"].add(slant.to_dict())
+                outlet = sa.article.outlet or "(unknown outlet)"
+                # profiles need only the scores and the techniques of the outlet's own spans
+                slants.append(
+                    (outlet, replace(slant, spans=tuple(s for s in slant.spans if s.speaker is None)))
+                )
+                if sa.article.url:
+                    urls.setdefault(outlet, sa.article.url)
         for s in store.iter_skipped():
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
+        ratings = load_ratings(ratings_file or None)
+        for profile in outlet_profiles(slants, ratings, urls=urls).values():
+            lists["outlets"].add(profile.to_dict())
         with tmp.open("w", encoding="utf-8") as f:
             head = {
                 "schema_version": SCHEMA_VERSION,

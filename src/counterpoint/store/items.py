@@ -7,13 +7,14 @@ article's clean text on the way out, so it can never disagree with it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from counterpoint.model import Doc, Mention, NumberFact, Quote, Span, TimeExpr
+from counterpoint.slant.model import ArticleSlant, SlantSpan
 
 Row = tuple[str, str, int, int, str | None, str | None, str | None]
-LAYERS = ("sentence", "mention", "quote", "number", "time")
+LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded", "slant_scores")
 
 
 def _offsets(d: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +38,14 @@ def rows_for(doc: Doc) -> Iterator[Row]:
     for t in doc.times:
         data = {"sentence": [t.sentence.start, t.sentence.end]}
         yield (aid, "time", t.span.start, t.span.end, t.value, t.precision, json.dumps(data))
+    if doc.slant is not None:
+        # spans as their own rows (views highlight them), the article's scores as one row
+        for sp in doc.slant.spans:
+            why = json.dumps({"why": sp.why}, ensure_ascii=False)
+            yield (aid, "loaded", sp.span.start, sp.span.end, sp.speaker, sp.technique, why)
+        scores = doc.slant.to_dict()
+        scores.pop("spans")
+        yield (aid, "slant_scores", 0, 0, None, None, json.dumps(scores, ensure_ascii=False))
 
 
 def item_from_row(
@@ -65,11 +74,17 @@ def item_from_row(
     if layer == "time":
         ss, se = extra["sentence"]
         return TimeExpr(span, key, label or "unknown", Span(article_id, ss, se, text[ss:se]))
+    if layer == "loaded":
+        return SlantSpan(span, label or "", extra.get("why", ""), key)
+    if layer == "slant_scores":
+        return extra
     raise ValueError(f"unknown layer {layer!r}")
 
 
-def group_by_layer(items: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {name: [] for name in LAYERS}
-    for layer, item in items:
-        out[layer].append(item)
-    return out
+def slant_from_layers(article_id: str, layers: dict[str, list[Any]]) -> ArticleSlant | None:
+    """Rebuild an article's ArticleSlant from its stored scores row and loaded spans."""
+    scores = layers.get("slant_scores")
+    if not scores:
+        return None
+    d = {**scores[0], "article_id": article_id, "spans": [s.to_dict() for s in layers.get("loaded", ())]}
+    return ArticleSlant.from_dict(d)

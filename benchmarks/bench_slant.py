@@ -1,0 +1,91 @@
+"""Throughput of the slant stage alone (``analyse_slant``), on top of prepared sentences, entities and quotes.
+
+Articles: generated fictional ones (``synth.py``, ~800 words, page chrome included) and, when
+``../shared/eval/allsides-article-bias`` is there, real news bodies from it. The nlp and quotes
+stages run first and are not timed; then the slant stage runs over every article, in one process
+and in a pool of ``--workers`` processes (each worker loads the lexicons once, as a runner would).
+
+Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from counterpoint.config import Settings  # noqa: E402
+from counterpoint.model import Doc, RawDocument, content_id  # noqa: E402
+from counterpoint.slant.lexicon import load_lexicon  # noqa: E402
+from counterpoint.slant.stage import analyse_slant  # noqa: E402
+from counterpoint.stages.clean import clean_text  # noqa: E402
+from counterpoint.stages.nlp import nlp as nlp_stage  # noqa: E402
+from counterpoint.stages.quotes import quotes as quotes_stage  # noqa: E402
+from synth import articles, as_scraped_text  # noqa: E402 - benchmarks are scripts, not a package
+
+ALLSIDES = HERE.parents[1] / "shared" / "eval" / "allsides-article-bias" / "media_valid.jsonl.gz"
+
+
+def prepare(texts: list[str]) -> list[Doc]:
+    """Docs with sentences, mentions and quotes filled (untimed)."""
+    s = Settings(workers=1)
+    out = []
+    for raw in texts:
+        doc = Doc.from_raw(RawDocument(content_id(raw), "-", raw, "text"))
+        doc = doc.with_article(text=clean_text(raw).text, language="en")
+        out.append(quotes_stage(nlp_stage(doc, s), s))
+    return out
+
+
+def _run(docs: list[Doc]) -> int:
+    load_lexicon()
+    for d in docs:
+        analyse_slant(d.article, d.sentences, d.mentions, d.quotes)
+    return len(docs)
+
+
+def measure(docs: list[Doc], workers: int) -> float:
+    """Articles per second of the slant stage."""
+    if workers == 1:
+        load_lexicon()
+        t0 = time.perf_counter()
+        _run(docs)
+        return len(docs) / (time.perf_counter() - t0)
+    chunks = [docs[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_run, [c[:1] for c in chunks]))  # warm: import and load lexicons per worker
+        t0 = time.perf_counter()
+        list(pool.map(_run, chunks))
+        return len(docs) / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=400, help="articles per corpus")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    corpora = {"synthetic": [as_scraped_text(a, seed=i) for i, a in enumerate(articles(args.n))]}
+    if ALLSIDES.exists():
+        with gzip.open(ALLSIDES, "rt", encoding="utf-8") as fh:
+            rows = [json.loads(line) for _, line in zip(range(args.n), fh, strict=False)]
+        corpora["allsides"] = [r["content_original"] for r in rows if r["content_original"]]
+    for name, texts in corpora.items():
+        docs = prepare(texts)
+        words = sum(len(d.article.text.split()) for d in docs) / len(docs)
+        one = measure(docs, 1)
+        pool = measure(docs, args.workers)
+        print(
+            f"{name}: {len(docs)} articles, {words:.0f} words avg: "
+            f"{one:.0f} articles/s in 1 process, {pool:.0f} articles/s with {args.workers} workers"
+        )
+
+
+if __name__ == "__main__":
+    main()

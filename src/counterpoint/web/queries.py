@@ -1,0 +1,629 @@
+"""Read-only SQL over the store for the web app and the API.
+
+Every function takes a ``sqlite3.Connection`` opened read-only (``Database``)
+and returns plain dicts, so the pages and the JSON API show the same data.
+Evidence text is sliced from the article's clean text (``substr``), never
+stored twice. Sections whose tables do not exist yet (stories, storylines,
+claims, loaded-language spans) are looked up with ``tables()`` first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from counterpoint.errors import StoreError
+from counterpoint.web.params import Filters, Page
+
+#: Snippet markers for FTS5 ``snippet()``: private-use characters that never reach the page.
+HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+#: The quote speaker resolves to an entity by these labels, in order (as ``Store.entity_for``).
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: Item layers that carry loaded-language spans once the slant stage lands.
+LOADED_LAYERS = ("loaded", "slant")
+MAX_TERMS = 16
+T = TypeVar("T")
+_TERM = re.compile(r'"([^"]*)"?|(\w+)(\*?)')
+_WORD = re.compile(r"\w+")
+_LEAD = 240
+
+
+class QueryTimeout(Exception):
+    """A query ran past the per-request deadline and was interrupted."""
+
+
+class Database:
+    """Read-only connections to one SQLite store, one per thread, with a per-query deadline."""
+
+    def __init__(self, path: str, *, timeout_s: float = 3.0) -> None:
+        if path.startswith("sqlite:///"):
+            path = path[len("sqlite:///") :]
+        if not Path(path).is_file():
+            raise StoreError(f"no store at {path}; run 'counterpoint ingest PATH... --db {path}' first")
+        self.path = path
+        self.timeout_s = timeout_s
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
+        with self.read() as db:
+            if "articles" not in tables(db):
+                raise StoreError(f"{path} is not a Counterpoint store (no articles table)")
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=5.0)
+            conn.execute("PRAGMA query_only=ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open {self.path} read-only: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        # a progress handler that interrupts a query past the deadline: one bad search cannot hog a thread
+        conn.set_progress_handler(lambda: int(time.monotonic() > self._local.deadline), 20_000)
+        return conn
+
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever a writer commits (WAL mode writes the -wal file; a checkpoint the file)."""
+        out: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(self.path + suffix)
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``'s value, reused until the store changes: whole-table summaries for the home page."""
+        version = self.version()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] == version:
+            return cast(T, hit[1])
+        value = compute()
+        with self._lock:
+            self._cache[key] = (version, value)
+        return value
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, with a fresh deadline for the queries run inside the block."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        self._local.deadline = time.monotonic() + self.timeout_s
+        try:
+            yield conn
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise QueryTimeout(str(exc)) from exc
+            raise
+
+
+def tables(db: sqlite3.Connection) -> frozenset[str]:
+    """Names of the tables in the store (stories, storylines, claims appear as their stages land)."""
+    return frozenset(
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
+    )
+
+
+def columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", (table,))]
+
+
+def _lead_title(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    lead = d.pop("lead", None) or ""
+    d["title_is_fallback"] = not (d.get("title") or "").strip()
+    if d["title_is_fallback"]:
+        words = lead.split()
+        d["display_title"] = " ".join(words[:10]) + ("…" if len(words) > 10 else "") or "(untitled)"
+    else:
+        d["display_title"] = d["title"].strip()
+    return d
+
+
+# -- articles -----------------------------------------------------------------------------------------
+
+_ARTICLE_COLS = (
+    "a.id, a.title, a.outlet, a.author, a.published, a.language, a.url, a.duplicate_of,"
+    f" substr(a.text, 1, {_LEAD}) AS lead"
+)
+# rowid, not seq: seq is stored after the text, so reading it would walk every article's pages
+_ORDER_NEWEST = "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC"
+
+
+def _where(f: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if f.outlet:
+        where.append("a.outlet = ?")
+        args.append(f.outlet)
+    if f.date_from:
+        where.append("a.published >= ?")
+        args.append(f.date_from)
+    if f.date_to:
+        where.append("a.published <= ?")
+        args.append(f.date_to)
+    if f.entity:
+        where.append(
+            "a.id IN (SELECT i.article_id FROM entity_aliases al JOIN items i ON i.layer = 'mention'"
+            " AND i.key = al.canonical AND i.label = al.label WHERE al.entity_id = ?)"
+        )
+        args.append(f.entity)
+    return where, args
+
+
+Order = list[tuple[int, str | None, str | None]]
+
+
+def newest_order(db: sqlite3.Connection) -> Order:
+    """(rowid, published, outlet) of every article, newest first: one scan, cached by ``Database.cached``.
+
+    The store has no index on ``published``; sorting in SQL would read every article's pages
+    on every list request.
+    """
+    return [
+        (int(r[0]), r[1], r[2])
+        for r in db.execute(f"SELECT a.rowid, a.published, a.outlet FROM articles a {_ORDER_NEWEST}")
+    ]
+
+
+def _rows_by_rowid(db: sqlite3.Connection, rowids: Sequence[int]) -> list[dict[str, Any]]:
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    got = {
+        r["r"]: _lead_title(r)
+        for r in db.execute(
+            f"SELECT a.rowid AS r, {_ARTICLE_COLS} FROM articles a WHERE a.rowid IN ({marks})", rowids
+        )
+    }
+    out = []
+    for rid in rowids:
+        if rid in got:
+            d = got[rid]
+            del d["r"]
+            out.append(d)
+    return out
+
+
+def list_articles(
+    db: sqlite3.Connection, f: Filters, page: Page, order: Order | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Articles matching the filters (not the text query), newest first, and how many there are.
+
+    With ``order`` (``newest_order``, cached), outlet and date filters and paging are done on it
+    and only the rows shown are read.
+    """
+    if order is not None and not f.entity:
+        hits = [
+            rid
+            for rid, published, outlet in order
+            if (not f.outlet or outlet == f.outlet)
+            and (not f.date_from or (published is not None and published >= f.date_from))
+            and (not f.date_to or (published is not None and published <= f.date_to))
+        ]
+        return _rows_by_rowid(db, hits[page.offset : page.offset + page.limit]), len(hits)
+    where, args = _where(f)
+    cond = f" WHERE {' AND '.join(where)}" if where else ""
+    total = int(db.execute(f"SELECT COUNT(*) FROM articles a{cond}", args).fetchone()[0])
+    # sort and page on (published, rowid) first, then read the few rows shown: the text is not touched
+    rows = db.execute(
+        f"SELECT {_ARTICLE_COLS} FROM (SELECT a.rowid AS r FROM articles a{cond} {_ORDER_NEWEST}"
+        f" LIMIT ? OFFSET ?) p JOIN articles a ON a.rowid = p.r {_ORDER_NEWEST}",
+        (*args, page.limit, page.offset),
+    )
+    return [_lead_title(r) for r in rows], total
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from user input: every word a quoted term, "phrases" kept, word* a prefix.
+
+    Only word characters ever reach FTS5, each inside double quotes, so no input can be a
+    syntax error or use operators the user did not mean (AND/OR/NEAR/column filters are words).
+    """
+    parts: list[str] = []
+    for m in _TERM.finditer(text):
+        if m.group(1) is not None:
+            words = _WORD.findall(m.group(1))
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        elif m.group(2):
+            parts.append(f'"{m.group(2)}"' + ("*" if m.group(3) else ""))
+        if len(parts) >= MAX_TERMS:
+            break
+    return " AND ".join(parts) or None
+
+
+def split_hits(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet with hit markers as (text, is_hit) runs, for the template to escape and mark."""
+    out: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(re.split(f"[{HIT_OPEN}{HIT_CLOSE}]", snippet)):
+        if chunk:
+            out.append((chunk, i % 2 == 1))
+    return out
+
+
+def search_articles(
+    db: sqlite3.Connection, f: Filters, page: Page, order: Order | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Full-text search with filters, best match first; without a text query, the filtered list."""
+    match = fts_query(f.q) if f.q else None
+    if match is None:
+        return list_articles(db, f, page, order)
+    where, args = _where(f)
+    cond = "".join(f" AND {w}" for w in where)
+    base = "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
+    if where:
+        total = int(db.execute(f"SELECT COUNT(*) {base}{cond}", (match, *args)).fetchone()[0])
+    else:  # the index alone knows: no article row is read
+        total = int(
+            db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        )
+    rows = db.execute(
+        f"SELECT {_ARTICLE_COLS}, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet"
+        f" {base}{cond} ORDER BY bm25(articles_fts, 5.0, 1.0, 2.0) LIMIT ? OFFSET ?",
+        (match, *args, page.limit, page.offset),
+    )
+    out = []
+    for r in rows:
+        d = _lead_title(r)
+        d["snippet"] = split_hits(d["snippet"] or "")
+        out.append(d)
+    return out, total
+
+
+def get_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """One article with its text and what the store knows about it, or None."""
+    row = db.execute(
+        "SELECT id, source, title, outlet, author, published, dateline, language, url, text, duplicate_of,"
+        " removed, notes FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    d = dict(row)
+    d["removed"] = json.loads(d["removed"])
+    d["notes"] = [{"stage": s, "reason": r} for s, r in json.loads(d["notes"])]
+    return d
+
+
+def article_layers(db: sqlite3.Connection, article_id: str, text: str) -> dict[str, list[dict[str, Any]]]:
+    """Mentions (with entity ids), quotes (with speaker entity), numbers, dates and loaded spans."""
+    out: dict[str, list[dict[str, Any]]] = {
+        "mention": [],
+        "quote": [],
+        "number": [],
+        "time": [],
+        "loaded": [],
+    }
+    rows = db.execute(
+        'SELECT i.layer, i.start, i."end", i.key, i.label, i.data, al.entity_id FROM items i'
+        " LEFT JOIN entity_aliases al ON i.layer = 'mention' AND al.canonical = i.key AND al.label = i.label"
+        " WHERE i.article_id = ? AND i.layer != 'sentence' ORDER BY i.start, i.layer",
+        (article_id,),
+    )
+    speakers: dict[str, str | None] = {}
+    for layer, start, end, key, label, data, entity_id in rows:
+        extra: dict[str, Any] = json.loads(data) if data else {}
+        item: dict[str, Any] = {"start": start, "end": end, "text": text[start:end]}
+        if layer == "mention":
+            item.update(canonical=key, label=label, entity_id=entity_id)
+        elif layer == "quote":
+            eid = extra.get("speaker_entity_id")
+            if key and not eid:
+                if key not in speakers:
+                    speakers[key] = speaker_entity(db, key)
+                eid = speakers[key]
+            item.update(speaker=key, cue=label, speaker_entity_id=eid)
+        elif layer == "number":
+            item.update(kind=key, unit=label, value=extra.get("value"), qualifier=extra.get("qualifier"))
+        elif layer == "time":
+            item.update(value=key, precision=label)
+        elif layer in LOADED_LAYERS:
+            layer = "loaded"
+            item.update(label=label or key)
+        else:
+            continue
+        out[layer].append(item)
+    return out
+
+
+def speaker_entity(db: sqlite3.Connection, speaker: str) -> str | None:
+    """The entity a quote's speaker name resolves to, by label priority."""
+    for label in SPEAKER_LABELS:
+        row = db.execute(
+            "SELECT entity_id FROM entity_aliases WHERE canonical = ? AND label = ?", (speaker, label)
+        ).fetchone()
+        if row:
+            return str(row[0])
+    return None
+
+
+# -- entities -----------------------------------------------------------------------------------------
+
+
+def _entity(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["aliases"] = json.loads(d["aliases"])
+    return d
+
+
+def list_entities(
+    db: sqlite3.Connection, page: Page, *, type_: str | None = None, name: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Entities, most mentioned first; optionally of one type or whose name contains ``name``."""
+    where, args = [], []
+    if type_:
+        where.append("type = ?")
+        args.append(type_)
+    if name:
+        where.append("name LIKE ? ESCAPE '\\'")
+        args.append("%" + re.sub(r"([%_\\])", r"\\\1", name) + "%")
+    cond = f" WHERE {' AND '.join(where)}" if where else ""
+    total = int(db.execute(f"SELECT COUNT(*) FROM entities{cond}", args).fetchone()[0])
+    rows = db.execute(
+        f"SELECT id, name, type, aliases, mentions FROM entities{cond}"
+        " ORDER BY mentions DESC, name LIMIT ? OFFSET ?",
+        (*args, page.limit, page.offset),
+    )
+    return [_entity(r) for r in rows], total
+
+
+def get_entity(db: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT id, name, type, aliases, mentions FROM entities WHERE id = ?", (entity_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    d = _entity(row)
+    d["names"] = [
+        {"canonical": r[0], "label": r[1]}
+        for r in db.execute(
+            "SELECT canonical, label FROM entity_aliases WHERE entity_id = ? ORDER BY canonical", (entity_id,)
+        )
+    ]
+    d["articles"] = int(
+        db.execute(
+            "SELECT COUNT(DISTINCT i.article_id) FROM entity_aliases al JOIN items i ON i.layer = 'mention'"
+            " AND i.key = al.canonical AND i.label = al.label WHERE al.entity_id = ?",
+            (entity_id,),
+        ).fetchone()[0]
+    )
+    return d
+
+
+def _sentence_around(db: sqlite3.Connection, article_id: str, start: int, end: int) -> tuple[int, int]:
+    row = db.execute(
+        "SELECT start, \"end\" FROM items WHERE article_id = ? AND layer = 'sentence' AND start <= ?"
+        " ORDER BY start DESC LIMIT 1",
+        (article_id, start),
+    ).fetchone()
+    if row is None or row[1] < end:
+        return max(0, start - 100), end + 100
+    return int(row[0]), int(row[1])
+
+
+def _evidence(db: sqlite3.Connection, article_id: str, start: int, end: int) -> dict[str, Any]:
+    """The sentence around ``[start, end)`` as before / hit / after, for a snippet with the hit marked."""
+    s, e = _sentence_around(db, article_id, start, end)
+    row = db.execute(
+        "SELECT substr(text, ? + 1, ? - ?), substr(text, ? + 1, ? - ?), substr(text, ? + 1, ? - ?)"
+        " FROM articles WHERE id = ?",
+        (s, start, s, start, end, start, end, e, end, article_id),
+    ).fetchone()
+    return {"before": row[0], "hit": row[1], "after": row[2]}
+
+
+def entity_mentions(db: sqlite3.Connection, entity_id: str, page: Page) -> list[dict[str, Any]]:
+    """Mentions of one entity, newest article first, each with its sentence as evidence."""
+    rows = db.execute(
+        'SELECT i.article_id, i.start, i."end", a.title, a.outlet, a.published,'
+        f" substr(a.text, 1, {_LEAD}) AS lead FROM entity_aliases al"
+        " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
+        f" JOIN articles a ON a.id = i.article_id WHERE al.entity_id = ? {_ORDER_NEWEST}, i.start"
+        " LIMIT ? OFFSET ?",
+        (entity_id, page.limit, page.offset),
+    ).fetchall()
+    out = []
+    for r in rows:
+        d = _lead_title(r)
+        d["evidence"] = _evidence(db, r["article_id"], r["start"], r["end"])
+        out.append(d)
+    return out
+
+
+def _quote_rows(db: sqlite3.Connection, where: str, args: Sequence[Any], page: Page) -> list[dict[str, Any]]:
+    rows = db.execute(
+        'SELECT i.article_id, i.start, i."end", i.key AS speaker, i.label AS cue,'
+        ' substr(a.text, i.start + 1, i."end" - i.start) AS quote, a.title, a.outlet, a.published,'
+        f" substr(a.text, 1, {_LEAD}) AS lead FROM items i JOIN articles a ON a.id = i.article_id"
+        f" WHERE i.layer = 'quote' AND {where} {_ORDER_NEWEST}, i.start LIMIT ? OFFSET ?",
+        (*args, page.limit, page.offset),
+    ).fetchall()
+    return [_lead_title(r) for r in rows]
+
+
+def entity_quotes(db: sqlite3.Connection, entity_id: str, page: Page) -> list[dict[str, Any]]:
+    """Quotes whose speaker resolves to this entity through ``entity_aliases``."""
+    names = [
+        r[0]
+        for r in db.execute(
+            "SELECT canonical FROM entity_aliases WHERE entity_id = ? AND label IN (?, ?, ?, ?)",
+            (entity_id, *SPEAKER_LABELS),
+        )
+        if speaker_entity(db, r[0]) == entity_id
+    ]
+    if not names:
+        return []
+    return _quote_rows(db, f"i.key IN ({','.join('?' * len(names))})", names, page)
+
+
+def list_quotes(
+    db: sqlite3.Connection, page: Page, *, article_id: str | None = None, outlet: str | None = None
+) -> list[dict[str, Any]]:
+    """Quotes, newest article first; optionally of one article or one outlet."""
+    where, args = ["1"], []
+    if article_id:
+        where.append("i.article_id = ?")
+        args.append(article_id)
+    if outlet:
+        where.append("a.outlet = ?")
+        args.append(outlet)
+    return _quote_rows(db, " AND ".join(where), args, page)
+
+
+# -- outlets and the overview -------------------------------------------------------------------------
+
+
+def outlets(db: sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
+    """Named outlets by article count, with the range of dates they cover."""
+    rows = db.execute(
+        "SELECT outlet AS name, COUNT(*) AS articles, MIN(published) AS first, MAX(published) AS last"
+        " FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY articles DESC, outlet LIMIT ?",
+        (limit,),
+    )
+    return [dict(r) for r in rows]
+
+
+def get_outlet(db: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT COUNT(*) AS articles, MIN(published) AS first, MAX(published) AS last FROM articles"
+        " WHERE outlet = ?",
+        (name,),
+    ).fetchone()
+    if not row or not row["articles"]:
+        return None
+    d = {"name": name, **dict(row)}
+    d["days"] = [
+        dict(r)
+        for r in db.execute(
+            "SELECT published AS day, COUNT(*) AS articles FROM articles WHERE outlet = ?"
+            " AND published IS NOT NULL GROUP BY published ORDER BY published DESC LIMIT 60",
+            (name,),
+        )
+    ]
+    return d
+
+
+def overview(db: sqlite3.Connection) -> dict[str, Any]:
+    """Counts for the home page."""
+    row = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(published), MAX(published) FROM articles"
+    ).fetchone()
+    names = tables(db)
+    return {
+        "articles": row[0],
+        "outlets": row[1],
+        "first": row[2],
+        "last": row[3],
+        "entities": db.execute("SELECT COUNT(*) FROM entities").fetchone()[0] if "entities" in names else 0,
+        "quotes": db.execute("SELECT COUNT(*) FROM items WHERE layer = 'quote'").fetchone()[0],
+    }
+
+
+# -- stories and storylines: shown as soon as their tables exist --------------------------------------
+
+_TITLE_COLS = ("title", "headline", "label", "name", "summary")
+_FIRST_COLS = ("first_published", "first", "start", "started")
+_LAST_COLS = ("last_published", "last", "end", "updated", "published")
+
+
+def _pick(cols: Sequence[str], wanted: Sequence[str]) -> str | None:
+    return next((c for c in wanted if c in cols), None)
+
+
+def _story_links(db: sqlite3.Connection) -> tuple[str, str] | None:
+    """How articles are tied to stories: (table, story column) of a link table or of ``articles``."""
+    names = tables(db)
+    for table in ("story_articles", "story_members"):
+        if table in names and {"story_id", "article_id"} <= set(columns(db, table)):
+            return table, "story_id"
+    if "story_id" in columns(db, "articles"):
+        return "articles", "story_id"
+    return None
+
+
+def list_groups(
+    db: sqlite3.Connection, table: str, limit: int, offset: int = 0, *, only_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Rows of ``stories`` or ``storylines`` with a title, dates, and (stories) coverage and outlets.
+
+    The tables' exact columns are read at run time, so the pages work with whatever shape
+    the story stages settle on: a title-like column, first/last dates, and articles tied to
+    stories by ``story_articles(story_id, article_id)`` or ``articles.story_id``.
+    """
+    if table not in tables(db):
+        return []
+    cols = columns(db, table)
+    title = _pick(cols, _TITLE_COLS)
+    first, last = _pick(cols, _FIRST_COLS), _pick(cols, _LAST_COLS)
+    sel = ", ".join(
+        [
+            f'"{c}" AS {alias}' if c else f"NULL AS {alias}"
+            for c, alias in ((title, "title"), (first, "first"), (last, "last"))
+        ]
+    )
+    order = f'"{last}" DESC' if last else "rowid DESC"
+    cond, args = ("WHERE id = ?", [only_id]) if only_id is not None else ("", [])
+    rows = [
+        dict(r)
+        for r in db.execute(
+            f"SELECT id, {sel} FROM {table} {cond} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
+        )
+    ]
+    links = _story_links(db) if table == "stories" else None
+    for d in rows:
+        d["articles"], d["outlets"] = 0, []
+        if links:
+            link_table, col = links
+            join = (
+                "articles a"
+                if link_table == "articles"
+                else f"{link_table} l JOIN articles a ON a.id = l.article_id"
+            )
+            owner = "a" if link_table == "articles" else "l"
+            got = db.execute(
+                f"SELECT COUNT(*), group_concat(DISTINCT a.outlet) FROM {join} WHERE {owner}.{col} = ?",
+                (d["id"],),
+            ).fetchone()
+            d["articles"] = got[0]
+            d["outlets"] = sorted((got[1] or "").split(",")) if got[1] else []
+    return rows
+
+
+def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[dict[str, Any]] | None:
+    """Articles of one story, newest first, or None when the store has no such story."""
+    if (
+        "stories" not in tables(db)
+        or db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is None
+    ):
+        return None
+    links = _story_links(db)
+    if links is None:
+        return []
+    link_table, col = links
+    if link_table == "articles":
+        cond, join = f"a.{col} = ?", "articles a"
+    else:
+        cond, join = f"l.{col} = ?", f"{link_table} l JOIN articles a ON a.id = l.article_id"
+    rows = db.execute(
+        f"SELECT {_ARTICLE_COLS} FROM {join} WHERE {cond} {_ORDER_NEWEST} LIMIT ? OFFSET ?",
+        (story_id, page.limit, page.offset),
+    )
+    return [_lead_title(r) for r in rows]
+
+
+def list_table(db: sqlite3.Connection, table: str, page: Page) -> list[dict[str, Any]] | None:
+    """Rows of a table a later stage adds (claims), as they are; None while it does not exist."""
+    if table not in tables(db):
+        return None
+    return [dict(r) for r in db.execute(f"SELECT * FROM {table} LIMIT ? OFFSET ?", (page.limit, page.offset))]

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from counterpoint.model import Span
+from counterpoint.slant.model import ArticleSlant, SlantSpan
+from counterpoint.slant.profiles import domain_of, load_ratings, outlet_profiles
+
+
+def _rec(
+    aid: str, loaded: float, stance: float, *, confidence: str = "high", quoted: bool = False
+) -> ArticleSlant:
+    span = SlantSpan(Span(aid, 0, 6, "regime"), "Name_Calling,Labeling", "label", "Li" if quoted else None)
+    return ArticleSlant(
+        article_id=aid,
+        loaded_language=loaded,
+        subjectivity=0.5,
+        stance={"China": stance},
+        frames={"Economic": 0.6, "Political": 0.2},
+        spans=(span,),
+        confidence=confidence,  # type: ignore[arg-type]
+        genre="report",
+    )
+
+
+def test_profiles_mean_and_spread_per_outlet() -> None:
+    recs = [
+        ("Daily A", _rec("1", 0.2, -0.5)),
+        ("Daily A", _rec("2", 0.6, -0.1)),
+        ("Daily B", _rec("3", 0.1, 0.3)),
+    ]
+    prof = outlet_profiles(recs)
+    a = prof["Daily A"]
+    assert a.articles == 2
+    assert a.loaded_language.mean == pytest.approx(0.4)
+    assert a.loaded_language.spread == pytest.approx(0.2)
+    assert a.stance["China"].mean == pytest.approx(-0.3)
+    assert a.frames["Economic"] == pytest.approx(0.75)
+    assert prof["Daily B"].loaded_language.n == 1
+
+
+def test_profiles_low_confidence_articles_do_not_move_scores() -> None:
+    recs = [("A", _rec("1", 0.2, 0.0)), ("A", _rec("2", 0.99, 0.0, confidence="low"))]
+    a = outlet_profiles(recs)["A"]
+    assert a.articles == 2
+    assert a.loaded_language.mean == pytest.approx(0.2)
+
+
+def test_profiles_quoted_techniques_are_not_the_outlets() -> None:
+    a = outlet_profiles([("A", _rec("1", 0.2, 0.0, quoted=True)), ("A", _rec("2", 0.2, 0.0))])["A"]
+    assert a.techniques == {"Name_Calling,Labeling": 1}
+
+
+def test_profiles_shipped_ratings_rate_known_domains() -> None:
+    ratings = load_ratings()
+    assert ratings.lookup("apnews.com") == pytest.approx(0.998, abs=0.002)
+    assert ratings.lookup("AP", "https://www.apnews.com/article/x") == pytest.approx(0.998, abs=0.002)
+    assert ratings.lookup("Unknown Gazette") is None
+    prof = outlet_profiles([("AP", _rec("1", 0.1, 0.0))], ratings, urls={"AP": "apnews.com"})
+    assert prof["AP"].reliability == pytest.approx(0.998, abs=0.002)
+    assert prof["AP"].to_dict()["reliability_source"] == ratings.source
+
+
+def test_profiles_user_ratings_file(tmp_path: Path) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text("domain,score\nexample.org,0.25\n", encoding="utf-8")
+    assert load_ratings(p).lookup("news.example.org") == pytest.approx(0.25)
+
+
+def test_profiles_domain_of_accepts_urls_and_rejects_names() -> None:
+    assert domain_of("https://www.cbc.ca/news") == "cbc.ca"
+    assert domain_of("Global Times") is None
