@@ -25,6 +25,8 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
+from counterpoint.report.charts import scatter
+from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 
 _WORD = re.compile(r"\w+")
@@ -208,7 +210,21 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         entities.append(ent)
     skipped = list(store.iter_skipped())
     counts = store.counts()
+    view = slant_view(store.db)
+    # one dot per article: a run's report is often a handful of articles from as many outlets
+    chart = (
+        scatter(
+            view.article_points("#a-"),
+            x_label=f"stance toward {view.entity}",
+            y_label="loaded language",
+            title="Articles by loaded language and stance",
+        )
+        if view.entity
+        else None
+    )
     return {
+        "slant_view": view,
+        "slant_chart": chart,
         "version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "csp": CSP,

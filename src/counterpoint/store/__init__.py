@@ -6,6 +6,7 @@ The runner is the only caller that writes; views only read.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,6 +19,8 @@ class Store(Protocol):
     """What the runner and the report need from a store."""
 
     url: str
+    #: the SQLite connection, for read-only views that query it directly (report charts)
+    db: sqlite3.Connection
 
     def close(self) -> None: ...
 

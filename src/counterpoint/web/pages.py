@@ -14,7 +14,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from counterpoint.report.charts import scatter
 from counterpoint.report.html import Mark, display_title, highlight
+from counterpoint.report.slant_view import slant_view
 from counterpoint.web import queries as q
 from counterpoint.web.params import Filters, Page, filters_param, is_id, page_param
 
@@ -155,8 +157,24 @@ def entities(request: Request) -> Response:
 
 
 def outlets(request: Request) -> Response:
+    """Every outlet, and the outlets side by side: loaded language against stance toward an entity."""
+    entity = request.query_params.get("entity") or None
     with request.app.state.db.read() as db:
-        return render(request, "outlets.html.j2", outlets=q.outlets(db, 1000))
+        view = slant_view(db, entity=entity)
+        return render(
+            request,
+            "outlets.html.j2",
+            outlets=q.outlets(db, 1000),
+            view=view,
+            chart=scatter(
+                view.points("/outlets/"),
+                x_label=f"stance toward {view.entity}",
+                y_label="loaded language",
+                title="Outlets by loaded language and stance",
+            )
+            if view.entity
+            else None,
+        )
 
 
 def outlet(request: Request) -> Response:

@@ -1,0 +1,143 @@
+"""Outlets side by side: mean loaded language and stance toward one entity, for charts and tables.
+
+Reads the stored per-article slant scores (``items`` rows of layer ``slant_scores``) over a plain
+sqlite3 connection, so the static report and the web app share it. One pass over the scored
+articles (optionally only those of one story); stance keys, which are each article's own canonical
+names ("Trump"), are folded into corpus entities ("Donald Trump") through ``entity_aliases``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from counterpoint.report.charts import Point
+
+UNKNOWN_OUTLET = "(unknown outlet)"
+
+
+@dataclass(slots=True)
+class OutletSlant:
+    """One outlet's articles in the selection, with mean scores."""
+
+    outlet: str
+    articles: int = 0
+    loaded: list[float] = field(default_factory=list)
+    subjectivity: list[float] = field(default_factory=list)
+    stance: dict[str, list[float]] = field(default_factory=dict)
+    genres: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def _mean(values: Sequence[float]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    @property
+    def loaded_mean(self) -> float | None:
+        return self._mean(self.loaded)
+
+    @property
+    def subjectivity_mean(self) -> float | None:
+        return self._mean(self.subjectivity)
+
+    def stance_mean(self, entity: str) -> float | None:
+        return self._mean(self.stance.get(entity, []))
+
+
+@dataclass(frozen=True, slots=True)
+class SlantView:
+    """Per-outlet slant of a selection of articles, and the entity the chart is about."""
+
+    outlets: list[OutletSlant]
+    entity: str | None
+    entities: list[str]  # entities with a stance in at least two outlets, most covered first
+    articles: list[tuple[str, str, float, dict[str, float]]] = field(default_factory=list)
+    # (article id, label, loaded language, stance by entity) of every confident article
+
+    def article_points(self, href_prefix: str | None = None) -> list[Point]:
+        """One dot per article: x = stance toward ``entity``, y = loaded language."""
+        if not self.entity:
+            return []
+        return [
+            Point(label, stance[self.entity], loaded, 1, f"{href_prefix}{aid}" if href_prefix else None)
+            for aid, label, loaded, stance in self.articles
+            if self.entity in stance
+        ]
+
+    def points(self, href_prefix: str | None = None) -> list[Point]:
+        """Chart points: x = mean stance toward ``entity``, y = mean loaded language."""
+        out = []
+        for o in self.outlets:
+            y = o.loaded_mean
+            x = o.stance_mean(self.entity) if self.entity else None
+            if y is None or x is None:
+                continue
+            href = f"{href_prefix}{o.outlet}" if href_prefix and o.outlet != UNKNOWN_OUTLET else None
+            out.append(Point(o.outlet, x, y, o.articles, href))
+        return out
+
+
+def _entity_names(db: sqlite3.Connection) -> dict[str, str]:
+    """Canonical in-article name -> corpus entity name (labels in order of trust)."""
+    names: dict[str, str] = {}
+    rows = db.execute(
+        "SELECT al.canonical, al.label, e.name FROM entity_aliases al JOIN entities e ON e.id = al.entity_id"
+    )
+    rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+    best: dict[str, int] = {}
+    for canonical, label, name in rows:
+        r = rank.get(label, 9)
+        if r < best.get(canonical, 99):
+            best[canonical] = r
+            names[canonical] = name
+    return names
+
+
+def slant_view(
+    db: sqlite3.Connection, *, article_ids: Sequence[str] | None = None, entity: str | None = None
+) -> SlantView:
+    """Aggregate slant per outlet over all scored articles, or over ``article_ids`` only."""
+    names = _entity_names(db)
+    sql = (
+        "SELECT a.outlet, i.data, a.id, a.title FROM items i JOIN articles a ON a.id = i.article_id"
+        " WHERE i.layer = 'slant_scores'"
+    )
+    params: list[str] = []
+    if article_ids is not None:
+        if not article_ids:
+            return SlantView([], None, [], [])
+        sql += f" AND i.article_id IN ({','.join('?' * len(article_ids))})"
+        params = list(article_ids)
+    by_outlet: dict[str, OutletSlant] = {}
+    coverage: dict[str, set[str]] = defaultdict(set)
+    articles: list[tuple[str, str, float, dict[str, float]]] = []
+    for outlet, data, article_id, title in db.execute(sql, params):
+        scores = json.loads(data)
+        name = outlet or UNKNOWN_OUTLET
+        o = by_outlet.setdefault(name, OutletSlant(name))
+        o.articles += 1
+        o.genres[scores.get("genre", "unknown")] = o.genres.get(scores.get("genre", "unknown"), 0) + 1
+        if scores.get("confidence") == "low":
+            continue  # counted, but too short or too quoted to move the means
+        o.loaded.append(float(scores["loaded_language"]))
+        o.subjectivity.append(float(scores["subjectivity"]))
+        stance: dict[str, float] = {}
+        for key, value in scores.get("stance", {}).items():
+            ent = names.get(key, key)
+            stance[ent] = float(value)
+            o.stance.setdefault(ent, []).append(float(value))
+            coverage[ent].add(name)
+        label = f"{outlet or 'unknown'}: {(title or article_id)[:24]}"
+        articles.append((article_id, label, float(scores["loaded_language"]), stance))
+    shared = [e for e, outs in coverage.items() if len(outs) >= 2]
+    spread: dict[str, float] = {}
+    for e in shared:
+        values = [st[e] for _a, _l, _y, st in articles if e in st]
+        spread[e] = max(values) - min(values) if values else 0.0
+    # the most widely covered entities first and, among those, the most contested
+    ranked = sorted(shared, key=lambda e: (-len(coverage[e]), -spread[e], e))
+    chosen = entity if entity in coverage else (ranked[0] if ranked else None)
+    outlets = sorted(by_outlet.values(), key=lambda o: (-o.articles, o.outlet))
+    return SlantView(outlets, chosen, ranked, articles)
