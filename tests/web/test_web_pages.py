@@ -142,3 +142,22 @@ def test_web_pages_entities_list_filters_by_name(client: TestClient) -> None:
     page = client.get("/entities", params={"name": "ekk"}).text
     assert "Tomas Ekker" in page
     assert "Lena Castell" not in page
+
+
+def test_web_pages_outlets_compare_slant_with_a_chart(client: TestClient) -> None:
+    page = client.get("/outlets").text
+    slant = _section(page, "slant")
+    assert "Coastline Herald" in slant
+    assert "Loaded language" in slant
+    if "No entity has a stance" not in slant:
+        assert "<svg" in slant
+        assert "<script" not in slant
+
+
+def test_web_pages_outlet_page_shows_its_slant_profile(client: TestClient) -> None:
+    page = client.get("/outlets/Coastline%20Herald").text
+    slant = _section(page, "slant")
+    assert "How this outlet tells it" in slant
+    # the fixture's articles are short: scores are withheld (low confidence) but the genres are counted
+    assert re.search(r"Loaded language <b>(\d\.\d\d|—)</b>", slant)
+    assert re.search(r"genres (opinion|report|quotes|unknown) \d", slant)

@@ -96,9 +96,13 @@ def _entity_names(db: sqlite3.Connection) -> dict[str, str]:
 
 
 def slant_view(
-    db: sqlite3.Connection, *, article_ids: Sequence[str] | None = None, entity: str | None = None
+    db: sqlite3.Connection,
+    *,
+    article_ids: Sequence[str] | None = None,
+    entity: str | None = None,
+    outlet: str | None = None,
 ) -> SlantView:
-    """Aggregate slant per outlet over all scored articles, or over ``article_ids`` only."""
+    """Aggregate slant per outlet over all scored articles, or over ``article_ids`` / one ``outlet``."""
     names = _entity_names(db)
     sql = (
         "SELECT a.outlet, i.data, a.id, a.title FROM items i JOIN articles a ON a.id = i.article_id"
@@ -110,6 +114,9 @@ def slant_view(
             return SlantView([], None, [], [])
         sql += f" AND i.article_id IN ({','.join('?' * len(article_ids))})"
         params = list(article_ids)
+    if outlet is not None:
+        sql += " AND a.outlet = ?"
+        params.append(outlet)
     by_outlet: dict[str, OutletSlant] = {}
     coverage: dict[str, set[str]] = defaultdict(set)
     articles: list[tuple[str, str, float, dict[str, float]]] = []

@@ -188,12 +188,18 @@ def outlet(request: Request) -> Response:
         order = request.app.state.db.cached("order", lambda: q.newest_order(db))
         rows, total = q.list_articles(db, Filters(outlet=name), page, order)
         quotes = q.list_quotes(db, Page(30, 0), outlet=name)
+        view = slant_view(db, outlet=name)
+    profile = view.outlets[0] if view.outlets else None
+    # the entities this outlet writes about most, by how many of its articles score a stance
+    stance_rows = sorted(profile.stance.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:8] if profile else []
     return render(
         request,
         "outlet.html.j2",
         outlet=info,
         articles=rows,
         quotes=quotes,
+        slant=profile,
+        stance_rows=[(e, sum(v) / len(v), len(v)) for e, v in stance_rows],
         pages=pager(request, page, total, len(rows)),
     )
 
