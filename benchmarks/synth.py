@@ -10,6 +10,7 @@ people and places, so later stages see realistic entity overlap.
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -146,6 +147,12 @@ class SynthArticle:
     published: date
     paragraphs: tuple[str, ...]
     story: int
+    #: people, places and organisation the story is about (the names a NER would find)
+    names: tuple[str, ...] = ()
+    #: the storyline (arc of related stories) when ``articles(storylines=...)`` is used
+    storyline: int | None = None
+    #: index (in generation order) of the article this one is a syndicated copy of
+    copy_of: int | None = None
 
     def words(self) -> int:
         return sum(len(p.split()) for p in self.paragraphs)
@@ -177,12 +184,25 @@ def _fill(rng: random.Random, tpl: str, story: dict[str, str]) -> str:
 
 
 def articles(
-    n: int, *, words: int = 800, stories: int | None = None, seed: int = 7
+    n: int,
+    *,
+    words: int = 800,
+    stories: int | None = None,
+    seed: int = 7,
+    storylines: int | None = None,
+    syndication: float = 0.0,
 ) -> Iterator[SynthArticle]:
-    """Yield ``n`` fictional articles of about ``words`` words, spread over ``stories`` stories."""
+    """Yield ``n`` fictional articles of about ``words`` words, spread over ``stories`` stories.
+
+    ``storylines``: group stories into that many arcs; stories of one arc share their lead
+    person, places and topic and follow each other about 45 days apart (one storyline, many
+    events). ``syndication``: the share of articles that are copies of an earlier article
+    run by another outlet. With the defaults the output is the same as before these options.
+    """
     rng = random.Random(seed)
     n_stories = stories or max(1, n // 8)
-    base = date(2026, 1, 1)
+    # in the past: pages dated after today fail date checks (htmldate rejects future dates)
+    base = date(2023, 6, 1)
     story_defs = []
     for i in range(n_stories):
         srng = random.Random(seed * 1_000_003 + i)
@@ -198,7 +218,33 @@ def articles(
                 "day": str(srng.randint(0, 600)),
             }
         )
-    for _ in range(n):
+    arc_of: dict[int, int] = {}
+    if storylines:
+        for i, story in enumerate(story_defs):
+            arc = i % storylines
+            arng = random.Random(seed * 7_919 + arc)
+            place1, place2 = arng.sample(PLACES, 2)
+            story.update(p1=_person(arng), place1=place1, place2=place2, topic=arng.choice(TOPICS))
+            story["day"] = str(arng.randint(0, 300) + 45 * (i // storylines))
+            arc_of[i] = arc
+    copy_rng = random.Random(seed * 31 + 1)
+    recent: deque[tuple[int, SynthArticle]] = deque(maxlen=200)  # copies are of recent articles
+    for i_art in range(n):
+        if syndication and recent and copy_rng.random() < syndication:
+            k, orig = recent[copy_rng.randrange(len(recent))]
+            copy = SynthArticle(
+                outlet=copy_rng.choice([o for o in OUTLETS if o != orig.outlet]),
+                title=orig.title,
+                published=orig.published + timedelta(days=copy_rng.randint(0, 1)),
+                paragraphs=orig.paragraphs,
+                story=orig.story,
+                names=orig.names,
+                storyline=orig.storyline,
+                copy_of=orig.copy_of if orig.copy_of is not None else k,
+            )
+            recent.append((i_art, copy))
+            yield copy
+            continue
         s = rng.randrange(n_stories)
         story = story_defs[s]
         paras: list[str] = []
@@ -210,13 +256,18 @@ def articles(
         title = (
             f"{story['place1']} and {story['place2']} {rng.choice(VERBS)} {rng.choice(ADJ)} {story['topic']}"
         )
-        yield SynthArticle(
+        art = SynthArticle(
             outlet=rng.choice(OUTLETS),
             title=title[0].upper() + title[1:],
             published=base + timedelta(days=int(story["day"]) + rng.randint(0, 3)),
             paragraphs=tuple(paras),
             story=s,
+            names=(story["p1"], story["p2"], story["place1"], story["place2"], story["org"]),
+            storyline=arc_of.get(s),
         )
+        if syndication:
+            recent.append((i_art, art))
+        yield art
 
 
 def _headline(rng: random.Random) -> str:

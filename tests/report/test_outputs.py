@@ -54,7 +54,9 @@ def test_outputs_analysis_json_matches_schema_and_spans_are_evidence(tmp_path: P
         for m in ent["mentions"]:
             assert texts[m["article_id"]][m["start"] : m["end"]] == m["text"]
     assert [s["article_id"] for s in data["slant"]] == [a["id"] for a in data["articles"]]
-    for key in ("stories", "storylines", "claims", "timeline"):
+    assert len(data["stories"]) == 1  # one article, one story
+    assert data["stories"][0]["article_ids"] == [data["articles"][0]["id"]]
+    for key in ("claims", "timeline"):
         assert data[key] == []
 
 

@@ -57,7 +57,7 @@ def test_web_api_article_has_text_and_layers_as_evidence(client: TestClient, web
         "/api/v1/articles/not-an-id",
         "/api/v1/entities/ffffffffffffffff",
         "/api/v1/entities/ffffffffffffffff/mentions",
-        "/api/v1/stories",
+        "/api/v1/stories/ffffffffffffffff",
         "/api/v1/no-such-endpoint",
     ],
 )

@@ -23,6 +23,7 @@ from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
+from counterpoint.store.stories import reset_stories
 from counterpoint.web import create_app
 
 HOSTILE_TITLE = '<script>alert("title")</script> Pier plan {{ 7*7 }}'
@@ -97,7 +98,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = folder / "articles.jsonl"
     src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES) + "\n", encoding="utf-8")
     store = open_store(str(db))
-    run(store, [str(src)], default_pipeline(), Settings(workers=1))
+    run(store, [str(src)], default_pipeline(), Settings(workers=1, story_embedder="hashing"))
     store.close()
     return db
 
@@ -123,18 +124,22 @@ def entity_id(db: Path, name: str) -> str:
 
 @pytest.fixture
 def story_db(web_db: Path, tmp_path: Path) -> Path:
-    """A copy of the store with the ``stories`` and ``story_articles`` tables a story stage will add."""
+    """A copy of the store whose stories are replaced by one known story of two pier articles."""
     db = tmp_path / "stories.db"
     shutil.copy(web_db, db)
     ids = article_ids(db)
     with sqlite3.connect(db) as conn:
+        reset_stories(conn)
         conn.execute(
-            "CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT, first_published, last_published)"
+            "INSERT INTO stories (id, key, title, vector_sum, embedded, articles, duplicates, entities,"
+            " outlets, first_seen, last_seen, english) VALUES ('s1', 1, 'Amsel harbour pier', x'', 0, 2, 0,"
+            " '{}', '{}', '2026-03-02', '2026-03-03', 1)"
         )
-        conn.execute("CREATE TABLE story_articles (story_id TEXT, article_id TEXT)")
-        conn.execute("INSERT INTO stories VALUES ('s1', 'Amsel harbour pier', '2026-03-02', '2026-03-03')")
         conn.executemany(
-            "INSERT INTO story_articles VALUES ('s1', ?)",
-            [(ids["https://coastline.example/amsel-pier"],), (ids["https://northmark.example/pier-vote"],)],
+            "INSERT INTO story_articles (article_id, story_id, seq) VALUES (?, 's1', ?)",
+            [
+                (ids["https://coastline.example/amsel-pier"], 1),
+                (ids["https://northmark.example/pier-vote"], 2),
+            ],
         )
     return db

@@ -23,9 +23,10 @@ from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
 from counterpoint.store.items import slant_from_layers
+from counterpoint.store.stories import stories_for_output
 
 #: Top-level lists filled by capabilities that have not landed yet.
-LATER_KEYS: tuple[str, ...] = ("stories", "storylines", "claims", "timeline")
+LATER_KEYS: tuple[str, ...] = ("claims", "timeline")
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
 
@@ -131,6 +132,11 @@ def write_analysis(
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
+        stories, storylines, duplicates = stories_for_output(store.db)
+        for key, records in (("stories", stories), ("storylines", storylines), ("duplicates", duplicates)):
+            lists[key] = _ListWriter(folder, key)
+            for rec in records:
+                lists[key].add(rec)
         ratings = load_ratings(ratings_file or None)
         for profile in outlet_profiles(slants, ratings, urls=urls).values():
             lists["outlets"].add(profile.to_dict())

@@ -31,9 +31,11 @@ from counterpoint.factories import stages_by_name
 from counterpoint.ingest import iter_inputs
 from counterpoint.model import Doc, RawDocument, Skipped
 from counterpoint.pipeline import Pipeline
+from counterpoint.runners.stories import update_stories
 from counterpoint.stages.clean import line_key
 from counterpoint.stages.entities import link_entities
 from counterpoint.store import Store
+from counterpoint.store.sqlite import SQLiteStore
 
 #: progress callback: (phase, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -50,6 +52,7 @@ class RunStats:
     skipped: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     entities: int = 0
+    stories: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
@@ -61,6 +64,7 @@ class RunStats:
             "skipped": self.skipped,
             "skip_reasons": dict(self.reasons.most_common()),
             "entities": self.entities,
+            "stories": self.stories,
             "seconds": round(self.seconds, 3),
         }
 
@@ -258,6 +262,10 @@ def run(
     if progress:
         progress("linking", 0, None)
     stats.entities = link_corpus(store)
+    if isinstance(store, SQLiteStore) and not settings.stages.strip():
+        if progress:
+            progress("stories", 0, None)
+        stats.stories = update_stories(store, settings)
     stats.seconds = time.perf_counter() - started
     store.finish_run(run_id, stats.to_dict())
     return stats

@@ -141,7 +141,81 @@ def m003_search(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search]
+def m004_stories(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- stories (one event, many outlets) with the clustering state that lets new articles join them
+        -- without re-clustering: centroid sum (float32 BLOB), entity and outlet counts (JSON), date span.
+        -- No foreign keys to articles: --reprocess deletes and re-inserts articles, and an article
+        -- keeps its story across that.
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            key INTEGER NOT NULL UNIQUE,          -- creation order; the key in the ANN index
+            title TEXT NOT NULL DEFAULT '',
+            vector_sum BLOB NOT NULL,
+            embedded INTEGER NOT NULL,
+            articles INTEGER NOT NULL,            -- members, duplicates included
+            duplicates INTEGER NOT NULL,
+            entities TEXT NOT NULL,
+            outlets TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT,
+            english INTEGER NOT NULL,
+            note TEXT,
+            storyline_id TEXT
+        );
+        CREATE INDEX stories_storyline ON stories(storyline_id);
+        -- membership: every article is in exactly one story once assigned (its "assigned" mark)
+        CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            score REAL,                           -- similarity when it joined; NULL for a founder
+            note TEXT,
+            seq INTEGER NOT NULL                  -- assignment order
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id, seq);
+        -- unit float32 embedding of each embedded article (headline + lead)
+        CREATE TABLE article_embeddings (
+            article_id TEXT PRIMARY KEY,
+            vector BLOB NOT NULL
+        ) WITHOUT ROWID;
+        -- near-duplicates and exact copies, linked to the original they copy
+        CREATE TABLE duplicates (
+            article_id TEXT PRIMARY KEY,
+            duplicate_of TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            exact INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX duplicates_original ON duplicates(duplicate_of);
+        -- MinHash signatures of originals: the near-duplicate index state
+        CREATE TABLE dedup_signatures (
+            article_id TEXT PRIMARY KEY,
+            signature BLOB NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        -- document frequencies of entities among clustered articles (idf of entity overlap)
+        CREATE TABLE story_entity_df (
+            entity_id TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE story_meta (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE storylines (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT,
+            entities TEXT NOT NULL,               -- JSON list of central entity ids
+            position INTEGER NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search, m004_stories]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from counterpoint.report.charts import scatter
+from counterpoint.report.charts import bars, scatter
 from counterpoint.report.html import Mark, display_title, highlight
 from counterpoint.report.slant_view import slant_view
 from counterpoint.web import queries as q
@@ -239,8 +239,48 @@ def story(request: Request) -> Response:
         if rows is None:
             raise HTTPException(404, "no story with this id")
         info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid})
+        ids = q.story_article_ids(db, sid)
+        coverage = q.coverage_by_day(db, ids)
+        view = slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
+    slant_chart = (
+        scatter(
+            view.points("/outlets/"),
+            x_label=f"stance toward {view.entity}",
+            y_label="loaded language",
+            title="Outlets in this story by loaded language and stance",
+        )
+        if view.entity
+        else None
+    )
     return render(
-        request, "story.html.j2", story=info, articles=rows, pages=pager(request, page, None, len(rows))
+        request,
+        "story.html.j2",
+        story=info,
+        articles=rows,
+        pages=pager(request, page, None, len(rows)),
+        coverage=bars(coverage, title="Articles per day") if len(coverage) > 1 else None,
+        view=view,
+        slant_chart=slant_chart,
+    )
+
+
+def storyline(request: Request) -> Response:
+    """One storyline: its stories in order, with their coverage over time."""
+    lid = request.path_params["storyline_id"]
+    with request.app.state.db.read() as db:
+        story_ids = q.storyline_story_ids(db, lid)
+        if story_ids is None:
+            raise HTTPException(404, "no storyline with this id")
+        info = next(iter(q.list_groups(db, "storylines", 1, only_id=lid)), {"id": lid})
+        stories = [s for sid in story_ids for s in q.list_groups(db, "stories", 1, only_id=sid)]
+        ids = [a for sid in story_ids for a in q.story_article_ids(db, sid)]
+        coverage = q.coverage_by_day(db, ids)
+    return render(
+        request,
+        "storyline.html.j2",
+        storyline=info,
+        stories=stories,
+        coverage=bars(coverage, title="Articles per day") if coverage else None,
     )
 
 
@@ -257,4 +297,5 @@ ROUTES = [
     Route("/outlets/{name:path}", outlet),
     Route("/search", search),
     Route("/stories/{story_id}", story),
+    Route("/storylines/{storyline_id}", storyline),
 ]

@@ -533,8 +533,8 @@ def overview(db: sqlite3.Connection) -> dict[str, Any]:
 # -- stories and storylines: shown as soon as their tables exist --------------------------------------
 
 _TITLE_COLS = ("title", "headline", "label", "name", "summary")
-_FIRST_COLS = ("first_published", "first", "start", "started")
-_LAST_COLS = ("last_published", "last", "end", "updated", "published")
+_FIRST_COLS = ("first_seen", "first_published", "first", "start", "started")
+_LAST_COLS = ("last_seen", "last_published", "last", "end", "updated", "published")
 
 
 def _pick(cols: Sequence[str], wanted: Sequence[str]) -> str | None:
@@ -620,6 +620,56 @@ def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[di
         (story_id, page.limit, page.offset),
     )
     return [_lead_title(r) for r in rows]
+
+
+def story_article_ids(db: sqlite3.Connection, story_id: str) -> list[str]:
+    """Every article id of one story (for its charts)."""
+    links = _story_links(db)
+    if links is None:
+        return []
+    table, col = links
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT {'id' if table == 'articles' else 'article_id'} FROM {table} WHERE {col} = ?",
+            (story_id,),
+        )
+    ]
+
+
+def coverage_by_day(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[tuple[str, int]]:
+    """Articles per publication day among ``article_ids`` (undated ones left out), oldest first."""
+    if not article_ids:
+        return []
+    counts: dict[str, int] = {}
+    for i in range(0, len(article_ids), 500):
+        chunk = list(article_ids[i : i + 500])
+        for day, n in db.execute(
+            f"SELECT published, COUNT(*) FROM articles WHERE published IS NOT NULL AND id IN"
+            f" ({','.join('?' * len(chunk))}) GROUP BY published",
+            chunk,
+        ):
+            counts[day] = counts.get(day, 0) + n
+    return sorted(counts.items())
+
+
+def storyline_story_ids(db: sqlite3.Connection, storyline_id: str) -> list[str] | None:
+    """Stories of one storyline, oldest first, or None when there is no such storyline."""
+    names = tables(db)
+    if "storylines" not in names or "stories" not in names:
+        return None
+    if db.execute("SELECT 1 FROM storylines WHERE id = ?", (storyline_id,)).fetchone() is None:
+        return None
+    if "storyline_id" not in columns(db, "stories"):
+        return []
+    first = _pick(columns(db, "stories"), _FIRST_COLS)
+    order = f'"{first}"' if first else "rowid"
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT id FROM stories WHERE storyline_id = ? ORDER BY {order}", (storyline_id,)
+        )
+    ]
 
 
 def list_table(db: sqlite3.Connection, table: str, page: Page) -> list[dict[str, Any]] | None:

@@ -1,0 +1,187 @@
+"""Scale benchmark of the story stages: near-duplicates, embedding, clustering, storylines.
+
+Synthetic articles from ``synth.articles`` (stories grouped into storylines, 10% syndicated
+copies, entities = the names each story is about). Each size runs in a fresh process so
+peak RSS is its own. The stages are timed as pure functions (no database).
+
+The 10k/100k runs embed with ``HashingEmbedder`` (model-free): at 100k MiniLM would dominate
+everything. The real MiniLM path is timed on a sample of headline+lead texts and extrapolated.
+
+    .venv/bin/python benchmarks/bench_stories.py                 # 10k and 100k, MiniLM sample of 500
+    .venv/bin/python benchmarks/bench_stories.py --sizes 2000 --minilm-sample 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BATCH = 256
+
+
+def _bcubed_f1(gold: list[int], pred: list[str]) -> float:
+    gs: dict[int, set[int]] = defaultdict(set)
+    ps: dict[str, set[int]] = defaultdict(set)
+    for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
+        gs[g].add(i)
+        ps[p].add(i)
+    prec = sum(len(gs[g] & ps[p]) / len(ps[p]) for g, p in zip(gold, pred, strict=True)) / len(gold)
+    rec = sum(len(gs[g] & ps[p]) / len(gs[g]) for g, p in zip(gold, pred, strict=True)) / len(gold)
+    return 2 * prec * rec / (prec + rec)
+
+
+def run_size(n: int, words: int) -> dict[str, float]:
+    """Run every story stage over ``n`` synthetic articles; return timings and sizes."""
+    import synth
+    from counterpoint.model import content_id
+    from counterpoint.stages.entities import name_key
+    from counterpoint.stories import StoryDoc
+    from counterpoint.stories.cluster import StoryClusterer
+    from counterpoint.stories.dedup import NearDuplicateIndex
+    from counterpoint.stories.embed import HashingEmbedder, embed, embed_text
+    from counterpoint.stories.storylines import StorySummary, link_storylines
+
+    t: defaultdict[str, float] = defaultdict(float)
+    dedup = NearDuplicateIndex()
+    clusterer = StoryClusterer()
+    embedder = HashingEmbedder()
+    gold: list[int] = []
+    pred: list[str] = []
+    copies = found_copies = 0
+    gen = synth.articles(n, words=words, storylines=max(1, n // 80), syndication=0.1)
+    done = 0
+    started = time.perf_counter()
+    while done < n:
+        t0 = time.perf_counter()
+        batch = [next(gen) for _ in range(min(BATCH, n - done))]
+        docs = []
+        for k, a in enumerate(batch):
+            text = "\n\n".join(a.paragraphs)
+            ents = tuple(
+                content_id("entity:" + name_key(nm)) for nm in a.names for _ in range(max(1, text.count(nm)))
+            )
+            docs.append(
+                StoryDoc(f"a{done + k}", a.outlet, a.published.isoformat(), a.title, text, "en", ents)
+            )
+        t["generate"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        for k, (a, d) in enumerate(zip(batch, docs, strict=True)):
+            link, _sig = dedup.add(d.article_id, d.text)
+            copies += a.copy_of is not None
+            if link is not None:
+                found_copies += a.copy_of is not None
+                docs[k] = StoryDoc(
+                    d.article_id, d.outlet, d.published, d.title, d.text, d.language, d.entity_ids,
+                    link.duplicate_of,
+                )  # fmt: skip
+        t["dedup"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
+        vectors = np.zeros((len(docs), 384), dtype=np.float32)
+        vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
+        t["embed (hashing)"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        assigned = clusterer.add(docs, vectors)
+        clusterer.changes()  # what a runner persists each batch
+        t["cluster"] += time.perf_counter() - t0
+        gold.extend(a.story for a in batch)
+        pred.extend(x.story_id for x in assigned)
+        done += len(batch)
+
+    t0 = time.perf_counter()
+    summaries = []
+    for sid in sorted(set(pred)):
+        st = clusterer.story(sid)
+        assert st is not None
+        summaries.append(
+            StorySummary(st.id, st.key, clusterer.centroid(sid), st.entities, st.first, st.last, st.english)
+        )
+    lines = link_storylines(summaries)
+    t["storylines"] += time.perf_counter() - t0
+    total = time.perf_counter() - started
+    stages = t["dedup"] + t["embed (hashing)"] + t["cluster"] + t["storylines"]
+    return {
+        "n": n,
+        "words": words,
+        **{f"s_{k}": round(v, 2) for k, v in t.items()},
+        "s_stages": round(stages, 2),
+        "s_wall": round(total, 2),
+        "articles_per_s": round(n / stages, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "stories": len(set(pred)),
+        "gold_stories": len(set(gold)),
+        "storylines": len(lines),
+        "bcubed_f1_vs_synth_stories": round(_bcubed_f1(gold, pred), 3),
+        "copies": copies,
+        "copies_found": found_copies,
+    }
+
+
+def minilm_rate(sample: int, words: int) -> dict[str, float]:
+    """Articles/s of the real MiniLM path (headline + lead) on ``sample`` synthetic articles."""
+    import synth
+    from counterpoint.stories import StoryDoc
+    from counterpoint.stories.embed import embed, embed_text, load_embedder
+
+    texts = [
+        embed_text(StoryDoc(str(i), a.outlet, None, a.title, "\n\n".join(a.paragraphs), "en"))
+        for i, a in enumerate(synth.articles(sample, words=words, seed=11))
+    ]
+    load_embedder()
+    embed(texts[:8])  # warm-up
+    t0 = time.perf_counter()
+    embed(texts)
+    dt = time.perf_counter() - t0
+    return {"sample": sample, "seconds": round(dt, 2), "articles_per_s": round(sample / dt, 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--words", type=int, default=400, help="words per synthetic article")
+    ap.add_argument("--minilm-sample", type=int, default=500)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: run one size, print JSON
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.words)))
+        return 0
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--words", str(args.words)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(res)
+        print(json.dumps(res))
+    if len(results) >= 2:
+        a, b = results[0], results[-1]
+        ratio = b["s_stages"] / a["s_stages"]
+        print(f"time ratio {b['n']}/{a['n']}: {ratio:.2f} (size ratio {b['n'] / a['n']:.0f})")
+    if args.minilm_sample:
+        rate = minilm_rate(args.minilm_sample, args.words)
+        print(json.dumps({"minilm": rate}))
+        for r in results:
+            extra = r["n"] * 0.9 / rate["articles_per_s"]  # copies (10%) are not embedded
+            print(
+                f"{r['n']} articles with MiniLM instead of hashing: about "
+                f"{r['s_stages'] - r['s_embed (hashing)'] + extra:.0f}s (embedding {extra:.0f}s)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

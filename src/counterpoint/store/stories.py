@@ -1,0 +1,340 @@
+"""Reading and writing the story tables (created by migration ``m004_stories``).
+
+Functions over a ``sqlite3.Connection`` (``SQLiteStore.db``, autocommit mode):
+writers open one ``BEGIN IMMEDIATE`` transaction each, so a killed run loses
+at most the batch in flight and the next run picks up the articles that were
+not assigned yet.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from counterpoint.stories.cluster import Assignment, StoryState
+from counterpoint.stories.dedup import Duplicate
+from counterpoint.stories.storylines import Storyline
+from counterpoint.stories.titles import date_span
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """The fields of a stored article the story stages read."""
+
+    seq: int
+    id: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    text: str
+    language: str | None
+    duplicate_of: str | None  # exact copy found by the store (same text hash)
+
+
+@contextmanager
+def _tx(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+# -- reading --------------------------------------------------------------------------------------------
+
+
+def unassigned_articles(db: sqlite3.Connection, limit: int, after_seq: int = 0) -> list[ArticleRow]:
+    """Up to ``limit`` articles in no story yet, in ingest order after ``after_seq``."""
+    rows = db.execute(
+        "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.language, a.duplicate_of"
+        " FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
+        " WHERE s.article_id IS NULL AND a.seq > ? ORDER BY a.seq LIMIT ?",
+        (after_seq, limit),
+    ).fetchall()
+    return [ArticleRow(*r) for r in rows]
+
+
+def count_unassigned(db: sqlite3.Connection) -> int:
+    row = db.execute(
+        "SELECT COUNT(*) FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
+        " WHERE s.article_id IS NULL"
+    ).fetchone()
+    return int(row[0])
+
+
+def article_entities(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Entity id of every linked mention of each article, in text order."""
+    out: dict[str, list[str]] = {a: [] for a in article_ids}
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            "SELECT i.article_id, al.entity_id FROM items i"
+            " JOIN entity_aliases al ON al.canonical = i.key AND al.label = i.label"
+            f" WHERE i.layer = 'mention' AND i.article_id IN ({marks}) ORDER BY i.article_id, i.start",
+            tuple(chunk),
+        )
+        for aid, eid in rows:
+            out[aid].append(eid)
+    return {a: tuple(v) for a, v in out.items()}
+
+
+def story_of(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
+    """Story id of each of these articles that is assigned."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            db.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", tuple(chunk)
+            ).fetchall()
+        )
+    return out
+
+
+def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
+    """Every story's clustering state, in creation order."""
+    for r in db.execute(
+        "SELECT id, key, vector_sum, embedded, articles, duplicates, entities, outlets, first_seen,"
+        " last_seen, english, note FROM stories ORDER BY key"
+    ):
+        yield StoryState(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            json.loads(r[6]),
+            json.loads(r[7]),
+            r[8],
+            r[9],
+            bool(r[10]),
+            r[11],
+        )
+
+
+def load_entity_df(db: sqlite3.Connection) -> tuple[list[tuple[str, int]], int]:
+    """Entity document frequencies and the number of documents they were counted over."""
+    df = [(str(e), int(n)) for e, n in db.execute("SELECT entity_id, n FROM story_entity_df")]
+    row = db.execute("SELECT value FROM story_meta WHERE name = 'ndocs'").fetchone()
+    return df, int(row[0]) if row else 0
+
+
+def load_signatures(db: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+    """Stored MinHash signatures of originals, in the order they were indexed."""
+    for aid, blob in db.execute("SELECT article_id, signature FROM dedup_signatures ORDER BY seq"):
+        yield str(aid), bytes(blob)
+
+
+def story_members(
+    db: sqlite3.Connection, story_id: str, text_chars: int = 2000
+) -> list[tuple[str | None, str, np.ndarray | None]]:
+    """(headline, start of text, embedding or None) of a story's members, in assignment order."""
+    rows = db.execute(
+        "SELECT a.title, substr(a.text, 1, ?), e.vector FROM story_articles s"
+        " JOIN articles a ON a.id = s.article_id"
+        " LEFT JOIN article_embeddings e ON e.article_id = s.article_id WHERE s.story_id = ? ORDER BY s.seq",
+        (text_chars, story_id),
+    )
+    return [(t, x, np.frombuffer(v, dtype=np.float32) if v is not None else None) for t, x, v in rows]
+
+
+def entity_names(db: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            db.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", tuple(chunk)).fetchall()
+        )
+    return out
+
+
+def story_titles(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT id, title FROM stories").fetchall())
+
+
+# -- writing --------------------------------------------------------------------------------------------
+
+
+def save_batch(
+    db: sqlite3.Connection,
+    assignments: Sequence[Assignment],
+    embeddings: Sequence[tuple[str, np.ndarray]],
+    duplicates: Sequence[Duplicate],
+    signatures: Sequence[tuple[str, bytes]],
+    states: Sequence[StoryState],
+    df: Sequence[tuple[str, int]],
+    ndocs: int,
+) -> None:
+    """Write one batch's outcome and the clustering state it changed, in one transaction."""
+    with _tx(db):
+        db.executemany(
+            "INSERT INTO stories (id, key, vector_sum, embedded, articles, duplicates, entities, outlets,"
+            " first_seen, last_seen, english, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET vector_sum = excluded.vector_sum, embedded = excluded.embedded,"
+            " articles = excluded.articles, duplicates = excluded.duplicates, entities = excluded.entities,"
+            " outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
+            " english = excluded.english, note = excluded.note",
+            [
+                (s.id, s.key, s.vector_sum, s.embedded, s.articles, s.duplicates,
+                 json.dumps(s.entities, sort_keys=True),
+                 json.dumps(s.outlets, sort_keys=True, ensure_ascii=False),
+                 s.first, s.last, int(s.english), s.note)
+                for s in states
+            ],
+        )  # fmt: skip
+        seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM story_articles").fetchone()[0])
+        db.executemany(
+            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, note, seq)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(a.article_id, a.story_id, a.score, a.note, seq + i + 1) for i, a in enumerate(assignments)],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO article_embeddings (article_id, vector) VALUES (?, ?)",
+            [(aid, np.asarray(v, dtype=np.float32).tobytes()) for aid, v in embeddings],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO duplicates (article_id, duplicate_of, similarity, exact)"
+            " VALUES (?, ?, ?, ?)",
+            [(d.article_id, d.duplicate_of, d.similarity, int(d.exact)) for d in duplicates],
+        )
+        sig_seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM dedup_signatures").fetchone()[0])
+        db.executemany(
+            "INSERT OR IGNORE INTO dedup_signatures (article_id, signature, seq) VALUES (?, ?, ?)",
+            [(aid, blob, sig_seq + i + 1) for i, (aid, blob) in enumerate(signatures)],
+        )
+        db.executemany("INSERT OR REPLACE INTO story_entity_df (entity_id, n) VALUES (?, ?)", df)
+        db.execute("INSERT OR REPLACE INTO story_meta (name, value) VALUES ('ndocs', ?)", (ndocs,))
+
+
+def save_titles(db: sqlite3.Connection, titles: Sequence[tuple[str, str]]) -> None:
+    """Set (story id, title) pairs."""
+    with _tx(db):
+        db.executemany("UPDATE stories SET title = ? WHERE id = ?", [(t, sid) for sid, t in titles])
+
+
+def replace_storylines(
+    db: sqlite3.Connection, storylines: Sequence[Storyline], titles: Sequence[str]
+) -> None:
+    """Swap in a new set of storylines (``titles[i]`` is storyline ``i``'s) in one transaction."""
+    with _tx(db):
+        db.execute("UPDATE stories SET storyline_id = NULL WHERE storyline_id IS NOT NULL")
+        db.execute("DELETE FROM storylines")
+        db.executemany(
+            "INSERT INTO storylines (id, title, first_seen, last_seen, entities, position)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(sl.id, t, sl.first, sl.last, json.dumps(list(sl.entity_ids)), i)
+             for i, (sl, t) in enumerate(zip(storylines, titles, strict=True))],
+        )  # fmt: skip
+        db.executemany(
+            "UPDATE stories SET storyline_id = ? WHERE id = ?",
+            [(sl.id, sid) for sl in storylines for sid in sl.story_ids],
+        )
+
+
+def reset_stories(db: sqlite3.Connection) -> None:
+    """Forget every story, duplicate link and index state, so the next update re-clusters from scratch."""
+    with _tx(db):
+        for table in (
+            "story_articles", "stories", "article_embeddings", "duplicates", "dedup_signatures",
+            "story_entity_df", "story_meta", "storylines",
+        ):  # fmt: skip
+            db.execute(f"DELETE FROM {table}")
+
+
+# -- output ---------------------------------------------------------------------------------------------
+
+
+def stories_for_output(
+    db: sqlite3.Connection,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``stories``, ``storylines`` and ``duplicates`` lists exactly as analysis.json carries them.
+
+    Stories come in creation order; ``article_ids`` are the original reports and
+    ``duplicate_ids`` the copies of them (kept, linked, and counted apart in
+    ``articles`` / ``duplicates``); articles no longer in the store are left out.
+    """
+    members: dict[str, tuple[list[str], list[str]]] = {}
+    outlets: dict[str, dict[str, int]] = {}
+    for sid, aid, outlet, dup in db.execute(
+        "SELECT s.story_id, s.article_id, a.outlet, d.article_id IS NOT NULL FROM story_articles s"
+        " JOIN articles a ON a.id = s.article_id LEFT JOIN duplicates d ON d.article_id = s.article_id"
+        " ORDER BY s.seq"
+    ):
+        originals, copies = members.setdefault(sid, ([], []))
+        (copies if dup else originals).append(aid)
+        if outlet:
+            per = outlets.setdefault(sid, {})
+            per[outlet] = per.get(outlet, 0) + 1
+    stories: list[dict[str, Any]] = []
+    for sid, title, first, last, line, note in db.execute(
+        "SELECT id, title, first_seen, last_seen, storyline_id, note FROM stories ORDER BY key"
+    ):
+        if sid not in members:
+            continue
+        originals, copies = members[sid]
+        per = outlets.get(sid, {})
+        stories.append(
+            {
+                "id": sid,
+                "title": title,
+                "article_ids": originals,
+                "duplicate_ids": copies,
+                "articles": len(originals),
+                "duplicates": len(copies),
+                "storyline_id": line,
+                "first_seen": first,
+                "last_seen": last,
+                "span": date_span(first, last),
+                "outlets": sorted(per, key=lambda o: (-per[o], o)),
+                "note": note,
+            }
+        )
+    by_line: dict[str, list[str]] = {}
+    for s in stories:
+        if s["storyline_id"]:
+            by_line.setdefault(s["storyline_id"], []).append(s["id"])
+    storylines = [
+        {
+            "id": lid,
+            "title": title,
+            "story_ids": by_line.get(lid, []),
+            "first_seen": first,
+            "last_seen": last,
+            "span": date_span(first, last),
+            "entity_ids": json.loads(ents),
+        }
+        for lid, title, first, last, ents in db.execute(
+            "SELECT id, title, first_seen, last_seen, entities FROM storylines ORDER BY position"
+        )
+    ]
+    duplicates = [
+        {
+            "article_id": a,
+            "duplicate_of": o,
+            "similarity": round(float(sim), 3),
+            "exact": bool(ex),
+            "story_id": sid,
+        }
+        for a, o, sim, ex, sid in db.execute(
+            "SELECT d.article_id, d.duplicate_of, d.similarity, d.exact, s.story_id FROM duplicates d"
+            " JOIN articles a ON a.id = d.article_id"
+            " LEFT JOIN story_articles s ON s.article_id = d.article_id ORDER BY a.seq"
+        )
+    ]
+    return stories, storylines, duplicates

@@ -1,0 +1,366 @@
+"""Online, time-aware story clustering: each new article joins the best existing story or starts one.
+
+An article is scored against a few candidate stories only:
+
+* the ``ann_k`` stories whose centroids are nearest to its embedding (a usearch HNSW index), and
+* the newest stories that share one of its most salient entities (entity blocking; each
+  posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
+  than a rare one).
+
+``score = cos(article, story centroid) + entity_weight * entity overlap - date penalty``,
+where entity overlap is the cosine of idf-weighted log entity counts and the date penalty
+grows with the days between the article and the story's date span (past ``max_gap_days``
+the story is not a candidate at all). Articles without a date are matched on content
+alone. The article joins the best story scoring at least ``threshold``, else founds a new one.
+
+Nothing is re-clustered: per-story state (centroid sum, entity counts, date span, outlets)
+is updated in place, exported as plain ``StoryState`` rows for a runner to persist, and
+loaded back on the next run. Given the same articles in the same order, the result is the same.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from usearch.index import Index
+
+from counterpoint.model import content_id
+from counterpoint.stories import StoryDoc
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClusterConfig:
+    """Parameters of story clustering (tuned on ECB+, see docs/stories.md)."""
+
+    #: an article joins the best story scoring at least this
+    threshold: float = 0.8
+    #: weight of entity overlap (0..1) added to the embedding cosine
+    entity_weight: float = 0.8
+    #: nearest story centroids taken from the ANN index per article
+    ann_k: int = 16
+    #: most salient entities of an article used as blocking keys
+    block_entities: int = 3
+    #: newest stories kept per blocking key
+    block_cap: int = 32
+    #: days between an article and a story's span that cost nothing
+    grace_days: int = 3
+    #: a dated article never joins a story whose span is further away than this
+    max_gap_days: int = 30
+    #: score lost at ``max_gap_days``, growing linearly from ``grace_days``
+    date_penalty: float = 0.3
+    #: entity counts kept per story (the most frequent), bounding memory
+    story_entities: int = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one article went: its story, how well it matched, and why if it was not compared."""
+
+    article_id: str
+    story_id: str
+    score: float | None  # None when the article founded the story or was not compared
+    duplicate_of: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """One story's clustering state as plain data (what a runner persists between runs)."""
+
+    id: str
+    key: int  # dense integer id in the ANN index, in creation order
+    vector_sum: bytes  # float32 sum of member embeddings
+    embedded: int  # members whose embedding is in the sum
+    articles: int  # every member, duplicates included
+    duplicates: int
+    entities: dict[str, int]
+    outlets: dict[str, int]
+    first: str | None
+    last: str | None
+    english: bool = True
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    key: int
+    vsum: np.ndarray
+    embedded: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    entities: Counter[str] = field(default_factory=Counter)
+    outlets: Counter[str] = field(default_factory=Counter)
+    first: date | None = None
+    last: date | None = None
+    english: bool = True
+    note: str | None = None
+
+    def state(self) -> StoryState:
+        return StoryState(
+            self.id, self.key, self.vsum.astype(np.float32).tobytes(), self.embedded, self.articles,
+            self.duplicates, dict(self.entities), dict(self.outlets),
+            self.first.isoformat() if self.first else None, self.last.isoformat() if self.last else None,
+            self.english, self.note,
+        )  # fmt: skip
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO ``YYYY-MM-DD`` date (longer timestamps are cut), or None if absent or unreadable."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def day_gap(day: date, first: date | None, last: date | None) -> int | None:
+    """Days from ``day`` to the span ``first..last`` (0 inside it), or None for an undated span."""
+    if first is None or last is None:
+        return None
+    if day < first:
+        return (first - day).days
+    if day > last:
+        return (day - last).days
+    return 0
+
+
+def story_id_for(article_id: str) -> str:
+    """A story's stable id: derived from the article that founded it."""
+    return content_id("story:" + article_id)
+
+
+class StoryClusterer:
+    """Holds every story's state and assigns new articles to stories, batch by batch."""
+
+    def __init__(self, config: ClusterConfig | None = None, *, dim: int = 384) -> None:
+        self.config = config or ClusterConfig()
+        self.dim = dim
+        self._stories: dict[int, _Story] = {}
+        self._by_id: dict[str, int] = {}
+        self._index = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
+        self._postings: dict[str, deque[int]] = {}
+        self._df: Counter[str] = Counter()
+        self._ndocs = 0
+        self._story_of: dict[str, int] = {}
+        self._dirty: set[int] = set()
+        self._dirty_df: set[str] = set()
+        self._next_key = 0
+
+    # -- state ------------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def load(self, stories: Iterable[StoryState], df: Iterable[tuple[str, int]], ndocs: int) -> None:
+        """Restore state exported by ``changes`` on earlier runs (stories in key order)."""
+        for st in sorted(stories, key=lambda s: s.key):
+            vsum = np.frombuffer(st.vector_sum, dtype=np.float32).copy()
+            if vsum.shape != (self.dim,):
+                raise ValueError(f"story {st.id}: stored vector has {vsum.size} values, expected {self.dim}")
+            s = _Story(
+                st.id, st.key, vsum, st.embedded, st.articles, st.duplicates, Counter(st.entities),
+                Counter(st.outlets), parse_date(st.first), parse_date(st.last), st.english, st.note,
+            )  # fmt: skip
+            self._stories[s.key] = s
+            self._by_id[s.id] = s.key
+            self._next_key = max(self._next_key, s.key + 1)
+            if s.english and s.embedded:
+                self._index_story(s, fresh=True)
+                for eid, _n in s.entities.most_common(self.config.block_entities):
+                    self._post(eid, s.key)
+        self._df.update(dict(df))
+        self._ndocs += ndocs
+
+    def changes(self) -> tuple[list[StoryState], list[tuple[str, int]], int]:
+        """Stories and entity document-frequencies changed since the last call, and the document count."""
+        stories = [self._stories[k].state() for k in sorted(self._dirty)]
+        df = [(e, self._df[e]) for e in sorted(self._dirty_df)]
+        self._dirty.clear()
+        self._dirty_df.clear()
+        return stories, df, self._ndocs
+
+    def story(self, story_id: str) -> StoryState | None:
+        key = self._by_id.get(story_id)
+        return self._stories[key].state() if key is not None else None
+
+    def centroid(self, story_id: str) -> np.ndarray | None:
+        """Unit centroid of a story's embedded members, or None if it has none."""
+        key = self._by_id.get(story_id)
+        if key is None or not self._stories[key].embedded:
+            return None
+        v = self._stories[key].vsum
+        n = float(np.linalg.norm(v))
+        return (v / n).astype(np.float32) if n > 0 else None
+
+    # -- assignment -------------------------------------------------------------------------------------
+
+    def add(
+        self, docs: Sequence[StoryDoc], vectors: np.ndarray, known: Mapping[str, str] | None = None
+    ) -> list[Assignment]:
+        """Assign each of ``docs`` (row ``i`` of ``vectors`` is doc ``i``'s unit embedding) to a story.
+
+        ``known`` maps articles from earlier runs to their story ids, so that a duplicate
+        of one of them joins its story. Non-English articles and articles without text are
+        kept out of similarity matching and found a story of their own, with a note saying why.
+        """
+        if len(docs) != len(vectors):
+            raise ValueError(f"{len(docs)} docs but {len(vectors)} vectors")
+        known = known or {}
+        out: list[Assignment] = []
+        for doc, vec in zip(docs, vectors, strict=True):
+            out.append(self._add_one(doc, np.asarray(vec, dtype=np.float32), known))
+        return out
+
+    def _add_one(self, doc: StoryDoc, vec: np.ndarray, known: Mapping[str, str]) -> Assignment:
+        day = parse_date(doc.published)
+        if doc.duplicate_of is not None:
+            key = self._story_of.get(doc.duplicate_of)
+            if key is None and doc.duplicate_of in known:
+                key = self._by_id.get(known[doc.duplicate_of])
+            if key is not None:
+                s = self._stories[key]
+                s.duplicates += 1
+                self._join(s, doc, day, None)
+                return Assignment(doc.article_id, s.id, None, doc.duplicate_of)
+        if not doc.english:
+            note = f"language {doc.language!r}: kept out of story matching, which compares English text"
+            return self._found(doc, day, None, note)
+        if not float(np.linalg.norm(vec)) > 0:
+            return self._found(doc, day, None, "no text to compare: kept as a story of its own")
+        ents = Counter(doc.entity_ids)
+        self._ndocs += 1
+        for e in ents:
+            self._df[e] += 1
+        self._dirty_df.update(ents)
+        best, best_score = self._best(vec, ents, day)
+        if best is not None and best_score >= self.config.threshold:
+            s = self._stories[best]
+            self._join(s, doc, day, vec, ents)
+            return Assignment(doc.article_id, s.id, round(best_score, 4))
+        return self._found(doc, day, vec, None, ents)
+
+    def _candidates(self, vec: np.ndarray, ents: Counter[str]) -> set[int]:
+        cands: set[int] = set()
+        if len(self._index):
+            hits = self._index.search(vec, self.config.ann_k)
+            cands.update(int(k) for k in np.atleast_1d(hits.keys))
+        for e in self._salient(ents):
+            cands.update(self._postings.get(e, ()))
+        return cands
+
+    def _best(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> tuple[int | None, float]:
+        cfg = self.config
+        best: int | None = None
+        best_score = -math.inf
+        doc_w = self._weights(ents)
+        doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
+        for key in sorted(self._candidates(vec, ents)):
+            s = self._stories[key]
+            penalty = 0.0
+            if day is not None:
+                gap = day_gap(day, s.first, s.last)
+                if gap is not None:
+                    if gap > cfg.max_gap_days:
+                        continue
+                    over = max(0, gap - cfg.grace_days) / max(1, cfg.max_gap_days - cfg.grace_days)
+                    penalty = cfg.date_penalty * over
+            norm = float(np.linalg.norm(s.vsum))
+            cos = float(vec @ s.vsum) / norm if norm > 0 else 0.0
+            bound = cos + cfg.entity_weight - penalty  # entity overlap is at most 1
+            if bound < cfg.threshold or bound <= best_score:
+                continue  # exact pruning: this story cannot win, skip the costlier entity overlap
+            score = cos + cfg.entity_weight * self._entity_sim(doc_w, doc_norm, s.entities) - penalty
+            if score > best_score:  # ties keep the older story: keys are visited in creation order
+                best, best_score = key, score
+        return best, best_score
+
+    def _weights(self, counts: Mapping[str, int]) -> dict[str, float]:
+        n = max(1, self._ndocs)
+        return {e: (1 + math.log(c)) * math.log(1 + n / max(1, self._df[e])) for e, c in counts.items() if c}
+
+    def _entity_sim(self, doc_w: Mapping[str, float], doc_norm: float, story: Counter[str]) -> float:
+        if not doc_norm or not story:
+            return 0.0
+        story_w = self._weights(story)
+        dot = sum(w * story_w[e] for e, w in doc_w.items() if e in story_w)
+        if not dot:
+            return 0.0
+        return dot / (doc_norm * math.sqrt(sum(w * w for w in story_w.values())))
+
+    def _salient(self, ents: Counter[str]) -> list[str]:
+        w = self._weights(ents)
+        return sorted(w, key=lambda e: (-w[e], e))[: self.config.block_entities]
+
+    def _found(
+        self,
+        doc: StoryDoc,
+        day: date | None,
+        vec: np.ndarray | None,
+        note: str | None,
+        ents: Counter[str] | None = None,
+    ) -> Assignment:
+        key = self._next_key
+        self._next_key += 1
+        s = _Story(story_id_for(doc.article_id), key, np.zeros(self.dim, dtype=np.float32))
+        s.english = note is None
+        s.note = note
+        self._stories[key] = s
+        self._by_id[s.id] = key
+        self._join(s, doc, day, vec, ents)
+        return Assignment(doc.article_id, s.id, None, note=note)
+
+    def _join(
+        self,
+        s: _Story,
+        doc: StoryDoc,
+        day: date | None,
+        vec: np.ndarray | None,
+        ents: Counter[str] | None = None,
+    ) -> None:
+        s.articles += 1
+        if doc.outlet:
+            s.outlets[doc.outlet] += 1
+        if day is not None:
+            s.first = day if s.first is None else min(s.first, day)
+            s.last = day if s.last is None else max(s.last, day)
+        self._story_of[doc.article_id] = s.key
+        self._dirty.add(s.key)
+        if vec is None:
+            return
+        s.vsum += vec
+        s.embedded += 1
+        if ents:
+            s.entities.update(ents)
+            cap = self.config.story_entities
+            if len(s.entities) > 2 * cap:
+                s.entities = Counter(dict(s.entities.most_common(cap)))
+            for e in self._salient(ents):
+                self._post(e, s.key)
+        # Re-index the centroid at 1, 4 and 16 members only: it moves less and less as members add
+        # up, scoring uses the exact sum anyway, and every re-index leaves a tombstone in the HNSW
+        # graph that slows every later search and insert.
+        n = s.embedded
+        if n in (1, 4, 16):
+            self._index_story(s, fresh=n == 1)
+
+    def _post(self, entity: str, key: int) -> None:
+        dq = self._postings.get(entity)
+        if dq is None:
+            dq = self._postings[entity] = deque(maxlen=self.config.block_cap)
+        if key not in dq:
+            dq.append(key)
+
+    def _index_story(self, s: _Story, *, fresh: bool) -> None:
+        norm = float(np.linalg.norm(s.vsum))
+        if norm <= 0:
+            return
+        if not fresh and s.key in self._index:
+            self._index.remove(s.key)
+        self._index.add(s.key, (s.vsum / norm).astype(np.float32))

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from counterpoint.stories import StoryDoc
+from counterpoint.stories.cluster import ClusterConfig, StoryClusterer, day_gap, parse_date
+
+
+def unit(*values: float, dim: int = 384) -> np.ndarray:
+    """A unit vector whose first components are ``values`` (a hand-made embedding)."""
+    v = np.zeros(dim, dtype=np.float32)
+    v[: len(values)] = values
+    return v / np.linalg.norm(v)
+
+
+def doc(
+    aid: str, *, day: str | None = None, ents: tuple[str, ...] = (), lang: str = "en", **kw: str
+) -> StoryDoc:
+    return StoryDoc(aid, kw.get("outlet", "Outlet " + aid), day, "Title " + aid, "Text of " + aid, lang, ents)
+
+
+def test_story_cluster_same_event_joins_other_event_founds() -> None:
+    c = StoryClusterer()
+    quake = unit(1, 0.1)
+    docs = [
+        doc("a", ents=("e:town", "e:quake")),
+        doc("b", ents=("e:town", "e:quake")),
+        doc("c", ents=("e:mayor",)),
+    ]
+    out = c.add(docs, np.stack([quake, unit(1, 0.15), unit(0, 1)]))
+    assert out[0].story_id == out[1].story_id != out[2].story_id
+    assert out[0].score is None
+    assert out[1].score is not None
+    assert len(c) == 2
+
+
+def test_story_cluster_entities_tell_apart_two_events_of_one_kind() -> None:
+    # two arrests, near-identical wording: the people arrested differ
+    c = StoryClusterer(ClusterConfig(threshold=1.2))
+    v = unit(1, 0.2)
+    a = doc("a", ents=("e:smith", "e:smith", "e:police"))
+    b = doc("b", ents=("e:jones", "e:jones", "e:police"))
+    a2 = doc("a2", ents=("e:smith", "e:police"))
+    out = c.add([a, b, a2], np.stack([v, v, v]))
+    assert out[0].story_id != out[1].story_id
+    assert out[2].story_id == out[0].story_id
+
+
+def test_story_cluster_date_gap_beyond_limit_starts_new_story() -> None:
+    c = StoryClusterer(ClusterConfig(max_gap_days=30))
+    v = unit(1)
+    out = c.add(
+        [doc("a", day="2026-01-01"), doc("b", day="2026-03-15"), doc("c", day="2026-01-03")],
+        np.stack([v, v, v]),
+    )
+    assert out[1].story_id != out[0].story_id
+    assert out[2].story_id == out[0].story_id
+
+
+def test_story_cluster_articles_without_date_match_on_content() -> None:
+    c = StoryClusterer()
+    v = unit(1)
+    out = c.add([doc("a", day="2026-01-01"), doc("b"), doc("c", day="2026-01-02")], np.stack([v, v, v]))
+    assert len({o.story_id for o in out}) == 1
+    st = c.story(out[0].story_id)
+    assert st is not None
+    assert (st.first, st.last) == ("2026-01-01", "2026-01-02")
+
+
+def test_story_cluster_story_running_for_years_keeps_growing() -> None:
+    # an article every 10 days for three years: the span moves with the story, so the gap stays small
+    start = date(2023, 1, 1)
+    stamps = [(start + timedelta(days=10 * i)).isoformat() for i in range(110)]
+    c = StoryClusterer()
+    out = c.add([doc(f"a{i}", day=d) for i, d in enumerate(stamps)], np.stack([unit(1)] * len(stamps)))
+    assert len({o.story_id for o in out}) == 1
+    st = c.story(out[0].story_id)
+    assert st is not None
+    assert st.first == "2023-01-01"
+    assert st.last == stamps[-1] > "2025-12-01"
+
+
+def test_story_cluster_other_language_kept_out_with_reason() -> None:
+    c = StoryClusterer()
+    v = unit(1)
+    out = c.add([doc("en1"), doc("fr1", lang="fr"), doc("en2")], np.stack([v, v, v]))
+    assert out[0].story_id == out[2].story_id != out[1].story_id
+    assert out[1].note is not None
+    assert "'fr'" in out[1].note
+
+
+def test_story_cluster_duplicate_joins_original_story_and_counts_apart() -> None:
+    c = StoryClusterer()
+    v = unit(1)
+    first = c.add([doc("a")], np.stack([v]))[0]
+    copy = StoryDoc("b", "Other", None, "T", "x", "en", (), duplicate_of="a")
+    later = StoryDoc("c", "Third", None, "T", "x", "en", (), duplicate_of="old")
+    out = c.add([copy, later], np.zeros((2, 384), dtype=np.float32), known={"old": first.story_id})
+    assert out[0].story_id == out[1].story_id == first.story_id
+    st = c.story(first.story_id)
+    assert st is not None
+    assert (st.articles, st.duplicates, st.embedded) == (3, 2, 1)
+
+
+def test_story_cluster_one_article_corpus() -> None:
+    c = StoryClusterer()
+    out = c.add([doc("only")], np.stack([unit(1)]))
+    assert len(out) == 1
+    assert out[0].score is None
+    assert len(c) == 1
+
+
+def test_story_cluster_article_without_text_is_its_own_story() -> None:
+    c = StoryClusterer()
+    out = c.add([doc("a"), doc("b")], np.zeros((2, 384), dtype=np.float32))
+    assert out[0].story_id != out[1].story_id
+    assert out[0].note is not None
+    assert "no text" in out[0].note
+
+
+def test_story_cluster_state_round_trip_is_incremental() -> None:
+    vs = [unit(1, 0.1), unit(0, 1), unit(1, 0.12)]
+    docs = [doc("a", ents=("e:x",)), doc("b", ents=("e:y",)), doc("c", ents=("e:x",))]
+    whole = StoryClusterer().add(docs, np.stack(vs))
+    first = StoryClusterer()
+    part1 = first.add(docs[:2], np.stack(vs[:2]))
+    states, df, ndocs = first.changes()
+    second = StoryClusterer()
+    second.load(states, df, ndocs)
+    part2 = second.add(docs[2:], np.stack(vs[2:]))
+    assert [a.story_id for a in part1 + part2] == [a.story_id for a in whole]
+    assert first.changes() == ([], [], 2)  # nothing changed since the last export
+
+
+def test_story_cluster_is_deterministic() -> None:
+    rng = np.random.default_rng(3)
+    vs = rng.normal(size=(60, 384)).astype(np.float32)
+    vs /= np.linalg.norm(vs, axis=1, keepdims=True)
+    docs = [doc(f"d{i}", ents=(f"e{i % 7}",)) for i in range(60)]
+    a = [x.story_id for x in StoryClusterer().add(docs, vs)]
+    b = [x.story_id for x in StoryClusterer().add(docs, vs)]
+    assert a == b
+
+
+def test_story_cluster_rejects_mismatched_vectors() -> None:
+    with pytest.raises(ValueError, match="2 docs but 1 vectors"):
+        StoryClusterer().add([doc("a"), doc("b")], np.stack([unit(1)]))
+
+
+def test_story_cluster_day_gap_and_parse_date() -> None:
+    d = parse_date("2026-01-10T09:00:00Z")
+    assert d is not None
+    assert str(d) == "2026-01-10"
+    assert parse_date("2026-01") is None
+    assert parse_date("not a date!") is None
+    assert day_gap(d, parse_date("2026-01-01"), parse_date("2026-01-05")) == 5
+    assert day_gap(d, None, None) is None

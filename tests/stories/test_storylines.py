@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import numpy as np
+
+from counterpoint.stories.storylines import StorylineConfig, StorySummary, link_storylines, storyline_id
+from counterpoint.stories.titles import date_span, story_title, storyline_title
+
+
+def vec(*values: float) -> np.ndarray:
+    v = np.zeros(384, dtype=np.float32)
+    v[: len(values)] = values
+    return v / np.linalg.norm(v)
+
+
+CANADA_CHINA = {"e:carney": 9, "e:canada": 12, "e:china": 11, "e:xi": 4}
+
+
+def test_storylines_link_chapters_sharing_central_entities_across_months() -> None:
+    stories = [
+        StorySummary("call", 0, vec(1, 0.3), {**CANADA_CHINA, "e:li": 5}, "2025-06-05", "2025-06-06"),
+        StorySummary("apec", 1, vec(1, 0.2), {**CANADA_CHINA, "e:korea": 2}, "2025-10-31", "2025-11-01"),
+        StorySummary(
+            "beijing", 2, vec(1, 0.25), {**CANADA_CHINA, "e:beijing": 6}, "2026-01-14", "2026-01-17"
+        ),
+        StorySummary("quake", 3, vec(0, 1), {"e:chile": 5, "e:usgs": 2}, "2026-01-15", "2026-01-15"),
+    ]
+    lines = link_storylines(stories)
+    assert len(lines) == 1
+    assert lines[0].story_ids == ("call", "apec", "beijing")
+    assert lines[0].id == storyline_id("call")
+    assert (lines[0].first, lines[0].last) == ("2025-06-05", "2026-01-17")
+    assert set(lines[0].entity_ids[:4]) == {"e:carney", "e:canada", "e:china", "e:xi"}
+
+
+def test_storylines_common_entities_alone_do_not_link() -> None:
+    # everything mentions the US and Trump; a trade story and a storm story share nothing else
+    common = {"e:us": 5, "e:trump": 5}
+    stories = [
+        StorySummary("trade", 0, vec(1, 0.1), {**common, "e:tariff": 6, "e:mexico": 6, "e:sheinbaum": 4}),
+        StorySummary("storm", 1, vec(1, 0.2), {**common, "e:florida": 6, "e:fema": 6, "e:desantis": 4}),
+        StorySummary("other", 2, vec(0, 1), {**common, "e:nato": 3}),
+    ]
+    assert link_storylines(stories) == []
+
+
+def test_storylines_gap_limit_and_language_are_respected() -> None:
+    ents = {"e:a": 5, "e:b": 5, "e:c": 2}
+    stories = [
+        StorySummary("old", 0, vec(1), ents, "2020-01-01", "2020-01-02"),
+        StorySummary("new", 1, vec(1), ents, "2026-01-01", "2026-01-02"),
+        StorySummary("fr", 2, None, ents, "2026-01-01", "2026-01-01", english=False),
+    ]
+    assert link_storylines(stories, StorylineConfig(max_gap_days=365)) == []
+    assert len(link_storylines(stories, StorylineConfig(max_gap_days=5000))) == 1
+
+
+def test_storylines_empty_and_single_story() -> None:
+    assert link_storylines([]) == []
+    assert link_storylines([StorySummary("s", 0, vec(1), {"e:a": 1})]) == []
+
+
+def test_titles_story_title_prefers_most_central_usable_headline() -> None:
+    members = [
+        ("MENU", "Menu text.", 0.99),
+        ("Carney arrives in Beijing for first visit in eight years", "Body.", 0.9),
+        ("Canada and China talk trade", "Body.", 0.7),
+    ]
+    assert story_title(members) == "Carney arrives in Beijing for first visit in eight years"
+
+
+def test_titles_story_title_falls_back_to_first_sentence() -> None:
+    text = "Officials in the town of Amsel voted on Tuesday to keep the ferry running. More follows."
+    assert (
+        story_title([(None, text, 0.5)])
+        == "Officials in the town of Amsel voted on Tuesday to keep the ferry running."
+    )
+    assert story_title([(None, "", 0.0)]) == "Untitled story"
+
+
+def test_titles_storyline_title_names_shared_entities_and_term() -> None:
+    title = storyline_title(
+        ["Mark Carney", "China", "Canada"],
+        ["Carney's visit resets China ties", "Canada and China agree to reset ties", "Trade talks"],
+    )
+    assert title == "Mark Carney, China and Canada: ties"
+    assert storyline_title(["A"], ["Only story"]) == "Only story"
+
+
+def test_titles_date_span_forms() -> None:
+    assert date_span("2026-01-17", "2026-01-17") == "17 Jan 2026"
+    assert date_span("2026-01-14", "2026-01-17") == "14–17 Jan 2026"
+    assert date_span("2025-10-31", "2026-01-17") == "31 Oct 2025 – 17 Jan 2026"
+    assert date_span("2025-06-05", "2025-10-31") == "5 Jun – 31 Oct 2025"
+    assert date_span(None, None) is None
+    assert date_span("2026-13-01", "2026-01-01") is None
