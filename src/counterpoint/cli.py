@@ -128,6 +128,12 @@ def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) 
     for reason, n in stats.reasons.most_common(6):
         table.add_row("", f"{n} × {reason}")
     table.add_row("articles in store", str(counts["articles"]))
+    table.add_row("entities", str(stats.entities))
+    if stats.stories:
+        table.add_row(
+            "stories / storylines",
+            f"{stats.stories.get('stories', 0)} / {stats.stories.get('storylines', 0)}",
+        )
     table.add_row("time", f"{stats.seconds:.1f} s")
     for p in outputs:
         table.add_row("wrote", str(p))

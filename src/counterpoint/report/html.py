@@ -28,6 +28,7 @@ from counterpoint.model import Article, Entity, StoredArticle
 from counterpoint.report.charts import scatter
 from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
+from counterpoint.store.stories import stories_for_output
 
 _WORD = re.compile(r"\w+")
 _PARA_BREAK = re.compile(r"\n\s*\n")
@@ -210,6 +211,8 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         entities.append(ent)
     skipped = list(store.iter_skipped())
     counts = store.counts()
+    stories, storylines, _dups = stories_for_output(store.db)
+    titles = {r.stored.article.id: r.title for r in rows}
     view = slant_view(store.db)
     # one dot per article: a run's report is often a handful of articles from as many outlets
     chart = (
@@ -223,6 +226,9 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         else None
     )
     return {
+        "stories": stories,
+        "storylines": {s["id"]: s for s in storylines},
+        "article_titles": titles,
         "slant_view": view,
         "slant_chart": chart,
         "version": __version__,
