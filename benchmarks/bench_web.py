@@ -8,6 +8,7 @@ HTTP client (httpx) at a fixed concurrency. Three scenarios:
   article   GET /articles/{id}           a random article page (highlighted text, quotes, numbers, dates)
   search    GET /search?q=...            full-text search page, random words, some with outlet/date filters
   api-list  GET /api/v1/articles?...     a random page of the JSON article list
+  story     GET /stories/{id}             a random story page (articles, coverage chart, outlets' slant)
 
 Requests go only to 127.0.0.1 and are bounded in count and time per scenario.
 Target on a 2-core machine: p95 < 200 ms for article and search pages.
@@ -118,6 +119,21 @@ def scale_store(src: Path, n: int) -> Path:
     return dst
 
 
+def ensure_stories(db: Path) -> None:
+    """Cluster the store's articles into stories (model-free embedder: fast) if it has none yet."""
+    from counterpoint.config import Settings
+    from counterpoint.runners.stories import update_stories
+    from counterpoint.store import open_store
+    from counterpoint.store.sqlite import SQLiteStore
+
+    store = open_store(str(db))  # migrates a store built before stories existed
+    assert isinstance(store, SQLiteStore)
+    counts = update_stories(store, Settings(workers=1, story_embedder="hashing"))
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    print(f"stories: {counts['stories']} over the store ({counts['articles']} articles newly assigned)")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -143,6 +159,10 @@ def scenarios(db: Path, rng: random.Random) -> dict[str, Callable[[], str]]:
     ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
     outlets = [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")]
     days = [r[0] for r in conn.execute("SELECT DISTINCT published FROM articles WHERE published IS NOT NULL")]
+    has_stories = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_articles'").fetchone()
+    story_ids = (
+        [r[0] for r in conn.execute("SELECT DISTINCT story_id FROM story_articles")] if has_stories else []
+    )
     conn.close()
     words = [w for phrase in synth.TOPICS + synth.PLACES + synth.LAST for w in phrase.split()] + synth.VERBS
     total = len(ids)
@@ -163,7 +183,14 @@ def scenarios(db: Path, rng: random.Random) -> dict[str, Callable[[], str]]:
     def api_list() -> str:
         return f"/api/v1/articles?limit=50&offset={rng.randrange(0, max(1, total - 50))}"
 
-    return {"article": article, "search": search, "api-list": api_list}
+    makers = {"article": article, "search": search, "api-list": api_list}
+    if story_ids:
+
+        def story() -> str:
+            return f"/stories/{rng.choice(story_ids)}"
+
+        makers["story"] = story
+    return makers
 
 
 async def run_scenario(
@@ -228,6 +255,7 @@ def main() -> None:
     db = args.db or build_store(args.articles)
     if args.scale:
         db = scale_store(db, args.articles)
+    ensure_stories(db)
     port = free_port()
     server = start_server(db, port)
     results: dict[str, dict[str, float]] = {}
