@@ -25,7 +25,6 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
-from counterpoint.report.charts import scatter
 from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 from counterpoint.store.stories import stories_for_output
@@ -215,16 +214,7 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
     titles = {r.stored.article.id: r.title for r in rows}
     view = slant_view(store.db)
     # one dot per article: a run's report is often a handful of articles from as many outlets
-    chart = (
-        scatter(
-            view.article_points("#a-"),
-            x_label=f"stance toward {view.entity}",
-            y_label="loaded language",
-            title="Articles by loaded language and stance",
-        )
-        if view.entity
-        else None
-    )
+    chart = view.chart(per="article", href_prefix="#a-", title="Articles by loaded language and stance")
     return {
         "stories": stories,
         "storylines": {s["id"]: s for s in storylines},

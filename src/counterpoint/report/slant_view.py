@@ -14,7 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from counterpoint.report.charts import Point
+from markupsafe import Markup
+
+from counterpoint.report.charts import Point, scatter
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -55,6 +57,13 @@ class SlantView:
     entities: list[str]  # entities with a stance in at least two outlets, most covered first
     articles: list[tuple[str, str, float, dict[str, float]]] = field(default_factory=list)
     # (article id, label, loaded language, stance by entity) of every confident article
+
+    def chart(self, *, per: str = "outlet", href_prefix: str | None = None, title: str = "") -> Markup | None:
+        """Loaded language against stance toward ``entity``, one dot per outlet or per article."""
+        if not self.entity:
+            return None
+        points = self.points(href_prefix) if per == "outlet" else self.article_points(href_prefix)
+        return scatter(points, x_label=f"stance toward {self.entity}", y_label="loaded language", title=title)
 
     def article_points(self, href_prefix: str | None = None) -> list[Point]:
         """One dot per article: x = stance toward ``entity``, y = loaded language."""

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from counterpoint.report.charts import bars, scatter
+from counterpoint.report.charts import bars
 from counterpoint.report.html import Mark, display_title, highlight
 from counterpoint.report.slant_view import slant_view
 from counterpoint.web import queries as q
@@ -166,14 +166,7 @@ def outlets(request: Request) -> Response:
             "outlets.html.j2",
             outlets=q.outlets(db, 1000),
             view=view,
-            chart=scatter(
-                view.points("/outlets/"),
-                x_label=f"stance toward {view.entity}",
-                y_label="loaded language",
-                title="Outlets by loaded language and stance",
-            )
-            if view.entity
-            else None,
+            chart=view.chart(href_prefix="/outlets/", title="Outlets by loaded language and stance"),
         )
 
 
@@ -242,15 +235,8 @@ def story(request: Request) -> Response:
         ids = q.story_article_ids(db, sid)
         coverage = q.coverage_by_day(db, ids)
         view = slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
-    slant_chart = (
-        scatter(
-            view.points("/outlets/"),
-            x_label=f"stance toward {view.entity}",
-            y_label="loaded language",
-            title="Outlets in this story by loaded language and stance",
-        )
-        if view.entity
-        else None
+    slant_chart = view.chart(
+        href_prefix="/outlets/", title="Outlets in this story by loaded language and stance"
     )
     return render(
         request,
