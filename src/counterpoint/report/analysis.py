@@ -22,11 +22,16 @@ from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredAr
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
+from counterpoint.store.claims import (
+    briefs_for_output,
+    claims_for_output,
+    omissions_for_output,
+    timeline_for_output,
+)
 from counterpoint.store.items import slant_from_layers
 from counterpoint.store.stories import stories_for_output
 
 #: Top-level lists filled by capabilities that have not landed yet.
-LATER_KEYS: tuple[str, ...] = ("claims", "timeline")
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
 
@@ -133,7 +138,17 @@ def write_analysis(
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
         stories, storylines, duplicates = stories_for_output(store.db)
-        for key, records in (("stories", stories), ("storylines", storylines), ("duplicates", duplicates)):
+        briefs, omissions = briefs_for_output(store.db), omissions_for_output(store.db)
+        for story in stories:
+            story["brief"] = briefs.get(story["id"], [])
+            story["omissions"] = [
+                {"article_id": aid, "claim_ids": ids} for aid, ids in omissions.get(story["id"], {}).items()
+            ]
+        claims, timeline = claims_for_output(store.db), timeline_for_output(store.db)
+        for key, records in (
+            ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
+            ("timeline", timeline),
+        ):  # fmt: skip
             lists[key] = _ListWriter(folder, key)
             for rec in records:
                 lists[key].add(rec)
@@ -152,8 +167,6 @@ def write_analysis(
                 f.write(f', "{key}": [')
                 writer.copy_into(f)
                 f.write("\n]")
-            for key in LATER_KEYS:
-                f.write(f', "{key}": []')
             f.write("}\n")
     os.replace(tmp, out)
     return {key: w.n for key, w in lists.items()}

@@ -27,6 +27,12 @@ from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
 from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
+from counterpoint.store.claims import (
+    briefs_for_output,
+    claims_for_output,
+    omissions_for_output,
+    timeline_for_output,
+)
 from counterpoint.store.stories import stories_for_output
 
 _WORD = re.compile(r"\w+")
@@ -212,11 +218,30 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
     counts = store.counts()
     stories, storylines, _dups = stories_for_output(store.db)
     titles = {r.stored.article.id: r.title for r in rows}
+    briefs, omissions = briefs_for_output(store.db), omissions_for_output(store.db)
+    for story in stories:
+        story["brief"] = briefs.get(story["id"], [])
+        story["omissions"] = [
+            {"article_id": a, "claim_ids": ids} for a, ids in omissions.get(story["id"], {}).items()
+        ]
+    claims_by_story: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims_for_output(store.db):
+        claims_by_story.setdefault(claim["story_id"], []).append(claim)
+    timelines: dict[str, list[dict[str, Any]]] = {}
+    for event in timeline_for_output(store.db):
+        timelines.setdefault(event["scope_id"], []).append(event)
+    source_names = {
+        r.stored.article.id: r.stored.article.outlet or _clip(r.title or r.stored.article.source, 40)
+        for r in rows
+    }
     view = slant_view(store.db)
     # one dot per article: a run's report is often a handful of articles from as many outlets
     chart = view.chart(per="article", href_prefix="#a-", title="Articles by loaded language and stance")
     return {
         "stories": stories,
+        "claims_by_story": claims_by_story,
+        "timelines": timelines,
+        "source_names": source_names,
         "storylines": {s["id"]: s for s in storylines},
         "article_titles": titles,
         "slant_view": view,
@@ -234,6 +259,11 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         "date_range": (min(dates), max(dates)) if dates else None,
         "max_full_text": max_full_text,
     }
+
+
+def _clip(text: str, n: int) -> str:
+    text = text.rsplit("/", 1)[-1] if "/" in text and " " not in text else text
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def render_report(context: dict[str, Any]) -> str:

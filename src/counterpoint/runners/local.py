@@ -31,6 +31,7 @@ from counterpoint.factories import stages_by_name
 from counterpoint.ingest import iter_inputs
 from counterpoint.model import Doc, RawDocument, Skipped
 from counterpoint.pipeline import Pipeline
+from counterpoint.runners.claims import update_claims
 from counterpoint.runners.stories import update_stories
 from counterpoint.stages.clean import line_key
 from counterpoint.stages.entities import link_entities
@@ -53,6 +54,7 @@ class RunStats:
     reasons: Counter[str] = field(default_factory=Counter)
     entities: int = 0
     stories: dict[str, int] = field(default_factory=dict)
+    claims: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
@@ -65,6 +67,7 @@ class RunStats:
             "skip_reasons": dict(self.reasons.most_common()),
             "entities": self.entities,
             "stories": self.stories,
+            "claims": self.claims,
             "seconds": round(self.seconds, 3),
         }
 
@@ -266,6 +269,9 @@ def run(
         if progress:
             progress("stories", 0, None)
         stats.stories = update_stories(store, settings)
+        if progress:
+            progress("claims", 0, None)
+        stats.claims = update_claims(store, settings)
     stats.seconds = time.perf_counter() - started
     store.finish_run(run_id, stats.to_dict())
     return stats

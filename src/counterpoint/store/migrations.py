@@ -215,7 +215,86 @@ def m004_stories(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search, m004_stories]
+def m005_claims(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- a scope is what claims are compared over: a storyline, or a story that is in none.
+        -- signature = hash of its member articles: a scope is recomputed only when it changes.
+        CREATE TABLE claim_scopes (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,                   -- story | storyline
+            signature TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            scope_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            position INTEGER NOT NULL,            -- display order within the scope
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,                 -- corroborated | single_source | conflicting
+            kind TEXT NOT NULL,
+            speaker TEXT,
+            score REAL NOT NULL,
+            sources INTEGER NOT NULL,             -- independent sources (an outlet counts once)
+            outlets TEXT NOT NULL,                -- JSON list
+            conflicts_with TEXT NOT NULL,         -- JSON list of claim ids
+            why TEXT
+        );
+        CREATE INDEX claims_story ON claims(story_id, position);
+        CREATE INDEX claims_scope ON claims(scope_id);
+        -- evidence as offsets only: the text is sliced from the article on the way out
+        CREATE TABLE claim_evidence (
+            claim_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            PRIMARY KEY (claim_id, article_id, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX claim_evidence_article ON claim_evidence(article_id);
+        CREATE TABLE omissions (
+            article_id TEXT NOT NULL,
+            claim_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            PRIMARY KEY (article_id, claim_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX omissions_story ON omissions(story_id);
+        CREATE INDEX omissions_scope ON omissions(scope_id);
+        CREATE TABLE briefs (
+            story_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            scope_id TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            citations TEXT NOT NULL,              -- JSON [[article_id, start, end], ...]
+            claim_ids TEXT NOT NULL,
+            PRIMARY KEY (story_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX briefs_scope ON briefs(scope_id);
+        CREATE TABLE timeline_events (
+            scope_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            precision TEXT NOT NULL,
+            text TEXT NOT NULL,
+            evidence TEXT NOT NULL,               -- JSON [[article_id, start, end], ...]
+            outlets TEXT NOT NULL,
+            PRIMARY KEY (scope_id, position)
+        ) WITHOUT ROWID;
+        -- sentence embeddings of claim candidates, so a story that grows re-embeds only new articles
+        CREATE TABLE claim_vectors (
+            article_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (article_id, start, "end", model)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

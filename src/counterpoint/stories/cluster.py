@@ -24,7 +24,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from usearch.index import Index
@@ -131,6 +131,11 @@ def day_gap(day: date, first: date | None, last: date | None) -> int | None:
     return 0
 
 
+def _month(day: date) -> int:
+    """A month as one integer, so a window of months is a range."""
+    return day.year * 12 + day.month - 1
+
+
 def story_id_for(article_id: str) -> str:
     """A story's stable id: derived from the article that founded it."""
     return content_id("story:" + article_id)
@@ -144,7 +149,14 @@ class StoryClusterer:
         self.dim = dim
         self._stories: dict[int, _Story] = {}
         self._by_id: dict[str, int] = {}
+        # Dated articles search only the months their 30-day window touches (one small index per
+        # month a story is active in) plus the undated stories; undated articles search everything.
+        # Without the monthly split a dense corpus fills the top-k with stories from other months
+        # that the date window then throws away, and search cost grows with the whole corpus.
         self._index = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
+        self._undated = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
+        self._months: dict[int, Index] = {}
+        self._in_month: dict[int, set[int]] = {}  # story key -> months it is indexed in
         self._postings: dict[str, deque[int]] = {}
         self._df: Counter[str] = Counter()
         self._ndocs = 0
@@ -246,22 +258,28 @@ class StoryClusterer:
             return Assignment(doc.article_id, s.id, round(best_score, 4))
         return self._found(doc, day, vec, None, ents)
 
-    def _candidates(self, vec: np.ndarray, ents: Counter[str]) -> set[int]:
+    def _candidates(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> set[int]:
         cands: set[int] = set()
-        if len(self._index):
-            hits = self._index.search(vec, self.config.ann_k)
-            cands.update(int(k) for k in np.atleast_1d(hits.keys))
+        if day is None:
+            indexes = [self._index]
+        else:
+            window = timedelta(days=self.config.max_gap_days)
+            lo, hi = _month(day - window), _month(day + window)
+            indexes = [self._months[m] for m in range(lo, hi + 1) if m in self._months] + [self._undated]
+        for index in indexes:
+            if len(index):
+                # one thread: many small searches, and threads only add contention on a shared machine
+                hits = index.search(vec, self.config.ann_k, threads=1)
+                cands.update(int(k) for k in np.atleast_1d(hits.keys))
         for e in self._salient(ents):
             cands.update(self._postings.get(e, ()))
         return cands
 
     def _best(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> tuple[int | None, float]:
         cfg = self.config
-        best: int | None = None
-        best_score = -math.inf
-        doc_w = self._weights(ents)
-        doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
-        for key in sorted(self._candidates(vec, ents)):
+        keys: list[int] = []
+        penalties: list[float] = []
+        for key in self._candidates(vec, ents, day):
             s = self._stories[key]
             penalty = 0.0
             if day is not None:
@@ -271,13 +289,29 @@ class StoryClusterer:
                         continue
                     over = max(0, gap - cfg.grace_days) / max(1, cfg.max_gap_days - cfg.grace_days)
                     penalty = cfg.date_penalty * over
-            norm = float(np.linalg.norm(s.vsum))
-            cos = float(vec @ s.vsum) / norm if norm > 0 else 0.0
-            bound = cos + cfg.entity_weight - penalty  # entity overlap is at most 1
-            if bound < cfg.threshold or bound <= best_score:
-                continue  # exact pruning: this story cannot win, skip the costlier entity overlap
-            score = cos + cfg.entity_weight * self._entity_sim(doc_w, doc_norm, s.entities) - penalty
-            if score > best_score:  # ties keep the older story: keys are visited in creation order
+            keys.append(key)
+            penalties.append(penalty)
+        if not keys:
+            return None, -math.inf
+        # one matrix product for every candidate's cosine: per-candidate numpy calls dominated
+        sums = np.stack([self._stories[k].vsum for k in keys])
+        norms = np.linalg.norm(sums, axis=1)
+        cos = np.divide(sums @ vec, norms, out=np.zeros(len(keys), dtype=np.float64), where=norms > 0)
+        bounds = cos + cfg.entity_weight - np.asarray(penalties)  # entity overlap is at most 1
+        doc_w = self._weights(ents)
+        doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
+        best: int | None = None
+        best_score = -math.inf
+        # highest bound first, so the exact pruning below stops early; ties keep the older story
+        for i in sorted(range(len(keys)), key=lambda i: (-bounds[i], keys[i])):
+            bound = float(bounds[i])
+            if bound < cfg.threshold or bound < best_score:
+                break  # no later candidate can win
+            key = keys[i]
+            score = float(cos[i]) + cfg.entity_weight * self._entity_sim(
+                doc_w, doc_norm, self._stories[key].entities
+            ) - penalties[i]  # fmt: skip
+            if score > best_score or (score == best_score and best is not None and key < best):
                 best, best_score = key, score
         return best, best_score
 
@@ -349,6 +383,8 @@ class StoryClusterer:
         n = s.embedded
         if n in (1, 4, 16):
             self._index_story(s, fresh=n == 1)
+        else:
+            self._track_months(s)
 
     def _post(self, entity: str, key: int) -> None:
         dq = self._postings.get(entity)
@@ -361,6 +397,37 @@ class StoryClusterer:
         norm = float(np.linalg.norm(s.vsum))
         if norm <= 0:
             return
-        if not fresh and s.key in self._index:
-            self._index.remove(s.key)
-        self._index.add(s.key, (s.vsum / norm).astype(np.float32))
+        unit = (s.vsum / norm).astype(np.float32)
+        # ``fresh``: a vector already indexed for this story may stay (it is only being indexed in
+        # more months); otherwise every copy is replaced by the new centroid
+        for index in (self._index, self._undated) if s.first is None or s.last is None else (self._index,):
+            if s.key in index:
+                if fresh:
+                    continue
+                index.remove(s.key)
+            index.add(s.key, unit, threads=1)
+        if s.first is None or s.last is None:
+            return
+        if s.key in self._undated:
+            self._undated.remove(s.key)  # it has a date now: found through its months
+        months = self._in_month.setdefault(s.key, set())
+        for m in range(_month(s.first), _month(s.last) + 1):
+            if m not in self._months:
+                self._months[m] = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=16)
+            index = self._months[m]
+            if m in months:
+                if fresh:
+                    continue
+                index.remove(s.key)
+            index.add(s.key, unit, threads=1)
+            months.add(m)
+
+    def _track_months(self, s: _Story) -> None:
+        """Index a story in the months its span newly reaches (its centroid as last indexed)."""
+        if s.first is None or s.last is None or not s.embedded:
+            return
+        months = self._in_month.get(s.key)
+        span = range(_month(s.first), _month(s.last) + 1)
+        if months is not None and all(m in months for m in span):
+            return
+        self._index_story(s, fresh=True)

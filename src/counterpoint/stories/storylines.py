@@ -115,7 +115,7 @@ def link_storylines(
         for e in central[i]:
             cands.update(postings.get(e, ()))
         if len(index):
-            hits = index.search(s.centroid, cfg.ann_k)
+            hits = index.search(s.centroid, cfg.ann_k, threads=1)
             cands.update(int(k) for k in np.atleast_1d(hits.keys))
         mine = set(central[i])
         for j in sorted(cands):
@@ -135,7 +135,7 @@ def link_storylines(
             parent[max(ri, rj)] = min(ri, rj)
         for e in central[i]:
             postings.setdefault(e, deque(maxlen=cfg.block_cap)).append(i)
-        index.add(i, s.centroid.astype(np.float32))
+        index.add(i, s.centroid.astype(np.float32), threads=1)
 
     groups: dict[int, list[int]] = {}
     for i in range(len(stories)):

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from counterpoint import __version__
+from counterpoint.store.claims import claims_for_output, story_sides
 from counterpoint.web import queries as q
 from counterpoint.web.params import MAX_LIMIT, MAX_OFFSET, Page, filters_param, is_id, page_param, str_param
 
@@ -147,7 +148,26 @@ def storylines(request: Request) -> Response:
 
 
 def claims(request: Request) -> Response:
-    return _later_table(request, "claims")
+    """Claims, newest scopes' first page by default; ``story_id`` narrows to one story."""
+    page = page_param(request.query_params)
+    story_id = request.query_params.get("story_id") or None
+    with request.app.state.db.read() as db:
+        if "claims" not in q.tables(db):
+            raise HTTPException(404, "this store has no claims yet; they appear once their stage has run")
+        rows = claims_for_output(db, story_id, limit=page.limit, offset=page.offset)
+    return _listing(request, rows, page, None)
+
+
+def story_sides_api(request: Request) -> Response:
+    """One story's claims, brief, omissions and timeline."""
+    sid = request.path_params["story_id"]
+    with request.app.state.db.read() as db:
+        if "claims" not in q.tables(db):
+            raise HTTPException(404, "this store has no claims yet; they appear once their stage has run")
+        if db.execute("SELECT 1 FROM stories WHERE id = ?", (sid,)).fetchone() is None:
+            raise _not_found("story")
+        sides = story_sides(db, sid)
+    return JSONResponse(sides)
 
 
 def story(request: Request) -> Response:
@@ -280,7 +300,16 @@ def openapi_document() -> dict[str, Any]:
                 "Storylines (404 until their stage has run)", _PAGE, "Group", listing=True
             ),
             f"{PREFIX}/claims": _op(
-                "Claims (404 until the claims stage has run)", _PAGE, "Object", listing=True
+                "Claims with status, outlets and evidence spans (404 until the claims stage has run)",
+                [_p("story_id", "only this story's claims", {"type": "string"}), *_PAGE],
+                "Object",
+                listing=True,
+            ),
+            f"{PREFIX}/stories/{{story_id}}/sides": _op(
+                "One story's claims, neutral brief, omissions per article and timeline",
+                [_p("story_id", "story id", {"type": "string"}, "path")],
+                "Object",
+                listing=False,
             ),
         },
         "components": {
@@ -370,5 +399,6 @@ ROUTES = [
     Route(f"{PREFIX}/stories/{{story_id}}", story),
     Route(f"{PREFIX}/storylines", storylines),
     Route(f"{PREFIX}/claims", claims),
+    Route(f"{PREFIX}/stories/{{story_id}}/sides", story_sides_api),
     Route(f"{PREFIX}/{{rest:path}}", not_found),
 ]

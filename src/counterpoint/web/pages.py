@@ -17,6 +17,7 @@ from starlette.routing import Route
 from counterpoint.report.charts import bars
 from counterpoint.report.html import Mark, display_title, highlight
 from counterpoint.report.slant_view import slant_view
+from counterpoint.store.claims import story_sides
 from counterpoint.web import queries as q
 from counterpoint.web.params import Filters, Page, filters_param, is_id, page_param
 
@@ -235,6 +236,7 @@ def story(request: Request) -> Response:
         ids = q.story_article_ids(db, sid)
         coverage = q.coverage_by_day(db, ids)
         view = slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
+        sides = story_sides(db, sid) if "claims" in q.tables(db) else None
     slant_chart = view.chart(
         href_prefix="/outlets/", title="Outlets in this story by loaded language and stance"
     )
@@ -247,6 +249,7 @@ def story(request: Request) -> Response:
         coverage=bars(coverage, title="Articles per day") if len(coverage) > 1 else None,
         view=view,
         slant_chart=slant_chart,
+        sides=sides,
     )
 
 

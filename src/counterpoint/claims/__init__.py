@@ -1,0 +1,1 @@
+"""Claims: check-worthy sentences and matching the same claim across outlets."""

@@ -1,0 +1,426 @@
+"""Every side of one story: its claims aligned across outlets, their status, omissions and a brief.
+
+The unit of work is one *scope* (a story, or a storyline so that background facts told in
+different chapters meet): a plain function over the scope's articles, so it runs the same
+in-process or on a distributed engine, and its cost grows with the scope's size only:
+
+1. ``article_claims``: the check-worthy sentences of each article (``checkworthy``), with the
+   entities, numbers and dates inside them; a sentence that is mostly a direct quote is a claim
+   *by its speaker*.
+2. Candidates: each claim's ``k`` nearest claims of the scope by sentence embedding
+   (``align.nearest``: exact for small scopes, HNSW for big ones; never all pairs).
+3. Confirmation: ``align.match_score`` over words, entities, numbers and dates; pairs at or
+   above ``GROUP_THRESHOLD`` from different articles join one claim.
+4. Conflicts: the judge (``compare.RuleJudge`` by default) looks at every candidate pair from
+   different sources that is at least ``related`` — the same claim told with a different
+   number, or an assertion and its negation, are rarely worded alike enough to *match*.
+5. Status: ``conflicting`` if a judge found a disagreement, else ``corroborated`` when at least
+   two independent sources carry it (an outlet counts once however many of its articles or
+   syndicated copies do), else ``single_source``.
+
+Duplicates (near-identical copies found by the stories stage) are left out of the comparison:
+they would corroborate a claim with itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from counterpoint.claims.align import ClaimText, match_score, nearest
+from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
+from counterpoint.claims.compare import Judge, RuleJudge, Verdict
+from counterpoint.model import Mention, NumberFact, Quote, Span, TimeExpr
+
+#: claim kinds that are not factual claims even when they score high
+_NOT_CLAIMS = frozenset({"opinion", "question"})
+#: sentences this far below the check-worthiness threshold still take part: they can corroborate
+#: or contradict a claim ("a formal agreement remains elusive" scores low on its own) but never
+#: found one unless they conflict with another
+WEAK_MARGIN = 0.15
+#: match score at which two sentences of one scope are the same claim. Higher than
+#: ``align.MATCH_THRESHOLD`` (fitted for retrieval among thousands of unrelated fact-checks): inside
+#: one story every candidate already shares the topic, names and dates, which lifts every score
+GROUP_THRESHOLD = 0.5
+#: candidate pairs scoring this much, or this close in embedding, are related enough to be checked
+#: for a conflict: a claim and its denial share words but rarely score as the same claim
+RELATED_THRESHOLD = 0.25
+RELATED_COSINE = 0.45
+#: nearest neighbours proposed per claim
+NEIGHBOURS = 8
+#: most sentences in a brief (corroborated first, then conflicts, then single-source)
+BRIEF_SENTENCES = 6
+#: conflicts stated in a brief at most (each quotes both sides)
+MAX_BRIEF_CONFLICTS = 2
+
+Status = str  # corroborated | single_source | conflicting
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What the comparison needs of one article, all read back from the store."""
+
+    article_id: str
+    text: str
+    outlet: str | None = None
+    label: str | None = None  # how to name the source when the outlet is unknown (title or file name)
+    published: str | None = None
+    duplicate_of: str | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    loaded: tuple[Span, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The independent source this article speaks for: its outlet, or itself when unknown."""
+        return f"outlet:{self.outlet.casefold()}" if self.outlet else f"article:{self.article_id}"
+
+    @property
+    def name(self) -> str:
+        name = self.outlet or self.label or self.article_id[:8]
+        return name if len(name) <= 60 else name[:59].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCandidate:
+    """One check-worthy sentence of one article."""
+
+    span: Span
+    score: float
+    kind: str
+    loaded: float  # share of the sentence's characters in loaded-language spans
+    speaker: str | None
+    claim: ClaimText
+
+
+@dataclass(slots=True)
+class Claim:
+    """One claim of a scope with the evidence every article gives for it."""
+
+    id: str
+    story_id: str
+    text: str
+    status: Status
+    kind: str
+    evidence: list[Span]
+    outlets: list[str]
+    sources: int
+    speaker: str | None = None
+    score: float = 0.0
+    conflicts_with: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "story_id": self.story_id,
+            "text": self.text,
+            "status": self.status,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "score": round(self.score, 4),
+            "sources": self.sources,
+            "outlets": list(self.outlets),
+            "evidence": [s.to_dict() for s in self.evidence],
+            "conflicts_with": list(self.conflicts_with),
+            "why": "; ".join(self.why) if self.why else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    sentence: str
+    citations: tuple[Span, ...]
+    claim_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "citations": [s.to_dict() for s in self.citations],
+            "claim_ids": list(self.claim_ids),
+        }
+
+
+@dataclass(slots=True)
+class ScopeResult:
+    """Claims of one scope; omissions (article id -> claim ids) and a brief per story."""
+
+    claims: list[Claim]
+    omissions: dict[str, list[str]]
+    briefs: dict[str, list[BriefSentence]]
+
+
+def _share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
+    if end <= start:
+        return 0.0
+    covered = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return min(1.0, covered / (end - start))
+
+
+def article_claims(a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD) -> list[ClaimCandidate]:
+    """The sentences of one article scoring at least ``threshold``, with their facts and spans."""
+    out: list[ClaimCandidate] = []
+    quotes = [(q.span.start, q.span.end) for q in a.quotes]
+    loaded = [(sp.start, sp.end) for sp in a.loaded]
+    for s, e in a.sentences:
+        text = a.text[s:e]
+        mentions = [m for m in a.mentions if s <= m.span.start and m.span.end <= e]
+        numbers = tuple(n for n in a.numbers if s <= n.span.start and n.span.end <= e)
+        times = tuple(t for t in a.times if s <= t.span.start and t.span.end <= e and t.value)
+        in_quote = _share(s, e, quotes)
+        w = sentence_worthiness(
+            text,
+            [(m.span.start - s, m.span.end - s, m.label) for m in mentions],
+            numbers,
+            times,
+            in_quote=in_quote,
+        )
+        if w.score < threshold or w.kind in _NOT_CLAIMS:
+            continue
+        speaker = None
+        if in_quote >= 0.5:
+            speaker = next((q.speaker for q in a.quotes if q.span.start < e and s < q.span.end), None)
+        claim = ClaimText(text, frozenset(m.canonical for m in mentions), numbers, times)
+        out.append(
+            ClaimCandidate(
+                Span(a.article_id, s, e, text), w.score, w.kind, _share(s, e, loaded), speaker, claim
+            )
+        )
+    return out
+
+
+def claim_id(scope_id: str, span: Span) -> str:
+    """A claim's stable id: its scope and the first evidence sentence that founded it."""
+    key = f"claim:{scope_id}:{span.article_id}:{span.start}:{span.end}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class _Groups:
+    """Union-find over candidate indexes."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def compare_scope(
+    scope_id: str,
+    articles: Sequence[ArticleFacts],
+    embed: Callable[[Sequence[Span]], np.ndarray],
+    *,
+    story_of: Mapping[str, str] | None = None,
+    judge: Judge | None = None,
+    neighbours: int = NEIGHBOURS,
+) -> ScopeResult:
+    """Align, judge and summarise the claims of one scope.
+
+    ``embed`` maps evidence sentences to L2-normalised rows (by span, so a caller can cache
+    them); ``story_of`` maps article ids to story ids
+    (all articles belong to ``scope_id`` when omitted, i.e. the scope is a story).
+    """
+    judge = judge or RuleJudge()
+    story_of = story_of or {a.article_id: scope_id for a in articles}
+    by_id = {a.article_id: a for a in articles}
+    originals = [a for a in articles if a.duplicate_of is None or a.duplicate_of not in by_id]
+    cands: list[ClaimCandidate] = []
+    owner: list[ArticleFacts] = []
+    for a in originals:
+        for c in article_claims(a, threshold=CHECKWORTHY_THRESHOLD - WEAK_MARGIN):
+            cands.append(c)
+            owner.append(a)
+    if not cands:
+        return ScopeResult([], {}, {})
+    vectors = embed([c.span for c in cands])
+    groups = _Groups(len(cands))
+    conflicts: list[tuple[int, int, Verdict]] = []
+    edges: list[tuple[float, int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for i, row in enumerate(nearest(vectors, neighbours)):
+        for j, cos in row:
+            pair = (min(i, j), max(i, j))
+            if pair in seen or owner[i].article_id == owner[j].article_id:
+                continue
+            seen.add(pair)
+            score = match_score(cands[i].claim, cands[j].claim, cos)
+            if score >= GROUP_THRESHOLD:
+                edges.append((score, *pair))
+            if (score >= RELATED_THRESHOLD or cos >= RELATED_COSINE) and owner[i].source != owner[j].source:
+                verdict = judge.judge(cands[i].claim, cands[j].claim)
+                if verdict is not None and verdict.conflict:
+                    conflicts.append((*pair, verdict))
+    # best pairs first; two groups join only if their founders match too, which stops A~B~C chains
+    # from gluing unrelated sentences through one that mentions a bit of both
+    refused: list[tuple[int, int]] = []
+    for _score, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ri, rj = groups.find(i), groups.find(j)
+        if ri == rj:
+            continue
+        if {ri, rj} != {i, j}:
+            cos = float(vectors[ri] @ vectors[rj])
+            if match_score(cands[ri].claim, cands[rj].claim, cos) < GROUP_THRESHOLD:
+                refused.append((i, j))
+                continue
+        groups.union(i, j)
+    # A sentence often carries several facts ("… since 2018, following the arrest of … and the
+    # detention of …"): a refused pair still supports both claims, as extra evidence of each.
+    support: dict[int, set[int]] = defaultdict(set)
+    for i, j in refused:
+        ri, rj = groups.find(i), groups.find(j)
+        if ri != rj:
+            support[ri].add(j)
+            support[rj].add(i)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(cands)):
+        members[groups.find(i)].append(i)
+    claims: list[Claim] = []
+    claim_of: dict[int, Claim] = {}
+    in_conflict = {k for i, j, _v in conflicts for k in (groups.find(i), groups.find(j))}
+    for root in sorted(members, key=lambda r: (cands[r].span.article_id, cands[r].span.start)):
+        if root not in in_conflict and all(cands[i].score < CHECKWORTHY_THRESHOLD for i in members[root]):
+            continue  # only weak sentences: context, not a claim
+        idx = sorted(set(members[root]) | support.get(root, set()), key=lambda i: (
+            owner[i].published or "", cands[i].span.article_id, cands[i].span.start))  # fmt: skip
+        best = min(
+            members[root],
+            key=lambda i: (
+                cands[i].score < CHECKWORTHY_THRESHOLD,
+                round(cands[i].loaded, 2),
+                -cands[i].score,
+                len(cands[i].span.text),
+            ),
+        )
+        sources = {owner[i].source for i in idx}
+        stories = [story_of.get(owner[i].article_id, scope_id) for i in idx]
+        story = max(set(stories), key=lambda s: (stories.count(s), s))
+        outlets = list(dict.fromkeys(owner[i].name for i in idx))
+        claim = Claim(
+            claim_id(scope_id, cands[root].span),
+            story,
+            cands[best].span.text.strip(),
+            "corroborated" if len(sources) >= 2 else "single_source",
+            cands[best].kind,
+            [cands[i].span for i in idx],
+            outlets,
+            len(sources),
+            cands[best].speaker,
+            max(cands[i].score for i in idx),
+        )
+        claims.append(claim)
+        for i in idx:
+            claim_of[i] = claim
+    conflicts = [(i, j, v) for i, j, v in conflicts if i in claim_of and j in claim_of]
+    for i, j, verdict in conflicts:
+        first, second = claim_of[i], claim_of[j]
+        why = _conflict_why(owner[i], cands[i], owner[j], cands[j], verdict)
+        for x, y in ((first, second), (second, first)):
+            x.status = "conflicting"
+            if y.id != x.id and y.id not in x.conflicts_with:
+                x.conflicts_with.append(y.id)
+            if why not in x.why:
+                x.why.append(why)
+    claims.sort(key=_claim_order)
+    omissions = _omissions(claims, originals, story_of, scope_id)
+    briefs = {sid: brief(cs, conflicts, cands, owner, claim_of) for sid, cs in _by_story(claims).items()}
+    return ScopeResult(claims, omissions, briefs)
+
+
+def _conflict_why(
+    oa: ArticleFacts, ca: ClaimCandidate, ob: ArticleFacts, cb: ClaimCandidate, verdict: Verdict
+) -> str:
+    first, second = oa.name, ob.name
+    detail = (verdict.why or "they disagree").replace("the first", first).replace("the second", second)
+    return f"{first} reports “{ca.span.text.strip()}”; {second} reports “{cb.span.text.strip()}” — {detail}"
+
+
+_STATUS_ORDER = {"conflicting": 0, "corroborated": 1, "single_source": 2}
+
+
+def _claim_order(c: Claim) -> tuple[int, int, float, str, int]:
+    first = c.evidence[0]
+    return (_STATUS_ORDER[c.status], -c.sources, -c.score, first.article_id, first.start)
+
+
+def _by_story(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+    out: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        out[c.story_id].append(c)
+    return out
+
+
+def _omissions(
+    claims: Sequence[Claim], articles: Sequence[ArticleFacts], story_of: Mapping[str, str], scope_id: str
+) -> dict[str, list[str]]:
+    """Per article: the corroborated claims of its own story that it carries no evidence for."""
+    out: dict[str, list[str]] = {}
+    for a in articles:
+        story = story_of.get(a.article_id, scope_id)
+        missing = [
+            c.id
+            for c in claims
+            if c.status != "single_source"
+            and c.sources >= 2
+            and c.story_id == story
+            and all(s.article_id != a.article_id for s in c.evidence)
+        ]
+        if missing:
+            out[a.article_id] = missing
+    return out
+
+
+def brief(
+    claims: Sequence[Claim],
+    conflicts: Sequence[tuple[int, int, Verdict]],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    claim_of: Mapping[int, Claim],
+    *,
+    limit: int = BRIEF_SENTENCES,
+) -> list[BriefSentence]:
+    """A short neutral summary: corroborated claims first, then conflicts stated both ways, then the rest.
+
+    Every sentence is an evidence sentence as written (the least loaded wording of its claim),
+    except conflict sentences, which quote both sides verbatim and cite both.
+    """
+    ids = {c.id for c in claims}
+    said: list[BriefSentence] = []
+    stated: set[tuple[str, str, int, int]] = set()
+    for i, j, _v in conflicts:
+        a, b = claim_of[i], claim_of[j]
+        key = (min(a.id, b.id), max(a.id, b.id), cands[i].span.start, cands[j].span.start)
+        if a.id not in ids or key in stated or len(said) >= MAX_BRIEF_CONFLICTS:
+            continue
+        stated.add(key)
+        sentence = (
+            f"{owner[i].name} reports: “{cands[i].span.text.strip()}” "
+            f"{owner[j].name} reports: “{cands[j].span.text.strip()}”"
+        )
+        said.append(
+            BriefSentence(sentence, (cands[i].span, cands[j].span), tuple(dict.fromkeys((a.id, b.id))))
+        )
+    # corroborated claims first, but conflicts always get their say
+    out = [BriefSentence(c.text, tuple(c.evidence), (c.id,)) for c in claims if c.status == "corroborated"]
+    out = out[: max(0, limit - len(said))] + said
+    for c in sorted((c for c in claims if c.status == "single_source"), key=lambda c: -c.score):
+        if len(out) >= limit:
+            break
+        out.append(BriefSentence(c.text, tuple(c.evidence), (c.id,)))
+    return out

@@ -1,0 +1,330 @@
+"""Reading and writing the claim tables (created by migration ``m005_claims``).
+
+Claims are computed per *scope*: a storyline, or a story that is in none. Each scope is
+written in one transaction together with its signature, so a killed run keeps every scope
+it finished and the next run recomputes only scopes whose members changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from counterpoint.claims.story import ArticleFacts, ScopeResult
+from counterpoint.claims.timeline import TimelineEvent
+from counterpoint.model import Span
+from counterpoint.store.items import item_from_row
+from counterpoint.store.stories import _chunks, _tx
+
+_LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What claims are compared over, and the story of each member article."""
+
+    id: str
+    kind: str  # story | storyline
+    story_of: dict[str, str]  # article id -> story id, duplicates included
+
+    @property
+    def signature(self) -> str:
+        h = hashlib.sha256(self.kind.encode())
+        for aid in sorted(self.story_of):
+            h.update(f"\n{aid}\t{self.story_of[aid]}".encode())
+        return h.hexdigest()[:32]
+
+
+def scopes(db: sqlite3.Connection) -> list[Scope]:
+    """Every scope of the current stories: one per storyline, one per story outside any."""
+    members: dict[str, dict[str, str]] = defaultdict(dict)
+    kinds: dict[str, str] = {}
+    for aid, sid, line in db.execute(
+        "SELECT sa.article_id, sa.story_id, s.storyline_id FROM story_articles sa"
+        " JOIN stories s ON s.id = sa.story_id JOIN articles a ON a.id = sa.article_id ORDER BY sa.seq"
+    ):
+        scope = line or sid
+        kinds[scope] = "storyline" if line else "story"
+        members[scope][aid] = sid
+    return [Scope(k, kinds[k], members[k]) for k in members]
+
+
+def signatures(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT id, signature FROM claim_scopes"))
+
+
+def load_facts(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ArticleFacts]:
+    """The comparison input of each article (in the given order), read from the store."""
+    out: dict[str, ArticleFacts] = {}
+    for chunk in _chunks(list(article_ids)):
+        marks = ",".join("?" * len(chunk))
+        arts = {
+            r[0]: r
+            for r in db.execute(
+                "SELECT a.id, a.text, a.outlet, a.title, a.source, a.published, d.duplicate_of"
+                f" FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id WHERE a.id IN ({marks})",
+                list(chunk),
+            )
+        }
+        layers: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for aid, layer, start, end, key, label, data in db.execute(
+            'SELECT article_id, layer, start, "end", key, label, data FROM items'
+            f" WHERE article_id IN ({marks}) AND layer IN ({','.join('?' * len(_LAYERS))})"
+            " ORDER BY article_id, layer, start",
+            [*chunk, *_LAYERS],
+        ):
+            text = arts[aid][1] if aid in arts else ""
+            layers[aid][layer].append(item_from_row(text, aid, layer, start, end, key, label, data))
+        for aid in chunk:
+            if aid not in arts:
+                continue
+            _, text, outlet, title, source, published, dup = arts[aid]
+            lay = layers[aid]
+            out[aid] = ArticleFacts(
+                aid, text, outlet, title or source.rsplit("/", 1)[-1], published, dup,
+                tuple((s.start, s.end) for s in lay["sentence"]), tuple(lay["mention"]), tuple(lay["quote"]),
+                tuple(lay["number"]), tuple(lay["time"]), tuple(sp.span for sp in lay["loaded"]),
+            )  # fmt: skip
+    return [out[a] for a in article_ids if a in out]
+
+
+def cached_vectors(
+    db: sqlite3.Connection, model: str, spans: Sequence[tuple[str, int, int]]
+) -> dict[tuple[str, int, int], np.ndarray]:
+    """Stored claim-sentence embeddings for these (article id, start, end) keys."""
+    out: dict[tuple[str, int, int], np.ndarray] = {}
+    ids = sorted({a for a, _s, _e in spans})
+    wanted = set(spans)
+    for chunk in _chunks(ids):
+        for aid, s, e, blob in db.execute(
+            f'SELECT article_id, start, "end", vector FROM claim_vectors WHERE model = ?'
+            f" AND article_id IN ({','.join('?' * len(chunk))})",
+            [model, *chunk],
+        ):
+            if (aid, s, e) in wanted:
+                out[(aid, s, e)] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def save_vectors(
+    db: sqlite3.Connection, model: str, rows: Iterable[tuple[tuple[str, int, int], np.ndarray]]
+) -> None:
+    with _tx(db):
+        db.executemany(
+            'INSERT OR REPLACE INTO claim_vectors (article_id, start, "end", model, vector)'
+            " VALUES (?, ?, ?, ?, ?)",
+            [(a, s, e, model, np.asarray(v, dtype=np.float32).tobytes()) for (a, s, e), v in rows],
+        )
+
+
+def _spans(spans: Iterable[Span]) -> str:
+    return json.dumps([[s.article_id, s.start, s.end] for s in spans])
+
+
+def _delete_scope(db: sqlite3.Connection, scope_id: str) -> None:
+    db.execute(
+        "DELETE FROM claim_evidence WHERE claim_id IN (SELECT id FROM claims WHERE scope_id = ?)", (scope_id,)
+    )
+    for table in ("claims", "omissions", "briefs", "timeline_events"):
+        db.execute(f"DELETE FROM {table} WHERE scope_id = ?", (scope_id,))
+    db.execute("DELETE FROM claim_scopes WHERE id = ?", (scope_id,))
+
+
+def drop_scopes(db: sqlite3.Connection, scope_ids: Sequence[str]) -> None:
+    """Forget scopes that no longer exist (their stories were regrouped)."""
+    with _tx(db):
+        for sid in scope_ids:
+            _delete_scope(db, sid)
+
+
+def save_scope(
+    db: sqlite3.Connection, scope: Scope, result: ScopeResult, timeline: Sequence[TimelineEvent]
+) -> None:
+    """Replace one scope's claims, omissions, briefs and timeline in one transaction."""
+    with _tx(db):
+        _delete_scope(db, scope.id)
+        db.executemany(
+            "INSERT INTO claims (id, scope_id, story_id, position, text, status, kind, speaker, score,"
+            " sources, outlets, conflicts_with, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.id, scope.id, c.story_id, i, c.text, c.status, c.kind, c.speaker, c.score, c.sources,
+              json.dumps(c.outlets, ensure_ascii=False), json.dumps(c.conflicts_with),
+              "; ".join(c.why) if c.why else None)
+             for i, c in enumerate(result.claims)],
+        )  # fmt: skip
+        db.executemany(
+            'INSERT OR IGNORE INTO claim_evidence (claim_id, article_id, start, "end") VALUES (?, ?, ?, ?)',
+            [(c.id, s.article_id, s.start, s.end) for c in result.claims for s in c.evidence],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO omissions (article_id, claim_id, story_id, scope_id) VALUES (?, ?, ?, ?)",
+            [(aid, cid, scope.story_of.get(aid, scope.id), scope.id)
+             for aid, ids in result.omissions.items() for cid in ids],
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO briefs (story_id, position, scope_id, sentence, citations, claim_ids)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(story, i, scope.id, b.sentence, _spans(b.citations), json.dumps(list(b.claim_ids)))
+             for story, sentences in result.briefs.items() for i, b in enumerate(sentences)],
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO timeline_events (scope_id, position, date, precision, text, evidence, outlets)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(scope.id, i, e.date, e.precision, e.text, _spans(e.evidence), json.dumps(list(e.outlets)))
+             for i, e in enumerate(timeline)],
+        )  # fmt: skip
+        db.execute(
+            "INSERT INTO claim_scopes (id, kind, signature) VALUES (?, ?, ?)",
+            (scope.id, scope.kind, scope.signature),
+        )
+
+
+def reset_claims(db: sqlite3.Connection) -> None:
+    """Forget every claim result (vectors stay: they depend on the text only)."""
+    with _tx(db):
+        for table in ("claim_evidence", "claims", "omissions", "briefs", "timeline_events", "claim_scopes"):
+            db.execute(f"DELETE FROM {table}")
+
+
+# -- output ---------------------------------------------------------------------------------------------
+
+
+class _Texts:
+    """Article texts, loaded once each, to slice evidence from."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.cache: dict[str, str | None] = {}
+
+    def span(self, aid: str, start: int, end: int) -> dict[str, Any] | None:
+        if aid not in self.cache:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+            self.cache[aid] = row[0] if row else None
+        text = self.cache[aid]
+        if text is None:
+            return None  # the article left the store (e.g. --reprocess dropped it)
+        return Span(aid, start, end, text[start:end]).to_dict()
+
+    def spans(self, data: str) -> list[dict[str, Any]]:
+        return [d for a, s, e in json.loads(data) if (d := self.span(a, s, e)) is not None]
+
+
+def claims_for_output(
+    db: sqlite3.Connection, story_id: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The ``claims`` list of analysis.json (every story, or one), in display order; a page of it if asked."""
+    where, args = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
+    page = " LIMIT ? OFFSET ?" if limit is not None else ""
+    rows = db.execute(
+        "SELECT id, story_id, scope_id, text, status, kind, speaker, score, sources, outlets, conflicts_with,"
+        " why"
+        f" FROM claims {where} ORDER BY scope_id, position{page}",
+        [*args, *([limit, offset] if limit is not None else [])],
+    ).fetchall()
+    texts = _Texts(db)
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks([r[0] for r in rows]):
+        for cid, aid, s, e in db.execute(
+            'SELECT claim_id, article_id, start, "end" FROM claim_evidence'
+            f" WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY claim_id, article_id, start",
+            list(chunk),
+        ):
+            if (d := texts.span(aid, s, e)) is not None:
+                evidence[cid].append(d)
+    return [
+        {
+            "id": cid, "story_id": story, "scope_id": scope, "text": text, "status": status, "kind": kind,
+            "speaker": speaker, "score": score, "sources": sources, "outlets": json.loads(outlets),
+            "evidence": evidence.get(cid, []), "conflicts_with": json.loads(conflicts), "why": why,
+        }
+        for cid, story, scope, text, status, kind, speaker, score, sources, outlets, conflicts, why in rows
+    ]  # fmt: skip
+
+
+def timeline_for_output(db: sqlite3.Connection, scope_id: str | None = None) -> list[dict[str, Any]]:
+    """The ``timeline`` list of analysis.json: each scope's events in chronological order."""
+    texts = _Texts(db)
+    where, args = ("WHERE t.scope_id = ?", (scope_id,)) if scope_id else ("", ())
+    return [
+        {
+            "scope_id": scope, "scope": kind, "date": d, "precision": p, "text": text,
+            "evidence": texts.spans(ev), "outlets": json.loads(outlets),
+        }
+        for scope, kind, d, p, text, ev, outlets in db.execute(
+            "SELECT t.scope_id, s.kind, t.date, t.precision, t.text, t.evidence, t.outlets"
+            f" FROM timeline_events t JOIN claim_scopes s ON s.id = t.scope_id {where}"
+            " ORDER BY t.scope_id, t.position",
+            args,
+        )
+    ]  # fmt: skip
+
+
+def briefs_for_output(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Story id -> its brief: [{sentence, citations [span], claim_ids}]."""
+    texts = _Texts(db)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for story, sentence, cites, ids in db.execute(
+        "SELECT story_id, sentence, citations, claim_ids FROM briefs ORDER BY story_id, position"
+    ):
+        out[story].append(
+            {"sentence": sentence, "citations": texts.spans(cites), "claim_ids": json.loads(ids)}
+        )
+    return dict(out)
+
+
+def omissions_for_output(db: sqlite3.Connection) -> dict[str, dict[str, list[str]]]:
+    """Story id -> article id -> the corroborated claims of the story that article does not carry."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for story, aid, cid in db.execute(
+        "SELECT o.story_id, o.article_id, o.claim_id FROM omissions o JOIN claims c ON c.id = o.claim_id"
+        " ORDER BY o.story_id, o.article_id, c.position"
+    ):
+        out[story].setdefault(aid, []).append(cid)
+    return dict(out)
+
+
+def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
+    """One story's claims, brief, omissions and timeline, and a short source name per cited article."""
+    row = db.execute("SELECT storyline_id FROM stories WHERE id = ?", (story_id,)).fetchone()
+    scope = (row[0] if row and row[0] else story_id) if row else story_id
+    claims = claims_for_output(db, story_id)
+    texts = _Texts(db)
+    brief = [
+        {"sentence": sentence, "citations": texts.spans(cites), "claim_ids": json.loads(ids)}
+        for sentence, cites, ids in db.execute(
+            "SELECT sentence, citations, claim_ids FROM briefs WHERE story_id = ? ORDER BY position",
+            (story_id,),
+        )
+    ]
+    omitted: dict[str, list[str]] = defaultdict(list)
+    for aid, cid in db.execute(
+        "SELECT o.article_id, o.claim_id FROM omissions o JOIN claims c ON c.id = o.claim_id"
+        " WHERE o.story_id = ? ORDER BY o.article_id, c.position",
+        (story_id,),
+    ):
+        omitted[aid].append(cid)
+    timeline = timeline_for_output(db, scope)
+    cited = {ev["article_id"] for c in claims for ev in c["evidence"]} | set(omitted)
+    cited |= {ev["article_id"] for e in timeline for ev in e["evidence"]}
+    cited |= {ev["article_id"] for b in brief for ev in b["citations"]}
+    names: dict[str, str] = {}
+    for chunk in _chunks(sorted(cited)):
+        for aid, outlet, title, source in db.execute(
+            f"SELECT id, outlet, title, source FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+            list(chunk),
+        ):
+            name = outlet or title or source.rsplit("/", 1)[-1]
+            names[aid] = name if len(name) <= 40 else name[:39].rstrip() + "…"
+    return {
+        "claims": claims,
+        "brief": brief,
+        "omissions": [{"article_id": a, "claim_ids": ids} for a, ids in omitted.items()],
+        "timeline": timeline,
+        "names": names,
+    }
