@@ -219,6 +219,7 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(content_tokens(text))
 
 
+@lru_cache(maxsize=65536)  # the same names meet again in every pair of a story
 def _entity_tokens(name: str) -> frozenset[str]:
     key = name_key(name)
     key = _METONYMS.get(key) or _DEMONYMS.get(key) or key

@@ -281,7 +281,9 @@ def polarity_conflict(a: str, b: str, *, min_shared: int = 3) -> str | None:
         return None
     term = flips[0]
     yes, no = ("first", "second") if pa[term] else ("second", "first")
-    return f"the {yes} asserts what the {no} negates or calls unachieved (“{term}…”)"
+    negated = b if pa[term] else a
+    word = next((t for t, _name in _tokens(negated) if stem(t) == term), term)
+    return f"the {yes} asserts what the {no} negates or calls unachieved (“{word}”)"
 
 
 class RuleJudge:

@@ -131,7 +131,7 @@ class Claim:
             "outlets": list(self.outlets),
             "evidence": [s.to_dict() for s in self.evidence],
             "conflicts_with": list(self.conflicts_with),
-            "why": "; ".join(self.why) if self.why else None,
+            "why": "\n".join(self.why) if self.why else None,
         }
 
 

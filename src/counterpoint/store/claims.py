@@ -155,7 +155,7 @@ def save_scope(
             " sources, outlets, conflicts_with, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.id, scope.id, c.story_id, i, c.text, c.status, c.kind, c.speaker, c.score, c.sources,
               json.dumps(c.outlets, ensure_ascii=False), json.dumps(c.conflicts_with),
-              "; ".join(c.why) if c.why else None)
+              "\n".join(c.why) if c.why else None)
              for i, c in enumerate(result.claims)],
         )  # fmt: skip
         db.executemany(

@@ -131,6 +131,43 @@ def day_gap(day: date, first: date | None, last: date | None) -> int | None:
     return 0
 
 
+class _MonthIndex:
+    """Exact inner-product search over the stories active in one month.
+
+    A month holds the stories of a bounded stretch of time, so a matrix product over it is both
+    exact and cheaper than a graph index: HNSW search cost grows with the index (measured ~6x for
+    10x more random vectors), while a month grows only with how dense the news is.
+    """
+
+    def __init__(self, dim: int) -> None:
+        self.rows = np.zeros((16, dim), dtype=np.float32)
+        self.keys: list[int] = []
+        self.row_of: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self.row_of
+
+    def add(self, key: int, unit: np.ndarray) -> None:
+        row = self.row_of.get(key)
+        if row is None:
+            row = len(self.keys)
+            if row == len(self.rows):
+                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+            self.keys.append(key)
+            self.row_of[key] = row
+        self.rows[row] = unit
+
+    def search(self, vec: np.ndarray, k: int) -> list[int]:
+        n = len(self.keys)
+        if n <= k:
+            return list(self.keys)
+        top = np.argpartition(-(self.rows[:n] @ vec), k - 1)[:k]
+        return [self.keys[int(i)] for i in top]
+
+
 def _month(day: date) -> int:
     """A month as one integer, so a window of months is a range."""
     return day.year * 12 + day.month - 1
@@ -149,13 +186,15 @@ class StoryClusterer:
         self.dim = dim
         self._stories: dict[int, _Story] = {}
         self._by_id: dict[str, int] = {}
-        # Dated articles search only the months their 30-day window touches (one small index per
-        # month a story is active in) plus the undated stories; undated articles search everything.
+        # Dated articles search only the months their 30-day window touches (exactly, one small
+        # matrix per month a story is active in) plus the undated stories (HNSW); undated articles
+        # search every story (HNSW).
         # Without the monthly split a dense corpus fills the top-k with stories from other months
         # that the date window then throws away, and search cost grows with the whole corpus.
         self._index = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
+        self._index_ready = False  # the all-stories index is built on the first undated article
         self._undated = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
-        self._months: dict[int, Index] = {}
+        self._months: dict[int, _MonthIndex] = {}
         self._in_month: dict[int, set[int]] = {}  # story key -> months it is indexed in
         self._postings: dict[str, deque[int]] = {}
         self._df: Counter[str] = Counter()
@@ -261,11 +300,19 @@ class StoryClusterer:
     def _candidates(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> set[int]:
         cands: set[int] = set()
         if day is None:
+            if not self._index_ready:
+                self._index_ready = True
+                for st in self._stories.values():
+                    if st.english and st.embedded:
+                        self._index_story(st, fresh=True)
             indexes = [self._index]
         else:
             window = timedelta(days=self.config.max_gap_days)
             lo, hi = _month(day - window), _month(day + window)
-            indexes = [self._months[m] for m in range(lo, hi + 1) if m in self._months] + [self._undated]
+            for m in range(lo, hi + 1):
+                if m in self._months:
+                    cands.update(self._months[m].search(vec, self.config.ann_k))
+            indexes = [self._undated]
         for index in indexes:
             if len(index):
                 # one thread: many small searches, and threads only add contention on a shared machine
@@ -400,7 +447,9 @@ class StoryClusterer:
         unit = (s.vsum / norm).astype(np.float32)
         # ``fresh``: a vector already indexed for this story may stay (it is only being indexed in
         # more months); otherwise every copy is replaced by the new centroid
-        for index in (self._index, self._undated) if s.first is None or s.last is None else (self._index,):
+        undated = s.first is None or s.last is None
+        everything = (self._index,) if self._index_ready else ()
+        for index in (*everything, self._undated) if undated else everything:
             if s.key in index:
                 if fresh:
                     continue
@@ -413,13 +462,10 @@ class StoryClusterer:
         months = self._in_month.setdefault(s.key, set())
         for m in range(_month(s.first), _month(s.last) + 1):
             if m not in self._months:
-                self._months[m] = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=16)
-            index = self._months[m]
-            if m in months:
-                if fresh:
-                    continue
-                index.remove(s.key)
-            index.add(s.key, unit, threads=1)
+                self._months[m] = _MonthIndex(self.dim)
+            if m in months and fresh:
+                continue
+            self._months[m].add(s.key, unit)
             months.add(m)
 
     def _track_months(self, s: _Story) -> None:
