@@ -95,6 +95,8 @@ def browser() -> Iterator[Any]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(20)
+    # a shared CI machine can be slow to render after a click: wait for elements instead of failing
+    driver.implicitly_wait(10)
     try:
         yield driver
     finally:

@@ -2,7 +2,9 @@
 
 An article is scored against a few candidate stories only:
 
-* the ``ann_k`` stories whose centroids are nearest to its embedding (a usearch HNSW index), and
+* the ``ann_k`` stories whose centroids are nearest to its embedding: for a dated article, by exact
+  search in each month its ``max_gap_days`` window touches (plus a usearch HNSW index of undated
+  stories); for an undated article, in a usearch HNSW index of every story; and
 * the newest stories that share one of its most salient entities (entity blocking; each
   posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
   than a rare one).
