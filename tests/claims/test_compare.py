@@ -167,3 +167,16 @@ def test_llm_judge_survives_a_babbling_or_dead_endpoint(llm_server: str) -> None
     assert dead.judge(ClaimText("A happened in town."), ClaimText("B happened in town.")) is None
     assert judge.failures == 1
     assert dead.failures == 1
+
+
+def test_related_sentences_with_different_dates_are_two_facts_not_a_conflict() -> None:
+    landed = "Port Amsel boats landed about 22,000 tonnes from the shelf in 2024, harbour statistics show."
+    signed = "Minister Adaira Solen signed the Amsel Shelf fishing accord in Port Amsel on Monday."
+    a = ClaimText(landed, times=tuple(_times(landed)))
+    b = ClaimText(signed, times=tuple(_times(signed)))
+    judge = RuleJudge()
+    assert judge.judge(a, b, same_claim=False) is None
+    # matched as one claim, the same dates would be a conflict
+    verdict = judge.judge(a, b, same_claim=True)
+    assert verdict is not None
+    assert verdict.rule == "dates"

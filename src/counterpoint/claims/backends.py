@@ -19,10 +19,11 @@ from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
 
 _PROMPT = (
-    "Two news sentences were matched as reporting the same fact. Answer with one JSON object "
+    "Two news sentences from different outlets report on the same story. Answer with one JSON object "
     '{"conflict": true|false, "why": "<one short clause naming what disagrees>"}. '
-    "conflict is true only if both cannot be true at once (different numbers or dates for the same "
-    "thing, one asserts what the other denies, different actors for the same act).\n"
+    "conflict is true only if they speak of the same fact and both cannot be true at once "
+    "(different numbers or dates for the same thing, one asserts what the other denies, "
+    "different actors for the same act).\n"
     "A: {a}\nB: {b}"
 )
 
@@ -43,8 +44,8 @@ class LLMJudge:
         self.rules = rules or RuleJudge()
         self.failures = 0
 
-    def judge(self, a: ClaimText, b: ClaimText) -> Verdict | None:
-        verdict = self.rules.judge(a, b)
+    def judge(self, a: ClaimText, b: ClaimText, *, same_claim: bool = True) -> Verdict | None:
+        verdict = self.rules.judge(a, b, same_claim=same_claim)
         if verdict is not None:
             return verdict
         body = {

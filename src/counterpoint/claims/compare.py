@@ -44,11 +44,16 @@ class Verdict:
 
 
 class Judge(Protocol):
-    """Decides whether two claims that say the same thing disagree. Returns None when undecided."""
+    """Decides whether two claims disagree. Returns None when undecided.
+
+    ``same_claim``: the aligner matched them as one claim. When False they are only related (same
+    story, close in meaning), and only a disagreement that does not need them to be the same claim
+    may be reported: differing figures or dates of two related sentences are usually two facts.
+    """
 
     name: str
 
-    def judge(self, a: ClaimText, b: ClaimText) -> Verdict | None: ...
+    def judge(self, a: ClaimText, b: ClaimText, *, same_claim: bool = True) -> Verdict | None: ...
 
 
 #: words that negate or declare unachieved the predicate they stand near
@@ -287,14 +292,14 @@ def polarity_conflict(a: str, b: str, *, min_shared: int = 3) -> str | None:
 
 
 class RuleJudge:
-    """The offline default: numbers, dates and polarity rules, in that order."""
+    """The offline default: numbers and dates (for matched claims only), then polarity."""
 
     name = "rules"
 
-    def judge(self, a: ClaimText, b: ClaimText) -> Verdict | None:
-        if why := number_conflict(a.numbers, b.numbers):
+    def judge(self, a: ClaimText, b: ClaimText, *, same_claim: bool = True) -> Verdict | None:
+        if same_claim and (why := number_conflict(a.numbers, b.numbers)):
             return Verdict(True, why, "numbers")
-        if why := date_conflict(a.times, b.times):
+        if same_claim and (why := date_conflict(a.times, b.times)):
             return Verdict(True, why, "dates")
         if why := polarity_conflict(a.text, b.text):
             return Verdict(True, why, "polarity")

@@ -12,8 +12,9 @@ in-process or on a distributed engine, and its cost grows with the scope's size 
 3. Confirmation: ``align.match_score`` over words, entities, numbers and dates; pairs at or
    above ``GROUP_THRESHOLD`` from different articles join one claim.
 4. Conflicts: the judge (``compare.RuleJudge`` by default) looks at every candidate pair from
-   different sources that is at least ``related`` — the same claim told with a different
-   number, or an assertion and its negation, are rarely worded alike enough to *match*.
+   different sources that is at least ``related`` — an assertion and its negation are rarely
+   worded alike enough to *match* —; differing figures and dates count only for pairs that
+   matched as the same claim (two related sentences with different dates are usually two facts).
 5. Status: ``conflicting`` if a judge found a disagreement, else ``corroborated`` when at least
    two independent sources carry it (an outlet counts once however many of its articles or
    syndicated copies do), else ``single_source``.
@@ -263,7 +264,8 @@ def compare_scope(
             if score >= GROUP_THRESHOLD:
                 edges.append((score, *pair))
             if (score >= RELATED_THRESHOLD or cos >= RELATED_COSINE) and owner[i].source != owner[j].source:
-                verdict = judge.judge(cands[i].claim, cands[j].claim)
+                same = score >= GROUP_THRESHOLD
+                verdict = judge.judge(cands[i].claim, cands[j].claim, same_claim=same)
                 if verdict is not None and verdict.conflict:
                     conflicts.append((*pair, verdict))
     # best pairs first; two groups join only if their founders match too, which stops A~B~C chains
