@@ -159,7 +159,8 @@ class ScopeResult:
     briefs: dict[str, list[BriefSentence]]
 
 
-def _share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
+def covered_share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
+    """The share of ``start..end`` that ``spans`` cover (0..1)."""
     if end <= start:
         return 0.0
     covered = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
@@ -176,7 +177,7 @@ def article_claims(a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD)
         mentions = [m for m in a.mentions if s <= m.span.start and m.span.end <= e]
         numbers = tuple(n for n in a.numbers if s <= n.span.start and n.span.end <= e)
         times = tuple(t for t in a.times if s <= t.span.start and t.span.end <= e and t.value)
-        in_quote = _share(s, e, quotes)
+        in_quote = covered_share(s, e, quotes)
         w = sentence_worthiness(
             text,
             [(m.span.start - s, m.span.end - s, m.label) for m in mentions],
@@ -192,7 +193,7 @@ def article_claims(a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD)
         claim = ClaimText(text, frozenset(m.canonical for m in mentions), numbers, times)
         out.append(
             ClaimCandidate(
-                Span(a.article_id, s, e, text), w.score, w.kind, _share(s, e, loaded), speaker, claim
+                Span(a.article_id, s, e, text), w.score, w.kind, covered_share(s, e, loaded), speaker, claim
             )
         )
     return out

@@ -23,9 +23,8 @@ from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
 from counterpoint.store.claims import (
-    briefs_for_output,
+    attach_sides,
     claims_for_output,
-    omissions_for_output,
     timeline_for_output,
 )
 from counterpoint.store.items import slant_from_layers
@@ -138,12 +137,7 @@ def write_analysis(
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
         stories, storylines, duplicates = stories_for_output(store.db)
-        briefs, omissions = briefs_for_output(store.db), omissions_for_output(store.db)
-        for story in stories:
-            story["brief"] = briefs.get(story["id"], [])
-            story["omissions"] = [
-                {"article_id": aid, "claim_ids": ids} for aid, ids in omissions.get(story["id"], {}).items()
-            ]
+        attach_sides(store.db, stories)
         claims, timeline = claims_for_output(store.db), timeline_for_output(store.db)
         for key, records in (
             ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),

@@ -28,9 +28,8 @@ from counterpoint.model import Article, Entity, StoredArticle
 from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 from counterpoint.store.claims import (
-    briefs_for_output,
+    attach_sides,
     claims_for_output,
-    omissions_for_output,
     timeline_for_output,
 )
 from counterpoint.store.stories import stories_for_output
@@ -218,12 +217,7 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
     counts = store.counts()
     stories, storylines, _dups = stories_for_output(store.db)
     titles = {r.stored.article.id: r.title for r in rows}
-    briefs, omissions = briefs_for_output(store.db), omissions_for_output(store.db)
-    for story in stories:
-        story["brief"] = briefs.get(story["id"], [])
-        story["omissions"] = [
-            {"article_id": a, "claim_ids": ids} for a, ids in omissions.get(story["id"], {}).items()
-        ]
+    attach_sides(store.db, stories)
     claims_by_story: dict[str, list[dict[str, Any]]] = {}
     for claim in claims_for_output(store.db):
         claims_by_story.setdefault(claim["story_id"], []).append(claim)

@@ -15,7 +15,7 @@ import numpy as np
 
 from counterpoint.claims.backends import judge_for
 from counterpoint.claims.compare import Judge
-from counterpoint.claims.story import ArticleFacts, compare_scope
+from counterpoint.claims.story import ArticleFacts, compare_scope, covered_share
 from counterpoint.claims.timeline import DatedSentence, build_timeline
 from counterpoint.config import Settings
 from counterpoint.model import Span
@@ -55,10 +55,8 @@ def _timeline(articles: Sequence[ArticleFacts]) -> list[DatedSentence]:
             continue  # a copy would corroborate an event with itself
         loaded = [(sp.start, sp.end) for sp in a.loaded]
         for t in a.times:
-            s = t.sentence
-            covered = sum(max(0, min(s.end, e) - max(s.start, b)) for b, e in loaded)
-            share = covered / max(1, s.end - s.start)
-            items.append(DatedSentence(a.article_id, a.outlet or a.label, a.published, t, min(1.0, share)))
+            share = covered_share(t.sentence.start, t.sentence.end, loaded)
+            items.append(DatedSentence(a.article_id, a.outlet or a.label, a.published, t, share))
     return items
 
 

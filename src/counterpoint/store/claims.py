@@ -265,12 +265,14 @@ def timeline_for_output(db: sqlite3.Connection, scope_id: str | None = None) -> 
     ]  # fmt: skip
 
 
-def briefs_for_output(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-    """Story id -> its brief: [{sentence, citations [span], claim_ids}]."""
+def briefs_for_output(db: sqlite3.Connection, story_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Story id -> its brief: [{sentence, citations [span], claim_ids}] (every story, or one)."""
     texts = _Texts(db)
+    where, args = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for story, sentence, cites, ids in db.execute(
-        "SELECT story_id, sentence, citations, claim_ids FROM briefs ORDER BY story_id, position"
+        f"SELECT story_id, sentence, citations, claim_ids FROM briefs {where} ORDER BY story_id, position",
+        args,
     ):
         out[story].append(
             {"sentence": sentence, "citations": texts.spans(cites), "claim_ids": json.loads(ids)}
@@ -278,15 +280,31 @@ def briefs_for_output(db: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]
     return dict(out)
 
 
-def omissions_for_output(db: sqlite3.Connection) -> dict[str, dict[str, list[str]]]:
+def omissions_for_output(
+    db: sqlite3.Connection, story_id: str | None = None
+) -> dict[str, dict[str, list[str]]]:
     """Story id -> article id -> the corroborated claims of the story that article does not carry."""
+    where, args = ("WHERE o.story_id = ?", (story_id,)) if story_id else ("", ())
     out: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for story, aid, cid in db.execute(
         "SELECT o.story_id, o.article_id, o.claim_id FROM omissions o JOIN claims c ON c.id = o.claim_id"
-        " ORDER BY o.story_id, o.article_id, c.position"
+        f" {where} ORDER BY o.story_id, o.article_id, c.position",
+        args,
     ):
         out[story].setdefault(aid, []).append(cid)
     return dict(out)
+
+
+def _omission_records(by_article: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [{"article_id": aid, "claim_ids": ids} for aid, ids in by_article.items()]
+
+
+def attach_sides(db: sqlite3.Connection, stories: list[dict[str, Any]]) -> None:
+    """Give each story record of ``stories_for_output`` its ``brief`` and ``omissions``."""
+    briefs, omissions = briefs_for_output(db), omissions_for_output(db)
+    for story in stories:
+        story["brief"] = briefs.get(story["id"], [])
+        story["omissions"] = _omission_records(omissions.get(story["id"], {}))
 
 
 def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
@@ -294,21 +312,8 @@ def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
     row = db.execute("SELECT storyline_id FROM stories WHERE id = ?", (story_id,)).fetchone()
     scope = (row[0] if row and row[0] else story_id) if row else story_id
     claims = claims_for_output(db, story_id)
-    texts = _Texts(db)
-    brief = [
-        {"sentence": sentence, "citations": texts.spans(cites), "claim_ids": json.loads(ids)}
-        for sentence, cites, ids in db.execute(
-            "SELECT sentence, citations, claim_ids FROM briefs WHERE story_id = ? ORDER BY position",
-            (story_id,),
-        )
-    ]
-    omitted: dict[str, list[str]] = defaultdict(list)
-    for aid, cid in db.execute(
-        "SELECT o.article_id, o.claim_id FROM omissions o JOIN claims c ON c.id = o.claim_id"
-        " WHERE o.story_id = ? ORDER BY o.article_id, c.position",
-        (story_id,),
-    ):
-        omitted[aid].append(cid)
+    brief = briefs_for_output(db, story_id).get(story_id, [])
+    omitted = omissions_for_output(db, story_id).get(story_id, {})
     timeline = timeline_for_output(db, scope)
     cited = {ev["article_id"] for c in claims for ev in c["evidence"]} | set(omitted)
     cited |= {ev["article_id"] for e in timeline for ev in e["evidence"]}
@@ -324,7 +329,7 @@ def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
     return {
         "claims": claims,
         "brief": brief,
-        "omissions": [{"article_id": a, "claim_ids": ids} for a, ids in omitted.items()],
+        "omissions": _omission_records(omitted),
         "timeline": timeline,
         "names": names,
     }
