@@ -2,12 +2,14 @@
 
 Synthetic articles from ``synth.articles`` (stories grouped into storylines, 10% syndicated
 copies, entities = the names each story is about). Each size runs in a fresh process so
-peak RSS is its own. The stages are timed as pure functions (no database).
+peak RSS is its own. The stages are timed as pure functions (no database). ``--pools`` runs
+the generator with its fixed name pools (400 people, 12 places at every size: the density of
+like stories grows with the corpus) and/or with pools that grow with the corpus (Heaps' law).
 
 The 10k/100k runs embed with ``HashingEmbedder`` (model-free): at 100k MiniLM would dominate
 everything. The real MiniLM path is timed on a sample of headline+lead texts and extrapolated.
 
-    .venv/bin/python benchmarks/bench_stories.py                 # 10k and 100k, MiniLM sample of 500
+    .venv/bin/python benchmarks/bench_stories.py                 # 10k and 100k, both pools, MiniLM 500
     .venv/bin/python benchmarks/bench_stories.py --sizes 2000 --minilm-sample 0
 """
 
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +43,21 @@ def _bcubed_f1(gold: list[int], pred: list[str]) -> float:
     return 2 * prec * rec / (prec + rec)
 
 
-def run_size(n: int, words: int) -> dict[str, float]:
+def pools_for(n: int, mode: str) -> tuple[list[str], list[str]] | None:
+    """The generator's name pools: ``fixed`` (400 people, 12 places at any size) or ``growing``.
+
+    ``growing`` scales both pools as (n / 10k)^0.6 from the fixed sizes at 10k (Heaps' law: a
+    corpus ten times larger names ~4x more people and places); at 10k both have the same names.
+    """
+    if mode == "fixed":
+        return None
+    import synth
+
+    scale = max(1.0, n / 10_000) ** 0.6
+    return synth.name_pools(round(400 * scale), round(12 * scale))
+
+
+def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
     """Run every story stage over ``n`` synthetic articles; return timings and sizes."""
     import synth
     from counterpoint.model import content_id
@@ -49,6 +66,7 @@ def run_size(n: int, words: int) -> dict[str, float]:
     from counterpoint.stories.cluster import StoryClusterer
     from counterpoint.stories.dedup import NearDuplicateIndex
     from counterpoint.stories.embed import HashingEmbedder, embed, embed_text
+    from counterpoint.stories.events import event_frame
     from counterpoint.stories.storylines import StorySummary, link_storylines
 
     t: defaultdict[str, float] = defaultdict(float)
@@ -58,7 +76,9 @@ def run_size(n: int, words: int) -> dict[str, float]:
     gold: list[int] = []
     pred: list[str] = []
     copies = found_copies = 0
-    gen = synth.articles(n, words=words, storylines=max(1, n // 80), syndication=0.1)
+    gen = synth.articles(
+        n, words=words, storylines=max(1, n // 80), syndication=0.1, pools=pools_for(n, pools)
+    )
     done = 0
     started = time.perf_counter()
     while done < n:
@@ -88,6 +108,10 @@ def run_size(n: int, words: int) -> dict[str, float]:
         t["dedup"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
+        docs = [replace(d, frame=event_frame(d.title, d.text)) for d in docs]
+        t["event frames"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
         todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
         vectors = np.zeros((len(docs), 384), dtype=np.float32)
         vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
@@ -112,10 +136,11 @@ def run_size(n: int, words: int) -> dict[str, float]:
     lines = link_storylines(summaries)
     t["storylines"] += time.perf_counter() - t0
     total = time.perf_counter() - started
-    stages = t["dedup"] + t["embed (hashing)"] + t["cluster"] + t["storylines"]
+    stages = t["dedup"] + t["event frames"] + t["embed (hashing)"] + t["cluster"] + t["storylines"]
     return {
         "n": n,
         "words": words,
+        "pools": pools,
         **{f"s_{k}": round(v, 2) for k, v in t.items()},
         "s_stages": round(stages, 2),
         "s_wall": round(total, 2),
@@ -153,24 +178,32 @@ def main() -> int:
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--words", type=int, default=400, help="words per synthetic article")
     ap.add_argument("--minilm-sample", type=int, default=500)
+    ap.add_argument(
+        "--pools", default="fixed,growing",
+        help="name pools to run: fixed (same 400 people / 12 places at every size) and/or growing",
+    )  # fmt: skip
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: run one size, print JSON
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_size(args.one, args.words)))
+        print(json.dumps(run_size(args.one, args.words, args.pools)))
         return 0
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--words", str(args.words)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        res = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(res)
-        print(json.dumps(res))
-    if len(results) >= 2:
-        a, b = results[0], results[-1]
-        ratio = b["s_stages"] / a["s_stages"]
-        print(f"time ratio {b['n']}/{a['n']}: {ratio:.2f} (size ratio {b['n'] / a['n']:.0f})")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for mode in args.pools.split(","):
+        runs = []
+        for size in sizes:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(size), "--words", str(args.words), "--pools", mode],
+                check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            runs.append(res)
+            print(json.dumps(res), flush=True)
+        results += runs
+        if len(runs) >= 2:
+            a, b = runs[0], runs[-1]
+            ratio = b["s_stages"] / a["s_stages"]
+            print(f"[{mode}] time ratio {b['n']}/{a['n']}: {ratio:.2f} (size ratio {b['n'] / a['n']:.0f})")
     if args.minilm_sample:
         rate = minilm_rate(args.minilm_sample, args.words)
         print(json.dumps({"minilm": rate}))

@@ -5,7 +5,7 @@ two arrests); a story is ``topic_subtopic``. Scores: B-cubed P/R/F1 and ARI at
 story level and at topic level, for
 
 * ours: the online clusterer (MiniLM headline+lead embeddings, entity overlap from the
-  project's own NER + entity linking; ECB+ has no dates), in file order and in two
+  project's own NER + entity linking, event frames; ECB+ has no dates), in file order and in two
   shuffled orders (online clustering depends on order);
 * baseline: TF-IDF of the full text + agglomerative clustering (cosine, average linkage)
   with its distance threshold chosen on the same data (an upper bound for it).
@@ -83,6 +83,7 @@ def main() -> int:
     from counterpoint.stories import StoryDoc
     from counterpoint.stories.cluster import StoryClusterer
     from counterpoint.stories.embed import embed, embed_text
+    from counterpoint.stories.events import event_frame
 
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.limit:
@@ -103,7 +104,8 @@ def main() -> int:
     alias = {(c, lab): eid for c, lab, eid in aliases}
     docs = [
         StoryDoc(r["doc_id"], None, None, None, t, "en",
-                 tuple(eid for _s, _e, lab, can in ms if (eid := alias.get((can, lab)))))
+                 tuple(eid for _s, _e, lab, can in ms if (eid := alias.get((can, lab)))),
+                 None, event_frame(None, t))
         for r, t, ms in zip(rows, texts, mentions, strict=True)
     ]  # fmt: skip
     t_ner = time.perf_counter() - t0

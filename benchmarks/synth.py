@@ -162,6 +162,33 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
+SYLLABLES = ["ka", "lo", "mi", "ren", "vos", "dri", "an", "bel", "cor", "dun", "ev", "fal", "gri", "hol"]
+PLACE_ENDS = ["", " Bay", " Reach", "holm", " Valley", "mark", " Isles", "ford"]
+
+
+def _coined(i: int) -> str:
+    """The ``i``-th invented word of three syllables (2,744 of them), e.g. "Kalomi"."""
+    n = len(SYLLABLES)
+    return (SYLLABLES[i % n] + SYLLABLES[i // n % n] + SYLLABLES[i // n // n % n]).capitalize()
+
+
+def name_pools(people: int, places: int) -> tuple[list[str], list[str]]:
+    """``people`` person names and ``places`` place names: the fixed lists first, then invented ones.
+
+    A larger corpus names more people and places (vocabulary grows with the corpus, as in Heaps'
+    law), so a benchmark can grow the pools with its size instead of packing ever more stories
+    onto the same 400 people and 12 places.
+    """
+    fixed_people = [f"{f} {last}" for last in LAST for f in FIRST]
+    extra_people = [
+        f"{FIRST[i % len(FIRST)]} {_coined(i * 37 + 101)}" for i in range(max(0, people - len(fixed_people)))
+    ]
+    extra_places = [
+        _coined(i * 45 + 17) + PLACE_ENDS[i % len(PLACE_ENDS)] for i in range(max(0, places - len(PLACES)))
+    ]
+    return (fixed_people + extra_people)[:people], (PLACES + extra_places)[:places]
+
+
 def _fill(rng: random.Random, tpl: str, story: dict[str, str]) -> str:
     return tpl.format(
         p1=story["p1"],
@@ -191,26 +218,34 @@ def articles(
     seed: int = 7,
     storylines: int | None = None,
     syndication: float = 0.0,
+    pools: tuple[list[str], list[str]] | None = None,
 ) -> Iterator[SynthArticle]:
     """Yield ``n`` fictional articles of about ``words`` words, spread over ``stories`` stories.
 
     ``storylines``: group stories into that many arcs; stories of one arc share their lead
     person, places and topic and follow each other about 45 days apart (one storyline, many
     events). ``syndication``: the share of articles that are copies of an earlier article
-    run by another outlet. With the defaults the output is the same as before these options.
+    run by another outlet. ``pools``: the (people, places) stories draw their names from (see
+    ``name_pools``); by default the fixed 400 people and 12 places. With the defaults the output
+    is the same as before these options.
     """
     rng = random.Random(seed)
     n_stories = stories or max(1, n // 8)
     # in the past: pages dated after today fail date checks (htmldate rejects future dates)
     base = date(2023, 6, 1)
+    people, places = pools or (None, PLACES)
+
+    def person(r: random.Random) -> str:
+        return r.choice(people) if people else _person(r)
+
     story_defs = []
     for i in range(n_stories):
         srng = random.Random(seed * 1_000_003 + i)
-        place1, place2 = srng.sample(PLACES, 2)
+        place1, place2 = srng.sample(places, 2)
         story_defs.append(
             {
-                "p1": _person(srng),
-                "p2": _person(srng),
+                "p1": person(srng),
+                "p2": person(srng),
                 "place1": place1,
                 "place2": place2,
                 "topic": srng.choice(TOPICS),
@@ -223,8 +258,8 @@ def articles(
         for i, story in enumerate(story_defs):
             arc = i % storylines
             arng = random.Random(seed * 7_919 + arc)
-            place1, place2 = arng.sample(PLACES, 2)
-            story.update(p1=_person(arng), place1=place1, place2=place2, topic=arng.choice(TOPICS))
+            place1, place2 = arng.sample(places, 2)
+            story.update(p1=person(arng), place1=place1, place2=place2, topic=arng.choice(TOPICS))
             story["day"] = str(arng.randint(0, 300) + 45 * (i // storylines))
             arc_of[i] = arc
     copy_rng = random.Random(seed * 31 + 1)

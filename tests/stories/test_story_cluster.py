@@ -7,6 +7,7 @@ import pytest
 
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer, day_gap, parse_date
+from counterpoint.stories.events import event_frame
 
 
 def unit(*values: float, dim: int = 384) -> np.ndarray:
@@ -158,3 +159,37 @@ def test_story_cluster_day_gap_and_parse_date() -> None:
     assert parse_date("not a date!") is None
     assert day_gap(d, parse_date("2026-01-01"), parse_date("2026-01-05")) == 5
     assert day_gap(d, None, None) is None
+
+
+def _event(aid: str, title: str, text: str, dateline: str | None = None) -> StoryDoc:
+    ents = ("e:carney", "e:xi", "e:china", "e:canada")
+    frame = event_frame(title, text, dateline)
+    return StoryDoc(aid, "Outlet " + aid, None, title, text, "en", ents, None, frame)
+
+
+def test_story_cluster_event_place_keeps_two_like_meetings_apart() -> None:
+    summit = _event("a", "Leaders meet", "The two leaders held a meeting at a conference in South Korea.")
+    visit = _event("b", "Leaders meet", "The two leaders met on a state visit to Beijing.")
+    arrival = _event("c", "Leaders meet", "The leader arrived in China and met the president.")
+    vs = np.stack([unit(1, 0.1), unit(1, 0.11), unit(1, 0.12)])
+    out = StoryClusterer().add([summit, visit, arrival], vs)
+    assert out[0].story_id != out[1].story_id  # South Korea is not China
+    assert out[1].story_id == out[2].story_id  # Beijing is in China
+    # without the places the same articles are one story: the frame is what kept them apart
+    bare = [_event(d.article_id, "Leaders meet", "The two leaders met.") for d in (summit, visit, arrival)]
+    assert len({a.story_id for a in StoryClusterer().add(bare, vs)}) == 1
+
+
+def test_story_cluster_a_call_is_not_a_visit_and_frames_survive_a_reload() -> None:
+    visit = _event("a", "Leaders meet", "The leader arrived for a visit and talks.", dateline="Beijing")
+    first = StoryClusterer()
+    first.add([visit], np.stack([unit(1, 0.1)]))
+    states, df, ndocs = first.changes()
+    assert (states[0].places, states[0].modes) == ({"CN": 1}, {"in_person": 1})
+    second = StoryClusterer()
+    second.load(states, df, ndocs)
+    call = _event("b", "Leaders talk", "The overture came during a call between the two leaders.")
+    later = _event("c", "Leaders meet", "More talks on the visit.")
+    out = second.add([call, later], np.stack([unit(1, 0.11), unit(1, 0.12)]))
+    assert out[0].story_id != states[0].id
+    assert out[1].story_id == states[0].id

@@ -22,6 +22,7 @@ from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
 from counterpoint.stories.dedup import Duplicate, NearDuplicateIndex
 from counterpoint.stories.embed import DIM, Embedder, HashingEmbedder, embed, embed_text
+from counterpoint.stories.events import event_frame
 from counterpoint.stories.storylines import StorylineConfig, StorySummary, link_storylines
 from counterpoint.stories.titles import story_title, storyline_title
 
@@ -72,7 +73,8 @@ def update_stories(
         dups: list[Duplicate] = []
         sigs: list[tuple[str, bytes]] = []
         for r in rows:
-            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents[r.id], None)
+            frame = event_frame(r.title, r.text, r.dateline)
+            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents[r.id], None, frame)
             link, sig = dedup.add(r.id, r.text)
             if link is None and r.duplicate_of is not None:
                 # the store saw the same text (case and spacing folded); MinHash may miss a wordless copy

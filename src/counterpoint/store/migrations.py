@@ -294,7 +294,15 @@ def m005_claims(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims]
+def m006_story_frames(db: sqlite3.Connection) -> None:
+    # Event frame of each story (stories/events.py), as JSON {"places": {...}, "modes": {...}}.
+    # Stories made before this migration get an empty frame, which never keeps an article out.
+    _run_script(db, "ALTER TABLE stories ADD COLUMN frame TEXT NOT NULL DEFAULT '{}'")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
+]  # fmt: skip
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -37,6 +37,7 @@ class ArticleRow:
     text: str
     language: str | None
     duplicate_of: str | None  # exact copy found by the store (same text hash)
+    dateline: str | None = None
 
 
 @contextmanager
@@ -61,7 +62,7 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
 def unassigned_articles(db: sqlite3.Connection, limit: int, after_seq: int = 0) -> list[ArticleRow]:
     """Up to ``limit`` articles in no story yet, in ingest order after ``after_seq``."""
     rows = db.execute(
-        "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.language, a.duplicate_of"
+        "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.language, a.duplicate_of, a.dateline"
         " FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
         " WHERE s.article_id IS NULL AND a.seq > ? ORDER BY a.seq LIMIT ?",
         (after_seq, limit),
@@ -110,8 +111,9 @@ def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
     """Every story's clustering state, in creation order."""
     for r in db.execute(
         "SELECT id, key, vector_sum, embedded, articles, duplicates, entities, outlets, first_seen,"
-        " last_seen, english, note FROM stories ORDER BY key"
+        " last_seen, english, note, frame FROM stories ORDER BY key"
     ):
+        frame = json.loads(r[12])
         yield StoryState(
             r[0],
             r[1],
@@ -125,6 +127,8 @@ def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
             r[9],
             bool(r[10]),
             r[11],
+            frame.get("places", {}),
+            frame.get("modes", {}),
         )
 
 
@@ -185,16 +189,17 @@ def save_batch(
     with _tx(db):
         db.executemany(
             "INSERT INTO stories (id, key, vector_sum, embedded, articles, duplicates, entities, outlets,"
-            " first_seen, last_seen, english, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " first_seen, last_seen, english, note, frame) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET vector_sum = excluded.vector_sum, embedded = excluded.embedded,"
             " articles = excluded.articles, duplicates = excluded.duplicates, entities = excluded.entities,"
             " outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
-            " english = excluded.english, note = excluded.note",
+            " english = excluded.english, note = excluded.note, frame = excluded.frame",
             [
                 (s.id, s.key, s.vector_sum, s.embedded, s.articles, s.duplicates,
                  json.dumps(s.entities, sort_keys=True),
                  json.dumps(s.outlets, sort_keys=True, ensure_ascii=False),
-                 s.first, s.last, int(s.english), s.note)
+                 s.first, s.last, int(s.english), s.note,
+                 json.dumps({"places": s.places, "modes": s.modes}, sort_keys=True))
                 for s in states
             ],
         )  # fmt: skip

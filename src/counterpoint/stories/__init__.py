@@ -11,6 +11,7 @@ records. Only ``counterpoint.runners.stories`` reads and writes the store.
 * ``embed``      - what text of an article to embed, and the cached MiniLM loader
 * ``dedup``      - MinHash LSH near-duplicate index (incremental, state as plain rows)
 * ``cluster``    - online, time-aware story clustering (usearch candidates + entity blocking)
+* ``events``     - the event frame (where, remote or in person) that keeps two like events apart
 * ``storylines`` - linking stories that share central entities and themes
 * ``titles``     - readable titles and date spans
 """
@@ -18,6 +19,10 @@ records. Only ``counterpoint.runners.stories`` reads and writes the store.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # events.py reads text with embed.py, which imports this module
+    from counterpoint.stories.events import EventFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,8 @@ class StoryDoc:
 
     ``entity_ids`` holds one canonical entity id per mention, in text order, so
     repeats count as salience; ``duplicate_of`` is an exact copy the store
-    already found (same text hash), if any; ``published`` is ISO ``YYYY-MM-DD`` or None.
+    already found (same text hash), if any; ``published`` is ISO ``YYYY-MM-DD`` or None;
+    ``frame`` is where and how the event happened (``events.event_frame``), None when not read.
     """
 
     article_id: str
@@ -37,6 +43,7 @@ class StoryDoc:
     language: str | None
     entity_ids: tuple[str, ...] = ()
     duplicate_of: str | None = None
+    frame: EventFrame | None = None
 
     @property
     def english(self) -> bool:

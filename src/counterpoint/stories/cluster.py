@@ -13,9 +13,12 @@ An article is scored against a few candidate stories only:
 where entity overlap is the cosine of idf-weighted log entity counts and the date penalty
 grows with the days between the article and the story's date span (past ``max_gap_days``
 the story is not a candidate at all). Articles without a date are matched on content
-alone. The article joins the best story scoring at least ``threshold``, else founds a new one.
+alone. A story whose event frame clashes with the article's (``events.py``: the lead puts the
+event in another country, or it was a call and the story a visit) is not a candidate either:
+like events read alike, and where and how they happened is what tells them apart.
+The article joins the best story scoring at least ``threshold``, else founds a new one.
 
-Nothing is re-clustered: per-story state (centroid sum, entity counts, date span, outlets)
+Nothing is re-clustered: per-story state (centroid sum, entity counts, date span, outlets, frame)
 is updated in place, exported as plain ``StoryState`` rows for a runner to persist, and
 loaded back on the next run. Given the same articles in the same order, the result is the same.
 """
@@ -33,6 +36,7 @@ from usearch.index import Index
 
 from counterpoint.model import content_id
 from counterpoint.stories import StoryDoc
+from counterpoint.stories.events import EventFrame, clash
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +90,9 @@ class StoryState:
     last: str | None
     english: bool = True
     note: str | None = None
+    #: event frame of the members: country code -> members placing the event there; mode -> members
+    places: dict[str, int] = field(default_factory=dict)
+    modes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -102,13 +109,15 @@ class _Story:
     last: date | None = None
     english: bool = True
     note: str | None = None
+    places: Counter[str] = field(default_factory=Counter)
+    modes: Counter[str] = field(default_factory=Counter)
 
     def state(self) -> StoryState:
         return StoryState(
             self.id, self.key, self.vsum.astype(np.float32).tobytes(), self.embedded, self.articles,
             self.duplicates, dict(self.entities), dict(self.outlets),
             self.first.isoformat() if self.first else None, self.last.isoformat() if self.last else None,
-            self.english, self.note,
+            self.english, self.note, dict(self.places), dict(self.modes),
         )  # fmt: skip
 
 
@@ -143,11 +152,12 @@ class _MonthIndex:
 
     def __init__(self, dim: int) -> None:
         self.rows = np.zeros((16, dim), dtype=np.float32)
-        self.keys: list[int] = []
+        self.keys = np.zeros(16, dtype=np.int64)
+        self.size = 0
         self.row_of: dict[int, int] = {}
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.size
 
     def __contains__(self, key: int) -> bool:
         return key in self.row_of
@@ -155,19 +165,21 @@ class _MonthIndex:
     def add(self, key: int, unit: np.ndarray) -> None:
         row = self.row_of.get(key)
         if row is None:
-            row = len(self.keys)
+            row = self.size
             if row == len(self.rows):
                 self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
-            self.keys.append(key)
+                self.keys = np.concatenate([self.keys, np.zeros_like(self.keys)])
+            self.keys[row] = key
             self.row_of[key] = row
+            self.size += 1
         self.rows[row] = unit
 
-    def search(self, vec: np.ndarray, k: int) -> list[int]:
-        n = len(self.keys)
+    def search(self, vec: np.ndarray, k: int) -> np.ndarray:
+        """Keys of the ``k`` rows with the largest inner product with ``vec`` (in no order)."""
+        n = self.size
         if n <= k:
-            return list(self.keys)
-        top = np.argpartition(-(self.rows[:n] @ vec), k - 1)[:k]
-        return [self.keys[int(i)] for i in top]
+            return self.keys[:n]
+        return self.keys[np.argpartition(-(self.rows[:n] @ vec), k - 1)[:k]]
 
 
 def _month(day: date) -> int:
@@ -198,7 +210,12 @@ class StoryClusterer:
         self._undated = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16)
         self._months: dict[int, _MonthIndex] = {}
         self._in_month: dict[int, set[int]] = {}  # story key -> months it is indexed in
+        # Per story key, so that every candidate is scored in one numpy pass: the exact unit
+        # centroid (zeros while nothing is embedded) and the date span as day ordinals (-1: undated).
+        self._unit = np.zeros((64, dim), dtype=np.float32)
+        self._span = np.full((64, 2), -1, dtype=np.int64)
         self._postings: dict[str, deque[int]] = {}
+        self._enorm: dict[int, tuple[int, float]] = {}  # story key -> (articles seen, entity norm)
         self._df: Counter[str] = Counter()
         self._ndocs = 0
         self._story_of: dict[str, int] = {}
@@ -220,10 +237,12 @@ class StoryClusterer:
             s = _Story(
                 st.id, st.key, vsum, st.embedded, st.articles, st.duplicates, Counter(st.entities),
                 Counter(st.outlets), parse_date(st.first), parse_date(st.last), st.english, st.note,
+                Counter(st.places), Counter(st.modes),
             )  # fmt: skip
             self._stories[s.key] = s
             self._by_id[s.id] = s.key
             self._next_key = max(self._next_key, s.key + 1)
+            self._sync(s)
             if s.english and s.embedded:
                 self._index_story(s, fresh=True)
                 for eid, _n in s.entities.most_common(self.config.block_entities):
@@ -292,94 +311,124 @@ class StoryClusterer:
         for e in ents:
             self._df[e] += 1
         self._dirty_df.update(ents)
-        best, best_score = self._best(vec, ents, day)
+        doc_w = self._weights(ents)
+        salient = self._salient(doc_w)
+        frame = doc.frame or EventFrame()
+        best, best_score = self._best(vec, doc_w, salient, day, frame)
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]
-            self._join(s, doc, day, vec, ents)
+            self._join(s, doc, day, vec, ents, salient, frame)
             return Assignment(doc.article_id, s.id, round(best_score, 4))
-        return self._found(doc, day, vec, None, ents)
+        return self._found(doc, day, vec, None, ents, salient, frame)
 
-    def _candidates(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> set[int]:
-        cands: set[int] = set()
+    def _candidates(self, vec: np.ndarray, salient: Sequence[str], day: date | None) -> np.ndarray:
+        """Keys of the candidate stories, sorted and unique."""
+        found: list[np.ndarray] = []
         if day is None:
             if not self._index_ready:
                 self._index_ready = True
                 for st in self._stories.values():
                     if st.english and st.embedded:
                         self._index_story(st, fresh=True)
-            indexes = [self._index]
+            index = self._index
         else:
             window = timedelta(days=self.config.max_gap_days)
             lo, hi = _month(day - window), _month(day + window)
             for m in range(lo, hi + 1):
                 if m in self._months:
-                    cands.update(self._months[m].search(vec, self.config.ann_k))
-            indexes = [self._undated]
-        for index in indexes:
-            if len(index):
-                # one thread: many small searches, and threads only add contention on a shared machine
-                hits = index.search(vec, self.config.ann_k, threads=1)
-                cands.update(int(k) for k in np.atleast_1d(hits.keys))
-        for e in self._salient(ents):
-            cands.update(self._postings.get(e, ()))
-        return cands
+                    found.append(self._months[m].search(vec, self.config.ann_k))
+            index = self._undated
+        if len(index):
+            # one thread: many small searches, and threads only add contention on a shared machine
+            hits = index.search(vec, self.config.ann_k, threads=1)
+            found.append(np.atleast_1d(hits.keys).astype(np.int64))
+        for e in salient:
+            posted = self._postings.get(e)
+            if posted:
+                found.append(np.fromiter(posted, dtype=np.int64, count=len(posted)))
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
-    def _best(self, vec: np.ndarray, ents: Counter[str], day: date | None) -> tuple[int | None, float]:
+    def _best(
+        self,
+        vec: np.ndarray,
+        doc_w: Mapping[str, float],
+        salient: Sequence[str],
+        day: date | None,
+        frame: EventFrame,
+    ) -> tuple[int | None, float]:
         cfg = self.config
-        keys: list[int] = []
-        penalties: list[float] = []
-        for key in self._candidates(vec, ents, day):
-            s = self._stories[key]
-            penalty = 0.0
-            if day is not None:
-                gap = day_gap(day, s.first, s.last)
-                if gap is not None:
-                    if gap > cfg.max_gap_days:
-                        continue
-                    over = max(0, gap - cfg.grace_days) / max(1, cfg.max_gap_days - cfg.grace_days)
-                    penalty = cfg.date_penalty * over
-            keys.append(key)
-            penalties.append(penalty)
-        if not keys:
+        keys = self._candidates(vec, salient, day)
+        penalties = np.zeros(len(keys))
+        if day is not None and len(keys):
+            # gap to the nearest end of each candidate's span; undated stories pay no date penalty
+            d = day.toordinal()
+            lo, hi = self._span[keys, 0], self._span[keys, 1]
+            dated = lo >= 0
+            gap = np.where(d < lo, lo - d, np.where(d > hi, d - hi, 0))
+            keep = ~dated | (gap <= cfg.max_gap_days)
+            keys, gap, dated = keys[keep], gap[keep], dated[keep]
+            over = np.maximum(0, gap - cfg.grace_days) / max(1, cfg.max_gap_days - cfg.grace_days)
+            penalties = np.where(dated, cfg.date_penalty * over, 0.0)
+        if not len(keys):
             return None, -math.inf
-        # one matrix product for every candidate's cosine: per-candidate numpy calls dominated
-        sums = np.stack([self._stories[k].vsum for k in keys])
-        norms = np.linalg.norm(sums, axis=1)
-        cos = np.divide(sums @ vec, norms, out=np.zeros(len(keys), dtype=np.float64), where=norms > 0)
-        bounds = cos + cfg.entity_weight - np.asarray(penalties)  # entity overlap is at most 1
-        doc_w = self._weights(ents)
+        cos = (self._unit[keys] @ vec).astype(np.float64)
+        bounds = cos + cfg.entity_weight - penalties  # entity overlap is at most 1
+        # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
+        query = {e: w * self._idf(e) / doc_norm for e, w in doc_w.items()} if doc_norm else {}
         best: int | None = None
         best_score = -math.inf
+        order = np.lexsort((keys, -bounds)).tolist()
+        keys_l, cos_l, bounds_l, pen_l = keys.tolist(), cos.tolist(), bounds.tolist(), penalties.tolist()
         # highest bound first, so the exact pruning below stops early; ties keep the older story
-        for i in sorted(range(len(keys)), key=lambda i: (-bounds[i], keys[i])):
-            bound = float(bounds[i])
+        for i in order:
+            bound = bounds_l[i]
             if bound < cfg.threshold or bound < best_score:
                 break  # no later candidate can win
-            key = keys[i]
-            score = float(cos[i]) + cfg.entity_weight * self._entity_sim(
-                doc_w, doc_norm, self._stories[key].entities
-            ) - penalties[i]  # fmt: skip
+            key = keys_l[i]
+            s = self._stories[key]
+            if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):
+                continue  # another place or another kind of meeting: another event, however alike
+            score = cos_l[i] + cfg.entity_weight * self._entity_sim(query, key) - pen_l[i]
             if score > best_score or (score == best_score and best is not None and key < best):
                 best, best_score = key, score
         return best, best_score
 
+    def _idf(self, entity: str) -> float:
+        return math.log(1 + max(1, self._ndocs) / max(1, self._df[entity]))
+
     def _weights(self, counts: Mapping[str, int]) -> dict[str, float]:
-        n = max(1, self._ndocs)
-        return {e: (1 + math.log(c)) * math.log(1 + n / max(1, self._df[e])) for e, c in counts.items() if c}
+        """idf-weighted log counts: a name said often and rare in the corpus weighs most."""
+        return {e: (1 + math.log(c)) * self._idf(e) for e, c in counts.items() if c}
 
-    def _entity_sim(self, doc_w: Mapping[str, float], doc_norm: float, story: Counter[str]) -> float:
-        if not doc_norm or not story:
+    def _entity_sim(self, query: Mapping[str, float], key: int) -> float:
+        """Cosine of the article's (``query``, already weighted and normalised) and a story's entities."""
+        story = self._stories[key].entities
+        if not query or not story:
             return 0.0
-        story_w = self._weights(story)
-        dot = sum(w * story_w[e] for e, w in doc_w.items() if e in story_w)
-        if not dot:
-            return 0.0
-        return dot / (doc_norm * math.sqrt(sum(w * w for w in story_w.values())))
+        dot = 0.0
+        for e, q in query.items():
+            c = story.get(e)
+            if c:
+                dot += q * (1 + math.log(c))
+        return dot / self._story_norm(key) if dot else 0.0
 
-    def _salient(self, ents: Counter[str]) -> list[str]:
-        w = self._weights(ents)
-        return sorted(w, key=lambda e: (-w[e], e))[: self.config.block_entities]
+    def _story_norm(self, key: int) -> float:
+        """Norm of a story's entity weights, cached until the story changes or the corpus grows 5%.
+
+        idf moves with every article, so an exact norm would mean re-weighting each candidate's
+        (up to ~100) entities for every article: the largest cost at 100k articles. An idf grows by
+        at most 5% while the corpus grows 5%, so the cached norm is never off by more than that.
+        """
+        cached = self._enorm.get(key)
+        if cached is not None and self._ndocs <= cached[0] * 1.05:
+            return cached[1]
+        norm = math.sqrt(sum(w * w for w in self._weights(self._stories[key].entities).values()))
+        self._enorm[key] = (self._ndocs, norm)
+        return norm
+
+    def _salient(self, weights: Mapping[str, float]) -> list[str]:
+        return sorted(weights, key=lambda e: (-weights[e], e))[: self.config.block_entities]
 
     def _found(
         self,
@@ -388,6 +437,8 @@ class StoryClusterer:
         vec: np.ndarray | None,
         note: str | None,
         ents: Counter[str] | None = None,
+        salient: Sequence[str] = (),
+        frame: EventFrame | None = None,
     ) -> Assignment:
         key = self._next_key
         self._next_key += 1
@@ -396,7 +447,8 @@ class StoryClusterer:
         s.note = note
         self._stories[key] = s
         self._by_id[s.id] = key
-        self._join(s, doc, day, vec, ents)
+        self._sync(s)
+        self._join(s, doc, day, vec, ents, salient, frame)
         return Assignment(doc.article_id, s.id, None, note=note)
 
     def _join(
@@ -406,6 +458,8 @@ class StoryClusterer:
         day: date | None,
         vec: np.ndarray | None,
         ents: Counter[str] | None = None,
+        salient: Sequence[str] = (),
+        frame: EventFrame | None = None,
     ) -> None:
         s.articles += 1
         if doc.outlet:
@@ -415,16 +469,22 @@ class StoryClusterer:
             s.last = day if s.last is None else max(s.last, day)
         self._story_of[doc.article_id] = s.key
         self._dirty.add(s.key)
+        if vec is not None:
+            s.vsum += vec
+            s.embedded += 1
+        self._sync(s)
         if vec is None:
             return
-        s.vsum += vec
-        s.embedded += 1
+        if frame is not None:
+            s.places.update(frame.places)
+            s.modes.update(frame.modes)
         if ents:
+            self._enorm.pop(s.key, None)
             s.entities.update(ents)
             cap = self.config.story_entities
             if len(s.entities) > 2 * cap:
                 s.entities = Counter(dict(s.entities.most_common(cap)))
-            for e in self._salient(ents):
+            for e in salient:
                 self._post(e, s.key)
         # Re-index the centroid at 1, 4 and 16 members only: it moves less and less as members add
         # up, scoring uses the exact sum anyway, and every re-index leaves a tombstone in the HNSW
@@ -434,6 +494,16 @@ class StoryClusterer:
             self._index_story(s, fresh=n == 1)
         else:
             self._track_months(s)
+
+    def _sync(self, s: _Story) -> None:
+        """Copy a story's centroid and span into the per-key arrays scoring reads."""
+        while s.key >= len(self._unit):
+            self._unit = np.concatenate([self._unit, np.zeros_like(self._unit)])
+            self._span = np.concatenate([self._span, np.full_like(self._span, -1)])
+        norm = float(np.linalg.norm(s.vsum)) if s.english else 0.0
+        self._unit[s.key] = s.vsum / norm if norm > 0 else 0.0
+        if s.first is not None and s.last is not None:
+            self._span[s.key] = (s.first.toordinal(), s.last.toordinal())
 
     def _post(self, entity: str, key: int) -> None:
         dq = self._postings.get(entity)
