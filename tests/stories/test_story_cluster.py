@@ -193,3 +193,19 @@ def test_story_cluster_a_call_is_not_a_visit_and_frames_survive_a_reload() -> No
     out = second.add([call, later], np.stack([unit(1, 0.11), unit(1, 0.12)]))
     assert out[0].story_id != states[0].id
     assert out[1].story_id == states[0].id
+
+
+def test_story_cluster_batch_finds_stories_founded_earlier_in_the_same_batch() -> None:
+    # months are searched once per batch as they stood at its start; stories founded during the
+    # batch (here 40, more than ann_k) must still be found by the articles after them
+    rng = np.random.default_rng(5)
+    vs = rng.normal(size=(41, 384)).astype(np.float32)
+    vs[40] = vs[7] + 0.05 * rng.normal(size=384).astype(np.float32)
+    vs /= np.linalg.norm(vs, axis=1, keepdims=True)
+    docs = [doc(f"d{i}", day="2026-03-02", ents=(f"e{i}",)) for i in range(40)]
+    docs.append(doc("late", day="2026-03-03", ents=("e-new",)))  # found by its vector, not an entity
+    c = StoryClusterer()
+    c.add(docs[:1], vs[:1])  # a month to prefetch from exists before the batch
+    out = c.add(docs[1:], vs[1:])
+    assert out[-1].story_id == out[6].story_id  # joined the story of d7, founded in this batch
+    assert len(c) == 40

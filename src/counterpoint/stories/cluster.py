@@ -216,6 +216,7 @@ class StoryClusterer:
         self._span = np.full((64, 2), -1, dtype=np.int64)
         self._postings: dict[str, deque[int]] = {}
         self._enorm: dict[int, tuple[int, float]] = {}  # story key -> (articles seen, entity norm)
+        self._fresh: list[int] = []  # stories founded during the current ``add`` call
         self._df: Counter[str] = Counter()
         self._ndocs = 0
         self._story_of: dict[str, int] = {}
@@ -285,12 +286,54 @@ class StoryClusterer:
         if len(docs) != len(vectors):
             raise ValueError(f"{len(docs)} docs but {len(vectors)} vectors")
         known = known or {}
+        vectors = np.asarray(vectors, dtype=np.float32)
+        monthly = self._monthly_candidates(docs, vectors)
+        self._fresh = []
         out: list[Assignment] = []
-        for doc, vec in zip(docs, vectors, strict=True):
-            out.append(self._add_one(doc, np.asarray(vec, dtype=np.float32), known))
+        for i, (doc, vec) in enumerate(zip(docs, vectors, strict=True)):
+            out.append(self._add_one(doc, vec, known, monthly.get(i)))
         return out
 
-    def _add_one(self, doc: StoryDoc, vec: np.ndarray, known: Mapping[str, str]) -> Assignment:
+    def _monthly_candidates(
+        self, docs: Sequence[StoryDoc], vectors: np.ndarray
+    ) -> dict[int, list[np.ndarray]]:
+        """The ``ann_k`` nearest stories in each month of each dated article's window, for a whole batch.
+
+        One matrix product per month for every article of the batch whose window touches it: the
+        month's rows are read once per batch, not once per article, which is what made the search
+        grow with the density of news. The months are searched as they stand when the batch starts;
+        stories founded during the batch are searched exactly, apart (``_fresh``). Like the
+        re-indexing at 1, 4 and 16 members, this only changes which stories are candidates;
+        scoring always uses the exact centroids.
+        """
+        k = self.config.ann_k
+        window = timedelta(days=self.config.max_gap_days)
+        readers: dict[int, list[int]] = {}
+        out: dict[int, list[np.ndarray]] = {}
+        for i, doc in enumerate(docs):
+            day = parse_date(doc.published)
+            if day is None or doc.duplicate_of is not None or not doc.english:
+                continue  # undated: the HNSW path; copies and other languages are not compared
+            out[i] = []
+            for m in range(_month(day - window), _month(day + window) + 1):
+                if m in self._months:
+                    readers.setdefault(m, []).append(i)
+        for m, idx in readers.items():
+            month = self._months[m]
+            n = month.size
+            if n <= k:
+                for i in idx:
+                    out[i].append(month.keys[:n].copy())
+                continue
+            sims = month.rows[:n] @ vectors[idx].T  # (stories in the month, articles reading it)
+            top = np.argpartition(-sims, k - 1, axis=0)[:k]
+            for j, i in enumerate(idx):
+                out[i].append(month.keys[top[:, j]])
+        return out
+
+    def _add_one(
+        self, doc: StoryDoc, vec: np.ndarray, known: Mapping[str, str], monthly: list[np.ndarray] | None
+    ) -> Assignment:
         day = parse_date(doc.published)
         if doc.duplicate_of is not None:
             key = self._story_of.get(doc.duplicate_of)
@@ -314,15 +357,17 @@ class StoryClusterer:
         doc_w = self._weights(ents)
         salient = self._salient(doc_w)
         frame = doc.frame or EventFrame()
-        best, best_score = self._best(vec, doc_w, salient, day, frame)
+        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly)
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]
             self._join(s, doc, day, vec, ents, salient, frame)
             return Assignment(doc.article_id, s.id, round(best_score, 4))
         return self._found(doc, day, vec, None, ents, salient, frame)
 
-    def _candidates(self, vec: np.ndarray, salient: Sequence[str], day: date | None) -> np.ndarray:
-        """Keys of the candidate stories, sorted and unique."""
+    def _candidates(
+        self, vec: np.ndarray, salient: Sequence[str], day: date | None, monthly: list[np.ndarray] | None
+    ) -> np.ndarray:
+        """Keys of the candidate stories, sorted and unique (``monthly``: prefetched month hits)."""
         found: list[np.ndarray] = []
         if day is None:
             if not self._index_ready:
@@ -332,11 +377,19 @@ class StoryClusterer:
                         self._index_story(st, fresh=True)
             index = self._index
         else:
-            window = timedelta(days=self.config.max_gap_days)
-            lo, hi = _month(day - window), _month(day + window)
-            for m in range(lo, hi + 1):
-                if m in self._months:
-                    found.append(self._months[m].search(vec, self.config.ann_k))
+            if monthly is not None:
+                found += monthly
+                if self._fresh:  # stories founded during this batch, not in the prefetched months
+                    fresh = np.asarray(self._fresh, dtype=np.int64)
+                    if len(fresh) > self.config.ann_k:
+                        fresh = fresh[np.argpartition(-(self._unit[fresh] @ vec), self.config.ann_k - 1)]
+                        fresh = fresh[: self.config.ann_k]
+                    found.append(fresh)
+            else:
+                window = timedelta(days=self.config.max_gap_days)
+                for m in range(_month(day - window), _month(day + window) + 1):
+                    if m in self._months:
+                        found.append(self._months[m].search(vec, self.config.ann_k))
             index = self._undated
         if len(index):
             # one thread: many small searches, and threads only add contention on a shared machine
@@ -355,9 +408,10 @@ class StoryClusterer:
         salient: Sequence[str],
         day: date | None,
         frame: EventFrame,
+        monthly: list[np.ndarray] | None = None,
     ) -> tuple[int | None, float]:
         cfg = self.config
-        keys = self._candidates(vec, salient, day)
+        keys = self._candidates(vec, salient, day, monthly)
         penalties = np.zeros(len(keys))
         if day is not None and len(keys):
             # gap to the nearest end of each candidate's span; undated stories pay no date penalty
@@ -414,7 +468,7 @@ class StoryClusterer:
         return dot / self._story_norm(key) if dot else 0.0
 
     def _story_norm(self, key: int) -> float:
-        """Norm of a story's entity weights, cached until the story changes or the corpus grows 5%.
+        """Norm of a story's entity weights, cached (and updated as members join) until the corpus grows 5%.
 
         idf moves with every article, so an exact norm would mean re-weighting each candidate's
         (up to ~100) entities for every article: the largest cost at 100k articles. An idf grows by
@@ -448,6 +502,8 @@ class StoryClusterer:
         self._stories[key] = s
         self._by_id[s.id] = key
         self._sync(s)
+        if vec is not None:
+            self._fresh.append(key)
         self._join(s, doc, day, vec, ents, salient, frame)
         return Assignment(doc.article_id, s.id, None, note=note)
 
@@ -479,11 +535,21 @@ class StoryClusterer:
             s.places.update(frame.places)
             s.modes.update(frame.modes)
         if ents:
-            self._enorm.pop(s.key, None)
+            cached = self._enorm.get(s.key)
+            if cached is not None:
+                # update the cached norm for the counts that change instead of re-weighing them all
+                sq = cached[1] ** 2
+                for e, c in ents.items():
+                    idf, old = self._idf(e), s.entities.get(e, 0)
+                    sq += ((1 + math.log(old + c)) * idf) ** 2 - (
+                        ((1 + math.log(old)) * idf) ** 2 if old else 0.0
+                    )
+                self._enorm[s.key] = (cached[0], math.sqrt(max(sq, 0.0)))
             s.entities.update(ents)
             cap = self.config.story_entities
             if len(s.entities) > 2 * cap:
                 s.entities = Counter(dict(s.entities.most_common(cap)))
+                self._enorm.pop(s.key, None)
             for e in salient:
                 self._post(e, s.key)
         # Re-index the centroid at 1, 4 and 16 members only: it moves less and less as members add

@@ -106,7 +106,12 @@ def link_storylines(
         return i
 
     dim = next((len(s.centroid) for s in stories if s.centroid is not None), 0)
-    index = Index(ndim=dim, metric="ip", dtype="f16", connectivity=16) if dim else None
+    # a lighter graph than the default (expansion 128/64): 10 neighbours of one story are wanted
+    index = (
+        Index(ndim=dim, metric="ip", dtype="f16", connectivity=16, expansion_add=40, expansion_search=40)
+        if dim
+        else None
+    )
     postings: dict[str, deque[int]] = {}
     for i, s in enumerate(stories):
         if not s.english or s.centroid is None or index is None:
