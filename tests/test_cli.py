@@ -90,3 +90,31 @@ def test_cli_config_shows_merged_settings(tmp_path: Path) -> None:
     )
     cfg = json.loads(env_res.stdout)
     assert (cfg["batch_size"], cfg["workers"]) == (9, 1)
+
+
+def test_cli_recluster_forgets_stories_and_clusters_every_article_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    (tmp_path / "in").mkdir()
+    for name in ("bridge", "quay"):
+        text = f"{name} plan\n\n" + article_text(name)
+        (tmp_path / "in" / f"{name}.txt").write_text(text, encoding="utf-8")
+    common = ("--out", "out", "--db", "s.db", "--workers", "1")
+    query = "SELECT article_id, story_id FROM story_articles ORDER BY article_id"
+
+    def assigned(*args: str) -> int:
+        res = _cli("--json", "analyze", *args, *common, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        return int(json.loads(res.stdout.decode().strip().splitlines()[-1])["stories"]["articles"])
+
+    os.environ["COUNTERPOINT_STORY_EMBEDDER"] = "hashing"  # model-free: this is about the bookkeeping
+    try:
+        assert assigned("in") == 2
+        before = sqlite3.connect(tmp_path / "s.db").execute(query).fetchall()
+        assert assigned("in") == 0  # a plain re-run assigns nothing again
+        assert assigned("--recluster") == 2  # every stored article clustered afresh
+    finally:
+        del os.environ["COUNTERPOINT_STORY_EMBEDDER"]
+    assert sqlite3.connect(tmp_path / "s.db").execute(query).fetchall() == before  # deterministic
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    assert sum(len(s["article_ids"]) for s in data["stories"]) == 2

@@ -32,6 +32,7 @@ from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
 from counterpoint.store.claims import reset_claims
 from counterpoint.store.sqlite import SQLiteStore
+from counterpoint.store.stories import reset_stories
 
 log = logging.getLogger("counterpoint")
 
@@ -148,12 +149,20 @@ def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) 
     console.print(table)
 
 
-def _ingest(ctx: click.Context, paths: tuple[str, ...], settings: Settings, reprocess: bool) -> RunStats:
-    if not paths and not reprocess:
+def _ingest(
+    ctx: click.Context, paths: tuple[str, ...], settings: Settings, reprocess: bool, recluster: bool = False
+) -> RunStats:
+    if not paths and not reprocess and not recluster:
         raise click.UsageError("give at least one PATH (a file, folder, glob, or - for standard input)")
     store = _open(settings)
     ctx.call_on_close(store.close)
     ctx.obj["store"] = store
+    if recluster and isinstance(store, SQLiteStore):
+        # stories are never re-clustered on their own (new articles join existing ones); after an
+        # upgrade that changes clustering, this forgets them so the run clusters every article again
+        reset_stories(store.db)
+        reset_claims(store.db)  # claims are compared per story and storyline
+        log.info("forgot every story: all stored articles will be clustered again")
     if reprocess:
         n = store.mark_all_pending()
         if isinstance(store, SQLiteStore):
@@ -227,8 +236,14 @@ def main(ctx: click.Context, config: str | None, as_json: bool, verbose: int) ->
 @click.option(
     "--reprocess", is_flag=True, help="Run the stages again over every stored input (after an upgrade)."
 )
+@click.option(
+    "--recluster", is_flag=True,
+    help="Forget every story and cluster all stored articles again (after an upgrade of story clustering).",
+)  # fmt: skip
 @click.pass_context
-def analyze(ctx: click.Context, /, paths: tuple[str, ...], out: str, reprocess: bool, **opts: Any) -> None:
+def analyze(
+    ctx: click.Context, /, paths: tuple[str, ...], out: str, reprocess: bool, recluster: bool, **opts: Any
+) -> None:
     """Ingest, clean and store PATHS, then write OUT/analysis.json and OUT/report.html.
 
     PATHS are files, folders (read recursively), globs, or - for standard input. Text, Markdown, HTML,
@@ -236,7 +251,7 @@ def analyze(ctx: click.Context, /, paths: tuple[str, ...], out: str, reprocess: 
     one-line reason; re-running on the same inputs adds nothing.
     """
     settings = _settings(ctx, **opts)
-    stats = _ingest(ctx, paths, settings, reprocess)
+    stats = _ingest(ctx, paths, settings, reprocess, recluster)
     store: Store = ctx.obj["store"]
     outputs = _write_outputs(store, Path(out), settings)
     _summary(stats, store, outputs, ctx.obj["json"])
