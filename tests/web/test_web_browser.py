@@ -2,9 +2,9 @@
 
 Skips when Chromium, chromedriver or Selenium is missing (CI installs them:
 ``apt-get install -y chromium chromium-driver``). Run as a script to refresh the
-screenshots in docs/img from any store:
+screenshots in docs/img from any store (and of its report, when given):
 
-    python tests/web/test_web_browser.py --db out/counterpoint.db --out docs/img
+    python tests/web/test_web_browser.py --db out/counterpoint.db --report out/report.html --out docs/img
 """
 
 from __future__ import annotations
@@ -161,8 +161,8 @@ def test_web_browser_home_article_evidence_and_search(web_db: Path, tmp_path: Pa
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def screenshots(db: Path, out: Path) -> None:
-    """Save app-home.png, app-article.png and app-search.png of the app over ``db`` into ``out``."""
+def screenshots(db: Path, out: Path, report: Path | None = None) -> None:
+    """Save app-home/article/search/story.png of the app over ``db`` (and report.png) into ``out``."""
     import sqlite3
 
     from selenium.webdriver.common.by import By
@@ -174,6 +174,7 @@ def screenshots(db: Path, out: Path) -> None:
             " GROUP BY a.id ORDER BY n DESC LIMIT 1"
         ).fetchone()
         word = conn.execute("SELECT name FROM entities ORDER BY mentions DESC LIMIT 1").fetchone()[0]
+        story = conn.execute("SELECT id FROM stories ORDER BY articles DESC, key LIMIT 1").fetchone()
     out.mkdir(parents=True, exist_ok=True)
     with served(db) as base, browser() as driver:
         driver.get(base + "/")
@@ -186,14 +187,23 @@ def screenshots(db: Path, out: Path) -> None:
         driver.save_screenshot(str(out / "app-article.png"))
         driver.get(f"{base}/search?q={word}")
         driver.save_screenshot(str(out / "app-search.png"))
+        if story:  # the biggest story's page, tall enough to show its brief, conflicts and claims
+            driver.set_window_size(1280, 2300)
+            driver.get(f"{base}/stories/{story[0]}")
+            driver.save_screenshot(str(out / "app-story.png"))
+        if report:
+            driver.set_window_size(1280, 1300)
+            driver.get(report.resolve().as_uri())
+            driver.save_screenshot(str(out / "report.png"))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
+    parser.add_argument("--report", type=Path, help="a report.html to screenshot as report.png")
     args = parser.parse_args()
     problem = _missing()
     if problem:
         sys.exit(problem)
-    screenshots(args.db, args.out)
+    screenshots(args.db, args.out, args.report)
