@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from counterpoint.stages.nlp import normalise_gpe
 from counterpoint.stories.embed import lead_sentences
 
 #: cities smaller than this are not resolved: small towns share names with common words and people
@@ -33,13 +34,10 @@ MIN_CITY_POPULATION = 100_000
 #: a city name used in several countries resolves only when one city is this many times the next
 DOMINANT = 4
 
-# Short forms news uses that GeoNames does not list as names.
+# Names news uses for a country that neither GeoNames nor ``normalise_gpe`` (U.S., Britain, ...) knows.
 _ALIASES = {
-    "U.S.": "US", "US": "US", "USA": "US", "U.S.A.": "US", "America": "US", "United States": "US",
-    "UK": "GB", "U.K.": "GB", "Britain": "GB", "Great Britain": "GB", "England": "GB", "Scotland": "GB",
-    "Wales": "GB", "Korea": "KR", "South Korea": "KR", "North Korea": "KP", "Russia": "RU",
-    "Iran": "IR", "Syria": "SY", "Vietnam": "VN", "Taiwan": "TW", "Czech Republic": "CZ",
-    "Washington": "US", "Washington, D.C.": "US", "The Hague": "NL", "Hong Kong": "HK",
+    "England": "GB", "Scotland": "GB", "Wales": "GB", "Korea": "KR", "Czech Republic": "CZ",
+    "Washington": "US", "Washington, D.C.": "US", "The Hague": "NL",
 }  # fmt: skip
 
 _WORD = r"[A-Z][\w'’.-]*"
@@ -116,7 +114,9 @@ def resolve_place(name: str) -> str | None:
     gazetteer = _gazetteer()
     for n in range(len(words), 0, -1):
         candidate = " ".join(words[:n]).removesuffix("'s")
-        code = gazetteer.get(candidate) or gazetteer.get(candidate.rstrip(".,;:"))
+        code = gazetteer.get(normalise_gpe(candidate)) or gazetteer.get(
+            normalise_gpe(candidate.rstrip(".,;:"))
+        )
         if code:
             return code
     return None
