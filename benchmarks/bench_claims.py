@@ -56,7 +56,7 @@ def _facts(i: int, a: object) -> object:
 def _compare(stories: dict[int, list[object]]) -> tuple[float, int, int]:
     from counterpoint.claims.story import compare_scope
     from counterpoint.claims.timeline import build_timeline
-    from counterpoint.runners.claims import _timeline
+    from counterpoint.stages.claims import timeline_items as _timeline
     from counterpoint.stories.embed import HashingEmbedder, embed
 
     embedder = HashingEmbedder()

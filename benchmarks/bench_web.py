@@ -122,7 +122,7 @@ def scale_store(src: Path, n: int) -> Path:
 def ensure_stories(db: Path) -> None:
     """Cluster the store's articles into stories (model-free embedder: fast) if it has none yet."""
     from counterpoint.config import Settings
-    from counterpoint.runners.stories import update_stories
+    from counterpoint.runners.corpus import update_stories
     from counterpoint.store import open_store
     from counterpoint.store.sqlite import SQLiteStore
 

@@ -30,9 +30,6 @@ from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
-from counterpoint.store.claims import reset_claims
-from counterpoint.store.sqlite import SQLiteStore
-from counterpoint.store.stories import reset_stories
 
 log = logging.getLogger("counterpoint")
 
@@ -157,16 +154,15 @@ def _ingest(
     store = _open(settings)
     ctx.call_on_close(store.close)
     ctx.obj["store"] = store
-    if recluster and isinstance(store, SQLiteStore):
+    if recluster:
         # stories are never re-clustered on their own (new articles join existing ones); after an
-        # upgrade that changes clustering, this forgets them so the run clusters every article again
-        reset_stories(store.db)
-        reset_claims(store.db)  # claims are compared per story and storyline
+        # upgrade that changes clustering, this forgets them (and the claims compared over them)
+        # so the run clusters every article again
+        store.reset_stories()
         log.info("forgot every story: all stored articles will be clustered again")
     if reprocess:
         n = store.mark_all_pending()
-        if isinstance(store, SQLiteStore):
-            reset_claims(store.db)  # claims read the language layers, which the stages are about to redo
+        store.reset_claims()  # claims read the language layers, which the stages are about to redo
         log.info("queued %d stored inputs for the stages again", n, extra={"data": {"requeued": n}})
     pipeline = pipeline_for(settings)
     show = sys.stderr.isatty() and not ctx.obj["json"]

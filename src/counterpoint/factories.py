@@ -8,19 +8,27 @@ from __future__ import annotations
 
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
-from counterpoint.pipeline import Pipeline, Stage
+from counterpoint.pipeline import INITIAL_LAYERS, AnyStage, Pipeline
 from counterpoint.slant.stage import slant
+from counterpoint.stages.claims import claims
 from counterpoint.stages.dates import dates
+from counterpoint.stages.entities import entities
 from counterpoint.stages.extract import extract, metadata
 from counterpoint.stages.language import language
 from counterpoint.stages.nlp import nlp
 from counterpoint.stages.numbers import numbers
 from counterpoint.stages.quotes import quotes
+from counterpoint.stages.stories import stories, storylines
+from counterpoint.stages.vectors import vectors
 
-DEFAULT_STAGES: tuple[Stage, ...] = (extract, metadata, language, nlp, quotes, numbers, dates, slant)
+#: per-article stages (run in the worker processes), then corpus stages (over partitions of the store)
+DEFAULT_STAGES: tuple[AnyStage, ...] = (
+    extract, metadata, language, nlp, quotes, numbers, dates, slant, vectors,
+    entities, stories, storylines, claims,
+)  # fmt: skip
 
 
-def stages_by_name() -> dict[str, Stage]:
+def stages_by_name() -> dict[str, AnyStage]:
     """Every registered stage by name (worker processes rebuild pipelines from names)."""
     return {s.name: s for s in DEFAULT_STAGES}
 
@@ -31,7 +39,11 @@ def default_pipeline() -> Pipeline:
 
 
 def pipeline_for(settings: Settings) -> Pipeline:
-    """The default pipeline, or the subset named in ``settings.stages`` (e.g. "extract,metadata,language")."""
+    """The default pipeline, or the subset named in ``settings.stages``.
+
+    E.g. "extract,metadata,language" to ingest fast and analyse later, or "stories,storylines,claims"
+    to run corpus stages alone over the articles already stored.
+    """
     if not settings.stages.strip():
         return default_pipeline()
     registry = stages_by_name()
@@ -39,4 +51,9 @@ def pipeline_for(settings: Settings) -> Pipeline:
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise ConfigError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(registry)}")
-    return Pipeline.build(registry[n] for n in names)
+    chosen = [registry[n] for n in names]
+    given = set(INITIAL_LAYERS)
+    if all(s.scope == "corpus" for s in chosen):
+        # only corpus stages named: they work on what earlier runs stored
+        given.update(layer for s in DEFAULT_STAGES for layer in s.provides)
+    return Pipeline.build(chosen, given=given)

@@ -257,6 +257,28 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Vector:
+    """A unit-length float32 sentence embedding computed where the worker cores are.
+
+    ``kind`` is ``"lead"`` (headline plus lead: what the story stage compares; offsets 0, 0)
+    or ``"sentence"`` (a claim candidate, ``start``/``end`` into the clean text);
+    ``model`` names the encoder, so vectors of another encoder are never mixed in.
+    """
+
+    kind: Literal["lead", "sentence"]
+    start: int
+    end: int
+    model: str
+    values: bytes  # float32, native byte order
+
+    def array(self) -> Any:
+        """The vector as a numpy array (imported lazily: the model stays light)."""
+        import numpy as np
+
+        return np.frombuffer(self.values, dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     """The record that flows through per-article stages.
 
@@ -279,6 +301,7 @@ class Doc:
     numbers: tuple[NumberFact, ...] = ()
     times: tuple[TimeExpr, ...] = ()
     slant: ArticleSlant | None = None
+    vectors: tuple[Vector, ...] = ()
 
     @classmethod
     def from_raw(cls, raw: RawDocument, repeated_lines: frozenset[int] = frozenset()) -> Doc:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from counterpoint.config import Settings
 from counterpoint.errors import PipelineError
 from counterpoint.model import Doc
+
+if TYPE_CHECKING:  # the store protocol imports record types; stages only need its name
+    from counterpoint.store import Store
 
 Scope = Literal["article", "corpus"]
 ArticleFn = Callable[[Doc, Settings], Doc]
@@ -54,14 +57,70 @@ def stage(
     return wrap
 
 
+class CorpusStep(Protocol):
+    """One run of a corpus stage: what a runner maps over, split the way Beam splits a ``DoFn``.
+
+    ``partitions`` reads, through the store's methods only, the units of work that need doing
+    now (a batch of new articles, a changed story scope, the whole name list), as plain records;
+    ``compute`` is the pure work on one partition (no I/O: this is what a distributed runner ships
+    to its workers); ``commit`` writes one result through the store in one transaction, so a
+    killed run keeps every partition it committed. ``key`` names a partition in failure reasons,
+    and ``summary`` gives the counts shown at the end of the run. A stateful step (online
+    clustering) restores its state from the store in ``partitions`` and must see its partitions
+    in order; a stateless one (claims per scope) may have them computed in any order, in parallel.
+    """
+
+    def partitions(self, store: Store) -> Iterable[Any]: ...
+
+    def key(self, part: Any) -> str: ...
+
+    def compute(self, part: Any) -> Any: ...
+
+    def commit(self, store: Store, result: Any) -> None: ...
+
+    def summary(self, store: Store) -> dict[str, int]: ...
+
+
+#: builds a corpus stage's step for one run from the settings
+StepFactory = Callable[[Settings], CorpusStep]
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStage:
+    """A corpus-wide step (entity linking, stories, claims, ...): a step factory plus metadata."""
+
+    name: str
+    factory: StepFactory
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    #: True when partitions must be computed one after another (their results feed the state)
+    sequential: bool = False
+    scope: Scope = "corpus"
+    english_only: bool = False
+
+
+def corpus_stage(
+    name: str, *, needs: Sequence[str], provides: Sequence[str], sequential: bool = False
+) -> Callable[[StepFactory], CorpusStage]:
+    """Declare a step class (or factory) as a corpus stage; registered in ``factories.py``."""
+
+    def wrap(factory: StepFactory) -> CorpusStage:
+        return CorpusStage(name, factory, tuple(needs), tuple(provides), sequential)
+
+    return wrap
+
+
+AnyStage = Stage | CorpusStage
+
+
 @dataclass(frozen=True, slots=True)
 class Pipeline:
     """An ordered list of stages whose needs are checked when it is built."""
 
-    stages: tuple[Stage, ...]
+    stages: tuple[AnyStage, ...]
 
     @classmethod
-    def build(cls, stages: Iterable[Stage], *, given: Iterable[str] = INITIAL_LAYERS) -> Pipeline:
+    def build(cls, stages: Iterable[AnyStage], *, given: Iterable[str] = INITIAL_LAYERS) -> Pipeline:
         """Check that every stage's needs are provided by an earlier stage (or are ``given``)."""
         ordered = tuple(stages)
         available = set(given)
@@ -81,7 +140,11 @@ class Pipeline:
 
     @property
     def article_stages(self) -> tuple[Stage, ...]:
-        return tuple(s for s in self.stages if s.scope == "article")
+        return tuple(s for s in self.stages if isinstance(s, Stage) and s.scope == "article")
+
+    @property
+    def corpus_stages(self) -> tuple[CorpusStage, ...]:
+        return tuple(s for s in self.stages if isinstance(s, CorpusStage))
 
     def provides(self) -> set[str]:
         out = set(INITIAL_LAYERS)

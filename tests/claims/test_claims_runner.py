@@ -9,7 +9,7 @@ import pytest
 
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
-from counterpoint.runners.claims import update_claims
+from counterpoint.runners.corpus import update_claims
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
 from counterpoint.store.claims import (

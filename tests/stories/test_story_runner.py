@@ -7,8 +7,8 @@ import pytest
 
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
+from counterpoint.runners.corpus import update_stories
 from counterpoint.runners.local import run
-from counterpoint.runners.stories import update_stories
 from counterpoint.store import open_store
 from counterpoint.store.sqlite import SQLiteStore
 from counterpoint.store.stories import stories_for_output

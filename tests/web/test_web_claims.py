@@ -10,7 +10,7 @@ import webstore
 from starlette.testclient import TestClient
 
 from counterpoint.config import Settings
-from counterpoint.runners.claims import update_claims
+from counterpoint.runners.corpus import update_claims
 from counterpoint.store import open_store
 from counterpoint.store.sqlite import SQLiteStore
 from counterpoint.web import create_app

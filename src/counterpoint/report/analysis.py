@@ -22,13 +22,7 @@ from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredAr
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
-from counterpoint.store.claims import (
-    attach_sides,
-    claims_for_output,
-    timeline_for_output,
-)
 from counterpoint.store.items import slant_from_layers
-from counterpoint.store.stories import stories_for_output
 
 #: Top-level lists filled by capabilities that have not landed yet.
 #: Per-article layers written as top-level lists, in this order.
@@ -136,9 +130,8 @@ def write_analysis(
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
-        stories, storylines, duplicates = stories_for_output(store.db)
-        attach_sides(store.db, stories)
-        claims, timeline = claims_for_output(store.db), timeline_for_output(store.db)
+        stories, storylines, duplicates = store.story_records()
+        claims, timeline = store.claim_records(), store.timeline_records()
         for key, records in (
             ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
             ("timeline", timeline),

@@ -25,14 +25,8 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
-from counterpoint.report.slant_view import slant_view
+from counterpoint.report.slant_view import build_slant_view
 from counterpoint.store import Store
-from counterpoint.store.claims import (
-    attach_sides,
-    claims_for_output,
-    timeline_for_output,
-)
-from counterpoint.store.stories import stories_for_output
 
 _WORD = re.compile(r"\w+")
 _PARA_BREAK = re.compile(r"\n\s*\n")
@@ -215,20 +209,19 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         entities.append(ent)
     skipped = list(store.iter_skipped())
     counts = store.counts()
-    stories, storylines, _dups = stories_for_output(store.db)
+    stories, storylines, _dups = store.story_records()
     titles = {r.stored.article.id: r.title for r in rows}
-    attach_sides(store.db, stories)
     claims_by_story: dict[str, list[dict[str, Any]]] = {}
-    for claim in claims_for_output(store.db):
+    for claim in store.claim_records():
         claims_by_story.setdefault(claim["story_id"], []).append(claim)
     timelines: dict[str, list[dict[str, Any]]] = {}
-    for event in timeline_for_output(store.db):
+    for event in store.timeline_records():
         timelines.setdefault(event["scope_id"], []).append(event)
     source_names = {
         r.stored.article.id: r.stored.article.outlet or _clip(r.title or r.stored.article.source, 40)
         for r in rows
     }
-    view = slant_view(store.db)
+    view = build_slant_view(store.entity_display_names(), store.slant_rows())
     # one dot per article: a run's report is often a handful of articles from as many outlets
     chart = view.chart(per="article", href_prefix="#a-", title="Articles by loaded language and stance")
     return {

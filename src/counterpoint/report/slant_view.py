@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from counterpoint.report.charts import Point, scatter
+from counterpoint.store.views import SlantRow, entity_display_names, slant_rows
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -88,22 +89,6 @@ class SlantView:
         return out
 
 
-def _entity_names(db: sqlite3.Connection) -> dict[str, str]:
-    """Canonical in-article name -> corpus entity name (labels in order of trust)."""
-    names: dict[str, str] = {}
-    rows = db.execute(
-        "SELECT al.canonical, al.label, e.name FROM entity_aliases al JOIN entities e ON e.id = al.entity_id"
-    )
-    rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
-    best: dict[str, int] = {}
-    for canonical, label, name in rows:
-        r = rank.get(label, 9)
-        if r < best.get(canonical, 99):
-            best[canonical] = r
-            names[canonical] = name
-    return names
-
-
 def slant_view(
     db: sqlite3.Connection,
     *,
@@ -112,24 +97,18 @@ def slant_view(
     outlet: str | None = None,
 ) -> SlantView:
     """Aggregate slant per outlet over all scored articles, or over ``article_ids`` / one ``outlet``."""
-    names = _entity_names(db)
-    sql = (
-        "SELECT a.outlet, i.data, a.id, a.title FROM items i JOIN articles a ON a.id = i.article_id"
-        " WHERE i.layer = 'slant_scores'"
-    )
-    params: list[str] = []
-    if article_ids is not None:
-        if not article_ids:
-            return SlantView([], None, [], [])
-        sql += f" AND i.article_id IN ({','.join('?' * len(article_ids))})"
-        params = list(article_ids)
-    if outlet is not None:
-        sql += " AND a.outlet = ?"
-        params.append(outlet)
+    rows = slant_rows(db, article_ids=article_ids, outlet=outlet)
+    return build_slant_view(entity_display_names(db), rows, entity=entity)
+
+
+def build_slant_view(
+    names: Mapping[str, str], rows: Iterable[SlantRow], *, entity: str | None = None
+) -> SlantView:
+    """Aggregate stored per-article slant ``rows`` per outlet; ``names`` folds stance keys into entities."""
     by_outlet: dict[str, OutletSlant] = {}
     coverage: dict[str, set[str]] = defaultdict(set)
     articles: list[tuple[str, str, float, dict[str, float]]] = []
-    for outlet, data, article_id, title in db.execute(sql, params):
+    for outlet, data, article_id, title in rows:
         scores = json.loads(data)
         name = outlet or UNKNOWN_OUTLET
         o = by_outlet.setdefault(name, OutletSlant(name))

@@ -31,12 +31,9 @@ from counterpoint.factories import stages_by_name
 from counterpoint.ingest import iter_inputs
 from counterpoint.model import Doc, RawDocument, Skipped
 from counterpoint.pipeline import Pipeline
-from counterpoint.runners.claims import update_claims
-from counterpoint.runners.stories import update_stories
+from counterpoint.runners.corpus import run_step
 from counterpoint.stages.clean import line_key
-from counterpoint.stages.entities import link_entities
 from counterpoint.store import Store
-from counterpoint.store.sqlite import SQLiteStore
 
 #: progress callback: (phase, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -52,10 +49,21 @@ class RunStats:
     articles: int = 0
     skipped: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
-    entities: int = 0
-    stories: dict[str, int] = field(default_factory=dict)
-    claims: dict[str, int] = field(default_factory=dict)
+    #: summary counts of each corpus stage that ran, by stage name
+    corpus: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
+
+    @property
+    def entities(self) -> int:
+        return self.corpus.get("entities", {}).get("entities", 0)
+
+    @property
+    def stories(self) -> dict[str, int]:
+        return {**self.corpus.get("stories", {}), **self.corpus.get("storylines", {})}
+
+    @property
+    def claims(self) -> dict[str, int]:
+        return self.corpus.get("claims", {})
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -68,6 +76,7 @@ class RunStats:
             "entities": self.entities,
             "stories": self.stories,
             "claims": self.claims,
+            "corpus_stages": self.corpus,
             "seconds": round(self.seconds, 3),
         }
 
@@ -179,10 +188,16 @@ def process_pending(
             return frozenset()
         return store.repeated_lines(grp, line_keys(raw), settings.repeat_min_docs)
 
+    # a run with fewer pending documents than workers x batch size splits them evenly, so a
+    # small run still keeps every worker busy
+    size = settings.batch_size
+    if total is not None and settings.workers > 1:
+        size = max(1, min(size, -(-total // settings.workers)))
+
     def batches() -> Iterable[list[Doc]]:
         after = 0
         while True:
-            rows = store.pending_raw(settings.batch_size, after_seq=after)
+            rows = store.pending_raw(size, after_seq=after)
             if not rows:
                 return
             after = rows[-1][2]
@@ -235,15 +250,19 @@ def process_pending(
     return stats
 
 
-def link_corpus(store: Store) -> int:
-    """Corpus stages: rebuild canonical entities from every mention name in the store.
-
-    Works on distinct names, not mentions, so it stays cheap as the corpus grows;
-    rebuilding from scratch keeps it consistent after any incremental ingest.
-    """
-    entities, aliases = link_entities(store.mention_names())
-    store.replace_entities(entities, aliases)
-    return len(entities)
+def run_corpus(
+    store: Store, pipeline: Pipeline, settings: Settings, *, progress: Progress | None = None
+) -> dict[str, dict[str, int]]:
+    """Run the pipeline's corpus stages in order over the whole store; return each one's counts."""
+    out: dict[str, dict[str, int]] = {}
+    for st in pipeline.corpus_stages:
+        if progress:
+            progress(st.name, 0, None)
+        step = st.factory(settings)
+        out[st.name] = run_step(
+            store, st, step, progress=(lambda name, n: progress(name, n, None)) if progress else None
+        )
+    return out
 
 
 def run(
@@ -262,16 +281,7 @@ def run(
     stats = stage_inputs(store, paths, settings, stdin=stdin, progress=progress)
     pending = store.counts()["pending"]
     process_pending(store, pipeline, settings, progress=progress, stats=stats, total=pending)
-    if progress:
-        progress("linking", 0, None)
-    stats.entities = link_corpus(store)
-    if isinstance(store, SQLiteStore) and not settings.stages.strip():
-        if progress:
-            progress("stories", 0, None)
-        stats.stories = update_stories(store, settings)
-        if progress:
-            progress("claims", 0, None)
-        stats.claims = update_claims(store, settings)
+    stats.corpus = run_corpus(store, pipeline, settings, progress=progress)
     stats.seconds = time.perf_counter() - started
     store.finish_run(run_id, stats.to_dict())
     return stats

@@ -17,10 +17,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from counterpoint.config import Settings
 from counterpoint.model import Entity, content_id
+from counterpoint.pipeline import corpus_stage
+
+if TYPE_CHECKING:
+    from counterpoint.store import Store
 
 _PUNCT = re.compile(r"[^\w\s]")
 _WS = re.compile(r"\s+")
@@ -129,3 +135,39 @@ def _pick(cands: list[_Group]) -> _Group | None:
     total = sum(c.total for c in cands)
     best = max(cands, key=lambda c: c.total)
     return best if best.total >= DOMINANCE * total else None
+
+
+NameRows = list[tuple[str, str, str, int]]
+EntityTable = tuple[list[Entity], list[tuple[str, str, str]]]
+
+
+class EntitiesStep:
+    """The ``entities`` corpus stage: rebuild canonical entities from every distinct mention name.
+
+    One partition, the distinct (label, canonical, surface, count) rows of the whole store:
+    it works on names, not mentions, so it stays cheap as the corpus grows, and rebuilding
+    from scratch keeps it consistent after any incremental ingest. A distributed runner can
+    block it by ``name_key`` (every merge happens within one key or one surname).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.entities = 0
+
+    def partitions(self, store: Store) -> Iterator[NameRows]:
+        yield list(store.mention_names())
+
+    def key(self, part: NameRows) -> str:
+        return f"{len(part)} names"
+
+    def compute(self, part: NameRows) -> EntityTable:
+        return link_entities(part)
+
+    def commit(self, store: Store, result: EntityTable) -> None:
+        store.replace_entities(*result)
+        self.entities = len(result[0])
+
+    def summary(self, store: Store) -> dict[str, int]:
+        return {"entities": self.entities}
+
+
+entities = corpus_stage("entities", needs=("mentions",), provides=("entities",))(EntitiesStep)

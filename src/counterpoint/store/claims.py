@@ -113,6 +113,29 @@ def cached_vectors(
     return out
 
 
+def sentence_vectors(
+    db: sqlite3.Connection, article_ids: Sequence[str], model: str
+) -> dict[tuple[str, int, int], np.ndarray]:
+    """Every stored claim-sentence vector of these articles made by the encoder ``model``."""
+    out: dict[tuple[str, int, int], np.ndarray] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        for aid, s, e, blob in db.execute(
+            f'SELECT article_id, start, "end", vector FROM claim_vectors WHERE model = ?'
+            f" AND article_id IN ({','.join('?' * len(chunk))})",
+            [model, *chunk],
+        ):
+            out[(aid, s, e)] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def totals(db: sqlite3.Connection) -> dict[str, int]:
+    """How many claims and timeline events the store holds."""
+    row = db.execute(
+        "SELECT (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM timeline_events)"
+    ).fetchone()
+    return {"claims_total": int(row[0]), "timeline_events": int(row[1])}
+
+
 def save_vectors(
     db: sqlite3.Connection, model: str, rows: Iterable[tuple[tuple[str, int, int], np.ndarray]]
 ) -> None:

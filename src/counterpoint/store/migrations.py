@@ -300,8 +300,34 @@ def m006_story_frames(db: sqlite3.Connection) -> None:
     _run_script(db, "ALTER TABLE stories ADD COLUMN frame TEXT NOT NULL DEFAULT '{}'")
 
 
+def m007_corpus_stages(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- headline+lead embedding of each article, computed by the per-article ``vectors`` stage in
+        -- the workers (claim-sentence vectors go to claim_vectors); ``model`` names the encoder
+        CREATE TABLE lead_vectors (
+            article_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (article_id, model)
+        ) WITHOUT ROWID;
+        -- a corpus stage that failed on one partition (a scope, a batch): the reason, kept until
+        -- the partition succeeds on a later run
+        CREATE TABLE stage_failures (
+            stage TEXT NOT NULL,
+            partition TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (stage, partition)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
+    m007_corpus_stages,
 ]  # fmt: skip
 
 

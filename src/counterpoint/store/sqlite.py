@@ -18,7 +18,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from counterpoint.errors import StoreError
-from counterpoint.model import Article, Doc, Entity, Hints, RawDocument, Skipped, Span, StoredArticle
+from counterpoint.model import (
+    Article,
+    Doc,
+    Entity,
+    Hints,
+    RawDocument,
+    Skipped,
+    Span,
+    StoredArticle,
+    Vector,
+)  # fmt: skip
+from counterpoint.store.corpus import CorpusTables
 from counterpoint.store.items import item_from_row, rows_for
 from counterpoint.store.migrations import migrate
 
@@ -43,7 +54,7 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + n]
 
 
-class SQLiteStore:
+class SQLiteStore(CorpusTables):
     """A Counterpoint store in one SQLite file (or ``:memory:`` for tests)."""
 
     def __init__(self, path: str) -> None:
@@ -171,6 +182,9 @@ class SQLiteStore:
             seq_a = self._next_seq("articles")
             seq_s = self._next_seq("skipped")
             for doc in docs:
+                # vectors are keyed by offsets into the text, which a re-run may change
+                db.execute("DELETE FROM lead_vectors WHERE article_id = ?", (doc.raw.id,))
+                db.execute("DELETE FROM claim_vectors WHERE article_id = ?", (doc.raw.id,))
                 if doc.skipped is not None:
                     db.execute("DELETE FROM items WHERE article_id = ?", (doc.raw.id,))
                     db.execute("DELETE FROM articles WHERE id = ?", (doc.raw.id,))
@@ -210,10 +224,22 @@ class SQLiteStore:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     rows_for(doc),
                 )
+                self._save_vectors(art.id, doc.vectors)
                 db.execute("UPDATE raw SET state = 'done' WHERE id = ?", (art.id,))
                 seq_a += 1
                 n_art += 1
         return n_art, n_skip
+
+    def _save_vectors(self, article_id: str, vectors: Sequence[Vector]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO lead_vectors (article_id, model, vector) VALUES (?, ?, ?)",
+            [(article_id, v.model, v.values) for v in vectors if v.kind == "lead"],
+        )
+        self.db.executemany(
+            'INSERT OR REPLACE INTO claim_vectors (article_id, start, "end", model, vector)'
+            " VALUES (?, ?, ?, ?, ?)",
+            [(article_id, v.start, v.end, v.model, v.values) for v in vectors if v.kind == "sentence"],
+        )
 
     def mark_all_pending(self) -> int:
         """Queue every stored raw document for the per-article stages again (after an upgrade)."""

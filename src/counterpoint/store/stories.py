@@ -40,6 +40,19 @@ class ArticleRow:
     dateline: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StoryBatch:
+    """One clustering batch's outcome and the clustering state it changed (one transaction)."""
+
+    assignments: Sequence[Assignment]
+    embeddings: Sequence[tuple[str, np.ndarray]]
+    duplicates: Sequence[Duplicate]
+    signatures: Sequence[tuple[str, bytes]]
+    states: Sequence[StoryState]
+    df: Sequence[tuple[str, int]]
+    ndocs: int
+
+
 @contextmanager
 def _tx(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     db.execute("BEGIN IMMEDIATE")
@@ -130,6 +143,37 @@ def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
             frame.get("places", {}),
             frame.get("modes", {}),
         )
+
+
+def lead_vectors(db: sqlite3.Connection, article_ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
+    """Stored headline+lead vectors of these articles made by the encoder ``model``."""
+    out: dict[str, np.ndarray] = {}
+    for chunk in _chunks(list(article_ids)):
+        marks = ",".join("?" * len(chunk))
+        for aid, blob in db.execute(
+            f"SELECT article_id, vector FROM lead_vectors WHERE model = ? AND article_id IN ({marks})",
+            (model, *chunk),
+        ):
+            out[str(aid)] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def storylines_stale(db: sqlite3.Connection) -> bool:
+    """Whether articles joined stories since the storylines were last built."""
+    row = db.execute(
+        "SELECT (SELECT COUNT(*) FROM story_articles),"
+        " (SELECT value FROM story_meta WHERE name = 'storylines_over')"
+    ).fetchone()
+    return row[1] is None or int(row[0]) != int(row[1])
+
+
+def totals(db: sqlite3.Connection) -> dict[str, int]:
+    """How many stories and storylines the store holds."""
+    q = db.execute
+    return {
+        "stories": int(q("SELECT COUNT(*) FROM stories").fetchone()[0]),
+        "storylines": int(q("SELECT COUNT(*) FROM storylines").fetchone()[0]),
+    }
 
 
 def load_entity_df(db: sqlite3.Connection) -> tuple[list[tuple[str, int]], int]:
@@ -238,6 +282,11 @@ def replace_storylines(
 ) -> None:
     """Swap in a new set of storylines (``titles[i]`` is storyline ``i``'s) in one transaction."""
     with _tx(db):
+        # remember what the storylines were built over, so an unchanged store skips the rebuild
+        db.execute(
+            "INSERT OR REPLACE INTO story_meta (name, value) VALUES"
+            " ('storylines_over', (SELECT COUNT(*) FROM story_articles))"
+        )
         db.execute("UPDATE stories SET storyline_id = NULL WHERE storyline_id IS NOT NULL")
         db.execute("DELETE FROM storylines")
         db.executemany(

@@ -6,7 +6,7 @@
   article they copy, and counted apart from original reporting.
 
 The modules here are pure: they take the plain records below and return plain
-records. Only ``counterpoint.runners.stories`` reads and writes the store.
+records. The corpus stages in ``counterpoint.stages.stories`` read and write them through the store.
 
 * ``embed``      - what text of an article to embed, and the cached MiniLM loader
 * ``dedup``      - MinHash LSH near-duplicate index (incremental, state as plain rows)

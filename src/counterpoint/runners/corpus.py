@@ -1,0 +1,85 @@
+"""Running corpus stages in-process: partitions in, results committed one by one.
+
+The same loop serves every corpus stage (entity linking, stories, storylines, claims): the
+step lists its partitions through the store, computes each, and commits each result in its
+own transaction. A partition that raises is recorded against its stage with a one-line reason
+(``stage_failures``) and the run goes on: a stateless stage with its next partition, a
+sequential one (whose state the failed partition may have half-changed) with the next stage.
+The partition is tried again on the next run, since nothing of it was committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from counterpoint.claims.compare import Judge
+from counterpoint.config import Settings
+from counterpoint.pipeline import CorpusStage, CorpusStep
+from counterpoint.stages.claims import ClaimsStep
+from counterpoint.stages.stories import StoriesStep, StorylinesStep, storylines
+from counterpoint.stages.stories import stories as stories_stage
+from counterpoint.store import Store
+from counterpoint.stories.cluster import ClusterConfig
+from counterpoint.stories.embed import Embedder
+from counterpoint.stories.storylines import StorylineConfig
+
+log = logging.getLogger("counterpoint")
+
+#: progress callback of a corpus stage: (stage name, partitions done)
+StageProgress = Callable[[str, int], None]
+
+
+def run_step(
+    store: Store, stage: CorpusStage, step: CorpusStep, *, progress: StageProgress | None = None
+) -> dict[str, int]:
+    """Run one corpus stage's step over all its partitions; return its summary counts.
+
+    ``failed`` in the counts says how many partitions were recorded as failed.
+    """
+    store.clear_failures(stage.name)
+    failed = 0
+    for done, part in enumerate(step.partitions(store), start=1):
+        try:
+            result = step.compute(part)
+            step.commit(store, result)
+        except Exception as exc:  # noqa: BLE001 - one bad partition is recorded, never a crashed run
+            failed += 1
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            key = step.key(part)
+            store.record_failure(stage.name, key, reason)
+            log.warning("stage %s failed on %s: %s", stage.name, key, reason)
+            if stage.sequential:
+                break
+        if progress:
+            progress(stage.name, done)
+    counts = step.summary(store)
+    return {**counts, "failed": failed} if failed else counts
+
+
+def update_stories(
+    store: Store,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    cluster: ClusterConfig | None = None,
+    storylines_config: StorylineConfig | None = None,
+) -> dict[str, int]:
+    """Run the ``stories`` and ``storylines`` stages; return the story counts.
+
+    ``embedder`` replaces the stored lead vectors (tests and benchmarks pass a cheap one).
+    Counts: ``articles`` assigned by this call, ``new_stories``, ``joined``, ``duplicates``,
+    ``not_compared`` (e.g. non-English), and the totals ``stories`` and ``storylines``.
+    """
+    counts = run_step(store, stories_stage, StoriesStep(settings, embedder=embedder, cluster=cluster))
+    counts.update(run_step(store, storylines, StorylinesStep(settings, config=storylines_config)))
+    return counts
+
+
+def update_claims(
+    store: Store, settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None
+) -> dict[str, int]:
+    """Run the ``claims`` stage; return ``scopes`` recomputed, ``claims``, ``conflicting``, totals."""
+    from counterpoint.stages.claims import claims
+
+    return run_step(store, claims, ClaimsStep(settings, embedder=embedder, judge=judge))

@@ -1,0 +1,158 @@
+"""The ``claims`` corpus stage: compare the claims of every changed scope across outlets.
+
+A scope is a storyline, or a story in none. Its partition carries the comparison input of
+each member article (read from the store) and the claim-sentence vectors the per-article
+``vectors`` stage stored; ``compute`` aligns and judges the claims, writes the briefs and
+omissions and builds the scope's timeline, embedding only sentences that have no stored
+vector; ``commit`` replaces the scope's results and its signature in one transaction. A scope
+is recomputed only when its member articles changed since it was stored, so re-running on the
+same input does no work. Scopes are independent: a distributed runner may compute them in any
+order, in parallel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from counterpoint.claims.backends import judge_for
+from counterpoint.claims.compare import Judge
+from counterpoint.claims.story import ArticleFacts, ScopeResult, compare_scope, covered_share
+from counterpoint.claims.timeline import DatedSentence, TimelineEvent, build_timeline
+from counterpoint.config import Settings
+from counterpoint.model import Span
+from counterpoint.pipeline import corpus_stage
+from counterpoint.stages.vectors import encoder
+from counterpoint.store import ClaimScope, Store
+from counterpoint.stories.embed import Embedder, embed
+
+#: events kept per scope's timeline (the best-supported, shown in date order)
+TIMELINE_EVENTS = 60
+
+VectorKey = tuple[str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeWork:
+    """One changed scope with the facts and stored sentence vectors of its articles."""
+
+    scope: ClaimScope
+    articles: list[ArticleFacts]
+    vectors: Mapping[VectorKey, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeOutcome:
+    """What ``commit`` stores for one scope, with the sentence vectors embedded on the way."""
+
+    scope: ClaimScope
+    result: ScopeResult
+    timeline: list[TimelineEvent]
+    fresh_vectors: list[tuple[VectorKey, np.ndarray]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StaleScopes:
+    """Scopes stored earlier that no longer exist (their stories were regrouped)."""
+
+    ids: list[str]
+
+
+class _Vectors:
+    """Sentence vectors by span: stored ones first, the rest embedded once and remembered."""
+
+    def __init__(self, stored: Mapping[VectorKey, np.ndarray], embedder: Embedder) -> None:
+        self.stored, self.embedder = stored, embedder
+        self.fresh: dict[VectorKey, np.ndarray] = {}
+
+    def __call__(self, spans: Sequence[Span]) -> np.ndarray:
+        keys = [(s.article_id, s.start, s.end) for s in spans]
+        todo = list(dict.fromkeys(k for k in keys if k not in self.stored and k not in self.fresh))
+        if todo:
+            text = {(s.article_id, s.start, s.end): s.text for s in spans}
+            self.fresh.update(zip(todo, embed([text[k] for k in todo], self.embedder), strict=True))
+        rows = [self.stored[k] if k in self.stored else self.fresh[k] for k in keys]
+        return np.stack(rows).astype(np.float32)
+
+
+def timeline_items(articles: Sequence[ArticleFacts]) -> list[DatedSentence]:
+    """The dated sentences of a scope's original reports, with their loaded-language share."""
+    items: list[DatedSentence] = []
+    for a in articles:
+        if a.duplicate_of is not None:
+            continue  # a copy would corroborate an event with itself
+        loaded = [(sp.start, sp.end) for sp in a.loaded]
+        for t in a.times:
+            share = covered_share(t.sentence.start, t.sentence.end, loaded)
+            items.append(DatedSentence(a.article_id, a.outlet or a.label, a.published, t, share))
+    return items
+
+
+class ClaimsStep:
+    """One run of the ``claims`` stage (see the module docstring)."""
+
+    def __init__(
+        self, settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None
+    ) -> None:
+        self.model = settings.story_embedder if embedder is None else type(embedder).__name__
+        self.embedder = embedder
+        self.judge = judge or judge_for(settings)
+        self.counts = {"scopes": 0, "claims": 0, "conflicting": 0}
+
+    def partitions(self, store: Store) -> Iterator[StaleScopes | ScopeWork]:
+        current = store.claim_scopes()
+        stored = store.claim_signatures()
+        wanted = {s.id for s in current}
+        stale = [sid for sid in stored if sid not in wanted]
+        if stale:
+            yield StaleScopes(stale)
+        for scope in current:
+            if stored.get(scope.id) == scope.signature:
+                continue
+            ids = list(scope.story_of)
+            yield ScopeWork(scope, store.load_facts(ids), store.sentence_vectors(ids, self.model))
+
+    def key(self, part: StaleScopes | ScopeWork) -> str:
+        return f"{len(part.ids)} stale scopes" if isinstance(part, StaleScopes) else f"scope {part.scope.id}"
+
+    def compute(self, part: StaleScopes | ScopeWork) -> StaleScopes | ScopeOutcome:
+        if isinstance(part, StaleScopes):
+            return part
+        vectors = _Vectors(part.vectors, self.embedder or encoder(self.model))
+        scope = part.scope
+        result = compare_scope(scope.id, part.articles, vectors, story_of=scope.story_of, judge=self.judge)
+        timeline = build_timeline(timeline_items(part.articles), max_events=TIMELINE_EVENTS)
+        return ScopeOutcome(scope, result, timeline, list(vectors.fresh.items()))
+
+    def commit(self, store: Store, result: StaleScopes | ScopeOutcome) -> None:
+        if isinstance(result, StaleScopes):
+            store.drop_claim_scopes(result.ids)
+            return
+        if result.fresh_vectors:
+            store.save_sentence_vectors(self.model, result.fresh_vectors)
+        store.save_claim_scope(result.scope, result.result, result.timeline)
+        self.counts["scopes"] += 1
+        self.counts["claims"] += len(result.result.claims)
+        self.counts["conflicting"] += sum(c.status == "conflicting" for c in result.result.claims)
+
+    def summary(self, store: Store) -> dict[str, int]:
+        return {**self.counts, **store.claim_totals()}
+
+
+claims = corpus_stage(
+    "claims",
+    needs=(
+        "stories",
+        "storylines",
+        "sentences",
+        "mentions",
+        "quotes",
+        "numbers",
+        "times",
+        "slant",
+        "vectors",
+    ),
+    provides=("claims", "briefs", "omissions", "timeline"),
+)(ClaimsStep)

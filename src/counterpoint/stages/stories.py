@@ -1,0 +1,217 @@
+"""Corpus stages for stories: near-duplicates + online story clustering, then storylines.
+
+``stories`` is stateful and sequential: its partitions are batches of articles in no story yet,
+in ingest order; it restores the clustering and near-duplicate state the store kept from earlier
+runs, lets new articles join existing stories, and commits each batch with the state it changed
+in one transaction (a killed run loses at most the batch in flight). Lead vectors come from the
+per-article ``vectors`` stage; only articles without one (older stores, another encoder) are
+embedded here. Its last partition retitles the stories the run touched.
+
+``storylines`` works on stories, not articles (cheap): one partition, rebuilt each run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from counterpoint.config import Settings
+from counterpoint.pipeline import corpus_stage
+from counterpoint.stages.vectors import encoder
+from counterpoint.store import ArticleRow, Store, StoryBatch
+from counterpoint.stories import StoryDoc
+from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
+from counterpoint.stories.dedup import Duplicate, NearDuplicateIndex
+from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
+from counterpoint.stories.events import event_frame
+from counterpoint.stories.storylines import Storyline, StorylineConfig, StorySummary, link_storylines
+from counterpoint.stories.titles import story_title, storyline_title
+
+#: articles per clustering batch (one transaction each)
+BATCH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBatch:
+    """New articles in ingest order, with what clustering needs of each."""
+
+    rows: list[ArticleRow]
+    entities: dict[str, tuple[str, ...]]
+    vectors: dict[str, np.ndarray]  # stored lead vectors (the rest are embedded in compute)
+    story_of: dict[str, str]  # story of exact copies' originals found by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Titles:
+    """Stories whose membership changed: (story id, members' headline, text start, vector)."""
+
+    members: dict[str, list[tuple[str | None, str, np.ndarray | None]]]
+    centroids: dict[str, np.ndarray | None]
+
+
+class StoriesStep:
+    """One run of the ``stories`` stage (see the module docstring)."""
+
+    def __init__(
+        self, settings: Settings, *, embedder: Embedder | None = None, cluster: ClusterConfig | None = None
+    ) -> None:
+        self.model = settings.story_embedder
+        self.embedder = embedder
+        self.batch = max(1, min(BATCH, settings.batch_size * 4))
+        self.clusterer = StoryClusterer(cluster, dim=DIM)
+        self.dedup = NearDuplicateIndex()
+        self.touched: set[str] = set()
+        self.counts = {"articles": 0, "new_stories": 0, "joined": 0, "duplicates": 0, "not_compared": 0}
+
+    def partitions(self, store: Store) -> Iterator[ArticleBatch | Titles]:
+        if store.count_unassigned() == 0:
+            return
+        df, ndocs = store.load_entity_df()
+        self.clusterer.load(store.load_story_states(), df, ndocs)
+        self.dedup.load(store.load_signatures())
+        after = 0
+        while rows := store.unassigned_articles(self.batch, after):
+            after = rows[-1].seq
+            ids = [r.id for r in rows]
+            yield ArticleBatch(
+                rows,
+                store.article_entities(ids),
+                {} if self.embedder is not None else store.lead_vectors(ids, self.model),
+                store.story_of([r.duplicate_of for r in rows if r.duplicate_of]),
+            )
+        ids = sorted(self.touched)
+        yield Titles({s: store.story_members(s) for s in ids}, {s: self.clusterer.centroid(s) for s in ids})
+
+    def key(self, part: ArticleBatch | Titles) -> str:
+        if isinstance(part, Titles):
+            return f"titles of {len(part.members)} stories"
+        return f"articles {part.rows[0].id}..{part.rows[-1].id}"
+
+    def compute(self, part: ArticleBatch | Titles) -> StoryBatch | list[tuple[str, str]]:
+        if isinstance(part, Titles):
+            return [(sid, _title(members, part.centroids[sid])) for sid, members in part.members.items()]
+        docs: list[StoryDoc] = []
+        dups: list[Duplicate] = []
+        sigs: list[tuple[str, bytes]] = []
+        for r in part.rows:
+            frame = event_frame(r.title, r.text, r.dateline)
+            ents = part.entities.get(r.id, ())
+            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents, None, frame)
+            link, sig = self.dedup.add(r.id, r.text)
+            if link is None and r.duplicate_of is not None:
+                # the store saw the same text (case and spacing folded); MinHash may miss a wordless copy
+                link = Duplicate(r.id, r.duplicate_of, 1.0, True)
+            elif link is not None and r.duplicate_of is not None:
+                link = replace(link, exact=True)
+            if link is not None:
+                dups.append(link)
+                doc = replace(doc, duplicate_of=link.duplicate_of)
+            if sig is not None:
+                sigs.append((r.id, sig))
+            docs.append(doc)
+        todo = [i for i, d in enumerate(docs) if d.duplicate_of is None and d.english]
+        vectors = np.zeros((len(docs), DIM), dtype=np.float32)
+        missing = [i for i in todo if docs[i].article_id not in part.vectors]
+        for i in todo:
+            if docs[i].article_id in part.vectors:
+                vectors[i] = part.vectors[docs[i].article_id]
+        if missing:
+            fn = self.embedder if self.embedder is not None else encoder(self.model)
+            vectors[missing] = embed([embed_text(docs[i]) for i in missing], fn)
+        assignments = self.clusterer.add(docs, vectors, part.story_of)
+        embedded = [(docs[i].article_id, vectors[i]) for i in todo if float(np.linalg.norm(vectors[i])) > 0]
+        states, df_changes, ndocs = self.clusterer.changes()
+        self.touched.update(s.id for s in states)
+        return StoryBatch(assignments, embedded, dups, sigs, states, df_changes, ndocs)
+
+    def commit(self, store: Store, result: StoryBatch | list[tuple[str, str]]) -> None:
+        if isinstance(result, list):
+            store.save_story_titles(result)
+            return
+        store.save_story_batch(result)
+        for a in result.assignments:
+            self.counts["articles"] += 1
+            if a.duplicate_of is not None:
+                self.counts["duplicates"] += 1
+            elif a.note is not None:
+                self.counts["not_compared"] += 1
+            if a.score is not None:
+                self.counts["joined"] += 1
+            elif a.duplicate_of is None:
+                self.counts["new_stories"] += 1
+
+    def summary(self, store: Store) -> dict[str, int]:
+        return {**self.counts, **store.story_totals()}
+
+
+def _title(members: list[tuple[str | None, str, np.ndarray | None]], centroid: np.ndarray | None) -> str:
+    """A story's title: the headline of its most central member."""
+    scored = [
+        (title, text, float(vec @ centroid) if vec is not None and centroid is not None else -1.0)
+        for title, text, vec in members
+    ]
+    return story_title(scored)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryIndex:
+    """Every story's summary with the names and titles that storyline titles are made of."""
+
+    summaries: list[StorySummary]
+    entity_names: dict[str, str]
+    story_titles: dict[str, str]
+
+
+class StorylinesStep:
+    """One run of the ``storylines`` stage: link every story into storylines and title them."""
+
+    def __init__(self, settings: Settings, *, config: StorylineConfig | None = None) -> None:
+        self.config = config
+
+    def partitions(self, store: Store) -> Iterator[StoryIndex]:
+        if not store.storylines_stale():
+            return
+        summaries: list[StorySummary] = []
+        entity_ids: set[str] = set()
+        for st in store.load_story_states():
+            v = np.frombuffer(st.vector_sum, dtype=np.float32)
+            norm = float(np.linalg.norm(v))
+            centroid = (v / norm).astype(np.float32) if st.embedded and norm > 0 else None
+            summaries.append(
+                StorySummary(st.id, st.key, centroid, st.entities, st.first, st.last, st.english)
+            )
+            entity_ids.update(st.entities)
+        yield StoryIndex(summaries, store.entity_names(sorted(entity_ids)), store.story_titles())
+
+    def key(self, part: StoryIndex) -> str:
+        return f"{len(part.summaries)} stories"
+
+    def compute(self, part: StoryIndex) -> tuple[list[Storyline], list[str]]:
+        lines = link_storylines(part.summaries, self.config)
+        names, titles = part.entity_names, part.story_titles
+        line_titles = [
+            storyline_title(
+                [names[e] for e in sl.entity_ids if e in names], [titles.get(s, "") for s in sl.story_ids]
+            )
+            for sl in lines
+        ]
+        return lines, line_titles
+
+    def commit(self, store: Store, result: tuple[list[Storyline], list[str]]) -> None:
+        store.replace_storylines(*result)
+
+    def summary(self, store: Store) -> dict[str, int]:
+        return store.story_totals()
+
+
+stories = corpus_stage(
+    "stories",
+    needs=("text", "title", "published", "entities", "vectors"),
+    provides=("duplicates", "stories"),
+    sequential=True,
+)(StoriesStep)
+storylines = corpus_stage("storylines", needs=("stories", "entities"), provides=("storylines",))(
+    StorylinesStep
+)

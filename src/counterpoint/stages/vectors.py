@@ -1,0 +1,80 @@
+"""Sentence vectors, computed once per article where the worker cores are.
+
+The story stage compares articles by the embedding of their headline and lead,
+and the claims stage aligns claim-candidate sentences by theirs. Encoding is the
+costliest step of the corpus half, so it runs here, in the per-article worker
+processes, and the vectors are stored with the article: the corpus stages only
+read them (and fill in the few that are missing, e.g. for a store written by an
+older version or after the encoder setting changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD
+from counterpoint.claims.story import WEAK_MARGIN, ArticleFacts, article_claims
+from counterpoint.config import Settings
+from counterpoint.errors import ConfigError
+from counterpoint.model import Doc, Span, Vector
+from counterpoint.pipeline import stage
+from counterpoint.stories import StoryDoc
+from counterpoint.stories.embed import Embedder, HashingEmbedder, embed, embed_text, load_embedder
+
+#: the encoder names ``story_embedder`` accepts
+ENCODERS = ("minilm", "hashing")
+
+
+@cache
+def _hashing() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+def encoder(name: str) -> Embedder:
+    """The encoder called ``name``, loaded lazily and once per process."""
+    if name == "minilm":
+        return load_embedder()
+    if name == "hashing":
+        return _hashing()
+    raise ConfigError(f"story_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
+
+
+def claim_candidates(doc: Doc) -> list[Span]:
+    """The sentences of ``doc`` that the claims stage may compare (check-worthy, weak ones included)."""
+    art = doc.article
+    facts = ArticleFacts(
+        art.id, art.text, art.outlet, None, art.published, None,
+        doc.sentences, doc.mentions, doc.quotes, doc.numbers, doc.times,
+    )  # fmt: skip
+    return [c.span for c in article_claims(facts, threshold=CHECKWORTHY_THRESHOLD - WEAK_MARGIN)]
+
+
+def lead_text(doc: Doc) -> str:
+    """What the story stage embeds for an article: its headline and lead."""
+    art = doc.article
+    return embed_text(StoryDoc(art.id, art.outlet, art.published, art.title, art.text, art.language))
+
+
+def encode(texts: Sequence[str], name: str) -> np.ndarray:
+    """Unit-length float32 rows for ``texts`` with the encoder called ``name``."""
+    return embed(texts, encoder(name))
+
+
+@stage(
+    needs=("text", "title", "sentences", "mentions", "quotes", "numbers", "times"),
+    provides=("vectors",),
+    english_only=True,
+)
+def vectors(doc: Doc, settings: Settings) -> Doc:
+    """Embed the article's lead and its claim-candidate sentences in one encoder call."""
+    name = settings.story_embedder
+    spans = claim_candidates(doc)
+    rows = encode([lead_text(doc), *(s.text for s in spans)], name)
+    out = [Vector("lead", 0, 0, name, rows[0].tobytes())]
+    out += [
+        Vector("sentence", s.start, s.end, name, r.tobytes()) for s, r in zip(spans, rows[1:], strict=True)
+    ]
+    return doc.with_layers(vectors=tuple(out))

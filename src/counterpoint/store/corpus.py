@@ -1,0 +1,166 @@
+"""The corpus-stage half of the SQLite store: what the stories, storylines and claims stages read and write.
+
+The SQL lives in ``store/stories.py`` and ``store/claims.py`` (one module per table family);
+this mixin puts it behind the ``Store`` protocol's methods, so a stage never sees a connection
+and another backend implements the same methods.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from counterpoint.claims.story import ArticleFacts, ScopeResult
+from counterpoint.claims.timeline import TimelineEvent
+from counterpoint.store import claims as db_claims
+from counterpoint.store import stories as db_stories
+from counterpoint.store import views
+from counterpoint.store.stories import ArticleRow, StoryBatch
+from counterpoint.stories.cluster import StoryState
+from counterpoint.stories.storylines import Storyline
+
+VectorKey = tuple[str, int, int]
+
+
+class CorpusTables:
+    """Methods of ``SQLiteStore`` for the corpus stages; ``db`` is the store's connection."""
+
+    db: sqlite3.Connection
+
+    # -- stories ----------------------------------------------------------------------------------------
+
+    def count_unassigned(self) -> int:
+        return db_stories.count_unassigned(self.db)
+
+    def unassigned_articles(self, limit: int, after_seq: int = 0) -> list[ArticleRow]:
+        return db_stories.unassigned_articles(self.db, limit, after_seq)
+
+    def article_entities(self, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        return db_stories.article_entities(self.db, article_ids)
+
+    def lead_vectors(self, article_ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
+        return db_stories.lead_vectors(self.db, article_ids, model)
+
+    def story_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        return db_stories.story_of(self.db, article_ids)
+
+    def load_story_states(self) -> Iterator[StoryState]:
+        # materialised: a caller may write to the store while it walks the states
+        return iter(list(db_stories.load_story_states(self.db)))
+
+    def load_entity_df(self) -> tuple[list[tuple[str, int]], int]:
+        return db_stories.load_entity_df(self.db)
+
+    def load_signatures(self) -> Iterator[tuple[str, bytes]]:
+        return db_stories.load_signatures(self.db)
+
+    def story_members(self, story_id: str) -> list[tuple[str | None, str, np.ndarray | None]]:
+        return db_stories.story_members(self.db, story_id)
+
+    def entity_names(self, entity_ids: Sequence[str]) -> dict[str, str]:
+        return db_stories.entity_names(self.db, entity_ids)
+
+    def story_titles(self) -> dict[str, str]:
+        return db_stories.story_titles(self.db)
+
+    def save_story_batch(self, batch: StoryBatch) -> None:
+        b = batch
+        db_stories.save_batch(
+            self.db, b.assignments, b.embeddings, b.duplicates, b.signatures, b.states, b.df, b.ndocs
+        )
+
+    def save_story_titles(self, titles: Sequence[tuple[str, str]]) -> None:
+        db_stories.save_titles(self.db, titles)
+
+    def replace_storylines(self, storylines: Sequence[Storyline], titles: Sequence[str]) -> None:
+        db_stories.replace_storylines(self.db, storylines, titles)
+
+    def storylines_stale(self) -> bool:
+        return db_stories.storylines_stale(self.db)
+
+    def story_totals(self) -> dict[str, int]:
+        return db_stories.totals(self.db)
+
+    def reset_stories(self) -> None:
+        """Forget every story (and the claims compared over them), to cluster everything again."""
+        db_stories.reset_stories(self.db)
+        db_claims.reset_claims(self.db)
+
+    # -- claims -----------------------------------------------------------------------------------------
+
+    def claim_scopes(self) -> list[db_claims.Scope]:
+        return db_claims.scopes(self.db)
+
+    def claim_signatures(self) -> dict[str, str]:
+        return db_claims.signatures(self.db)
+
+    def drop_claim_scopes(self, scope_ids: Sequence[str]) -> None:
+        db_claims.drop_scopes(self.db, scope_ids)
+
+    def load_facts(self, article_ids: Sequence[str]) -> list[ArticleFacts]:
+        return db_claims.load_facts(self.db, article_ids)
+
+    def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[VectorKey, np.ndarray]:
+        return db_claims.sentence_vectors(self.db, article_ids, model)
+
+    def save_sentence_vectors(self, model: str, rows: Iterable[tuple[VectorKey, np.ndarray]]) -> None:
+        db_claims.save_vectors(self.db, model, rows)
+
+    def save_claim_scope(
+        self, scope: db_claims.Scope, result: ScopeResult, timeline: Sequence[TimelineEvent]
+    ) -> None:
+        db_claims.save_scope(self.db, scope, result, timeline)
+
+    def claim_totals(self) -> dict[str, int]:
+        return db_claims.totals(self.db)
+
+    def reset_claims(self) -> None:
+        """Forget every claim result, so the next run compares every scope again."""
+        db_claims.reset_claims(self.db)
+
+    # -- outputs (report, analysis.json) -----------------------------------------------------------------
+
+    def story_records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """analysis.json's ``stories`` (with brief and omissions), ``storylines`` and ``duplicates``."""
+        stories, storylines, duplicates = db_stories.stories_for_output(self.db)
+        db_claims.attach_sides(self.db, stories)
+        return stories, storylines, duplicates
+
+    def claim_records(self) -> list[dict[str, Any]]:
+        return db_claims.claims_for_output(self.db)
+
+    def timeline_records(self) -> list[dict[str, Any]]:
+        return db_claims.timeline_for_output(self.db)
+
+    def entity_display_names(self) -> dict[str, str]:
+        return views.entity_display_names(self.db)
+
+    def slant_rows(self) -> Iterator[views.SlantRow]:
+        return views.slant_rows(self.db)
+
+    # -- stage failures ---------------------------------------------------------------------------------
+
+    def record_failure(self, stage: str, partition: str, reason: str) -> None:
+        """Keep why a corpus stage failed on one partition (replacing an older reason)."""
+        with _tx(self.db):
+            self.db.execute(
+                "INSERT OR REPLACE INTO stage_failures (stage, partition, reason, at) VALUES (?, ?, ?, ?)",
+                (stage, partition, reason, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def clear_failures(self, stage: str) -> None:
+        """Forget a stage's failures once a run of it went through without any."""
+        with _tx(self.db):
+            self.db.execute("DELETE FROM stage_failures WHERE stage = ?", (stage,))
+
+    def stage_failures(self) -> list[tuple[str, str, str]]:
+        """(stage, partition, reason) of every corpus-stage failure not yet cleared."""
+        rows = self.db.execute("SELECT stage, partition, reason FROM stage_failures ORDER BY at, stage")
+        return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+_tx = db_stories._tx
