@@ -33,8 +33,8 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]+(?:[”\"’])?")
 
 
 def _facts(i: int, a: object) -> object:
-    from counterpoint.claims.story import ArticleFacts
     from counterpoint.model import Article, Mention
+    from counterpoint.model.claim import ArticleFacts
     from counterpoint.stages.dates import find_times
     from counterpoint.stages.numbers import find_numbers
 

@@ -52,11 +52,16 @@ def tree_rss_mib(proc: psutil.Process) -> float:
     return total / 2**20
 
 
-def run_once(corpus: Path, workers: int) -> tuple[float, float]:
-    """Wall seconds and peak tree RSS (MiB) of one `counterpoint analyze` run."""
+def run_once(corpus: Path | list[Path], workers: int, out: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak tree RSS (MiB) of one `counterpoint analyze` run.
+
+    ``out``: where the store and outputs go (kept); a temporary folder when None.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "counterpoint", "--json", "analyze", str(corpus), "--out", tmp,
-               "--db", str(Path(tmp) / "b.db"), "--workers", str(workers)]  # fmt: skip
+        where = out or Path(tmp)
+        paths = [str(p) for p in (corpus if isinstance(corpus, list) else [corpus])]
+        cmd = [sys.executable, "-m", "counterpoint", "--json", "analyze", *paths, "--out", str(where),
+               "--db", str(where / "b.db"), "--workers", str(workers)]  # fmt: skip
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ps = psutil.Process(proc.pid)

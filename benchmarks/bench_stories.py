@@ -61,13 +61,14 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
     """Run every story stage over ``n`` synthetic articles; return timings and sizes."""
     import synth
     from counterpoint.model import content_id
+    from counterpoint.model.story import StorySummary
     from counterpoint.stages.entities import name_key
     from counterpoint.stories import StoryDoc
     from counterpoint.stories.cluster import StoryClusterer
     from counterpoint.stories.dedup import NearDuplicateIndex
     from counterpoint.stories.embed import HashingEmbedder, embed, embed_text
     from counterpoint.stories.events import event_frame
-    from counterpoint.stories.storylines import StorySummary, link_storylines
+    from counterpoint.stories.storylines import link_storylines
 
     t: defaultdict[str, float] = defaultdict(float)
     dedup = NearDuplicateIndex()

@@ -124,8 +124,8 @@ def entity_names(texts: Sequence[str]) -> list[list[str]]:
 
 def claim_texts(texts: Sequence[str], names: Sequence[Sequence[str]]) -> list[Any]:
     """ClaimText records with entities, numbers and dates found by the project's stages."""
-    from counterpoint.claims.align import ClaimText
     from counterpoint.model import Article
+    from counterpoint.model.claim import ClaimText
     from counterpoint.stages.dates import find_times
     from counterpoint.stages.numbers import find_numbers
 

@@ -9,7 +9,6 @@ import pytest
 
 from counterpoint.claims.align import (
     MATCH_THRESHOLD,
-    ClaimText,
     content_terms,
     match_score,
     nearest,
@@ -17,6 +16,7 @@ from counterpoint.claims.align import (
     stem,
 )
 from counterpoint.model import Article
+from counterpoint.model.claim import ClaimText
 from counterpoint.stages.dates import find_times
 from counterpoint.stages.numbers import find_numbers, same_quantity
 from counterpoint.stories.embed import embed, load_embedder

@@ -10,12 +10,12 @@ from typing import ClassVar
 
 import pytest
 
-from counterpoint.claims.align import ClaimText
 from counterpoint.claims.backends import LLMJudge, judge_for
 from counterpoint.claims.compare import RuleJudge, date_conflict, number_conflict, polarity, polarity_conflict
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
 from counterpoint.model import Article, NumberFact, TimeExpr
+from counterpoint.model.claim import ClaimText
 from counterpoint.stages.dates import find_times
 from counterpoint.stages.numbers import find_numbers
 

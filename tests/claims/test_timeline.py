@@ -7,10 +7,11 @@ import random
 import pytest
 
 from conftest import SEEDS
-from counterpoint.claims.timeline import DatedSentence, TimelineEvent, build_timeline
+from counterpoint.claims.timeline import build_timeline
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.model import Article, Doc, Hints, RawDocument, Span, TimeExpr, content_id
+from counterpoint.model.claim import DatedSentence, TimelineEvent
 from counterpoint.stages.dates import find_times
 from counterpoint.stages.nlp import analyse_text, load_nlp
 

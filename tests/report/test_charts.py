@@ -47,7 +47,7 @@ def test_charts_slant_view_on_the_seeds(tmp_path: Path, seeds_dir: Path) -> None
     store = open_store(str(tmp_path / "s.db"))
     assert isinstance(store, SQLiteStore)
     run(store, [str(seeds_dir)], default_pipeline(), Settings(workers=1))
-    view = slant_view(store.db)
+    view = slant_view(store)
     assert view.entity in {"China", "Donald Trump"}
     assert {"China", "Donald Trump"} <= set(view.entities)
     by_prefix = {aid[:0] + label.split(":")[0]: loaded for aid, label, loaded, _st in view.articles}
@@ -59,6 +59,6 @@ def test_charts_slant_view_on_the_seeds(tmp_path: Path, seeds_dir: Path) -> None
     assert flat
     assert hostile[0] > flat[0] + 0.3
     assert len(view.article_points()) >= 3
-    assert slant_view(store.db, article_ids=[]).outlets == []
-    trump = slant_view(store.db, entity="Donald Trump")
+    assert slant_view(store, article_ids=[]).outlets == []
+    trump = slant_view(store, entity="Donald Trump")
     assert trump.entity == "Donald Trump"

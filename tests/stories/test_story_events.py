@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from counterpoint.stories.events import EventFrame, clash, event_frame, resolve_place
+from counterpoint.model.story import EventFrame
+from counterpoint.stories.events import clash, event_frame, resolve_place
 
 
 def test_events_places_come_from_the_lead_and_resolve_to_countries() -> None:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from counterpoint.stories.storylines import StorylineConfig, StorySummary, link_storylines, storyline_id
+from counterpoint.model.story import StorySummary
+from counterpoint.stories.storylines import StorylineConfig, link_storylines, storyline_id
 from counterpoint.stories.titles import date_span, story_title, storyline_title
 
 

@@ -7,8 +7,8 @@ import pytest
 import webstore
 from starlette.testclient import TestClient
 
+from counterpoint.store.web import fts_query
 from counterpoint.web import create_app
-from counterpoint.web.queries import fts_query
 
 PIER = "https://coastline.example/amsel-pier"
 # fixtures shared through webstore.py (a second conftest.py would shadow tests/conftest.py)

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from counterpoint.cli import main
 from counterpoint.errors import ConfigError
+from counterpoint.store import web as q
 from counterpoint.web import create_app
-from counterpoint.web import queries as q
 from counterpoint.web.auth import check_bind
 
 # fixtures shared through webstore.py (a second conftest.py would shadow tests/conftest.py)

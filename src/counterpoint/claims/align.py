@@ -29,26 +29,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from counterpoint.model import NumberFact, TimeExpr
+from counterpoint.model.claim import ClaimText
 from counterpoint.stages.dates import same_time
 from counterpoint.stages.entities import name_key
 from counterpoint.stages.numbers import same_quantity
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimText:
-    """One claim as the aligner sees it: its words plus what other stages found in them."""
-
-    text: str
-    entities: frozenset[str] = frozenset()  # canonical entity names or name keys
-    numbers: tuple[NumberFact, ...] = ()
-    times: tuple[TimeExpr, ...] = ()
-
 
 #: stories up to this many claims get exact all-rows cosine (n^2 floats); larger ones an HNSW index
 EXACT_LIMIT = 2000

@@ -13,10 +13,10 @@ import json
 import urllib.request
 from typing import Any
 
-from counterpoint.claims.align import ClaimText
 from counterpoint.claims.compare import Judge, RuleJudge, Verdict
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
+from counterpoint.model.claim import ClaimText
 
 _PROMPT = (
     "Two news sentences from different outlets report on the same story. Answer with one JSON object "

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from counterpoint.claims.align import ClaimText
 from counterpoint.model import NumberFact, TimeExpr
+from counterpoint.model.claim import ClaimText
 from counterpoint.stages.dates import same_time
 from counterpoint.stages.numbers import same_quantity
 

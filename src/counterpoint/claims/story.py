@@ -28,15 +28,21 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from counterpoint.claims.align import ClaimText, match_score, nearest
+from counterpoint.claims.align import match_score, nearest
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
 from counterpoint.claims.compare import Judge, RuleJudge, Verdict
-from counterpoint.model import Mention, NumberFact, Quote, Span, TimeExpr
+from counterpoint.model import Span
+from counterpoint.model.claim import (
+    ArticleFacts,
+    BriefSentence,
+    Claim,
+    ClaimCandidate,
+    ClaimText,
+    ScopeResult,
+)
 
 #: claim kinds that are not factual claims even when they score high
 _NOT_CLAIMS = frozenset({"opinion", "question"})
@@ -58,105 +64,6 @@ NEIGHBOURS = 8
 BRIEF_SENTENCES = 6
 #: conflicts stated in a brief at most (each quotes both sides)
 MAX_BRIEF_CONFLICTS = 2
-
-Status = str  # corroborated | single_source | conflicting
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFacts:
-    """What the comparison needs of one article, all read back from the store."""
-
-    article_id: str
-    text: str
-    outlet: str | None = None
-    label: str | None = None  # how to name the source when the outlet is unknown (title or file name)
-    published: str | None = None
-    duplicate_of: str | None = None
-    sentences: tuple[tuple[int, int], ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    quotes: tuple[Quote, ...] = ()
-    numbers: tuple[NumberFact, ...] = ()
-    times: tuple[TimeExpr, ...] = ()
-    loaded: tuple[Span, ...] = ()
-
-    @property
-    def source(self) -> str:
-        """The independent source this article speaks for: its outlet, or itself when unknown."""
-        return f"outlet:{self.outlet.casefold()}" if self.outlet else f"article:{self.article_id}"
-
-    @property
-    def name(self) -> str:
-        name = self.outlet or self.label or self.article_id[:8]
-        return name if len(name) <= 60 else name[:59].rstrip() + "…"
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimCandidate:
-    """One check-worthy sentence of one article."""
-
-    span: Span
-    score: float
-    kind: str
-    loaded: float  # share of the sentence's characters in loaded-language spans
-    speaker: str | None
-    claim: ClaimText
-
-
-@dataclass(slots=True)
-class Claim:
-    """One claim of a scope with the evidence every article gives for it."""
-
-    id: str
-    story_id: str
-    text: str
-    status: Status
-    kind: str
-    evidence: list[Span]
-    outlets: list[str]
-    sources: int
-    speaker: str | None = None
-    score: float = 0.0
-    conflicts_with: list[str] = field(default_factory=list)
-    why: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "story_id": self.story_id,
-            "text": self.text,
-            "status": self.status,
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "score": round(self.score, 4),
-            "sources": self.sources,
-            "outlets": list(self.outlets),
-            "evidence": [s.to_dict() for s in self.evidence],
-            "conflicts_with": list(self.conflicts_with),
-            "why": "\n".join(self.why) if self.why else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class BriefSentence:
-    sentence: str
-    citations: tuple[Span, ...]
-    claim_ids: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentence": self.sentence,
-            "citations": [s.to_dict() for s in self.citations],
-            "claim_ids": list(self.claim_ids),
-        }
-
-
-@dataclass(slots=True)
-class ScopeResult:
-    """Claims of one scope; omissions (article id -> claim ids) and a brief per story."""
-
-    claims: list[Claim]
-    omissions: dict[str, list[str]]
-    briefs: dict[str, list[BriefSentence]]
 
 
 def covered_share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:

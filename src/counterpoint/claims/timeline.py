@@ -49,9 +49,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
-from typing import Any
 
 from counterpoint.model import Span, TimeExpr
+from counterpoint.model.claim import DatedSentence, TimelineEvent
 
 # The dates stage owns the meaning of its ISO values; reuse its reading instead of a second parser.
 from counterpoint.stages.dates import _interval
@@ -120,37 +120,6 @@ _LEADING_CHROME = re.compile(
     r"^(?:[\s\-–—•*·▪◦>]+|[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+)+"
 )
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class DatedSentence:
-    """One input: a time expression and the sentence it dates, from one article."""
-
-    article_id: str
-    outlet: str | None
-    published: str | None  # ISO day of the article
-    time: TimeExpr  # time.span and time.sentence are Spans into the article's clean text
-    loaded: float = 0.0  # 0..1 loaded-language density of the sentence; neutral wording is shown first
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEvent:
-    """A dated event of the storyline and every sentence that reports it."""
-
-    date: str  # ISO at its precision: the most precise agreeing value among the merged sentences
-    precision: str
-    text: str  # one evidence sentence as written (trimmed of leading chrome), never reworded
-    evidence: tuple[Span, ...]  # every merged sentence, ``article.text[start:end] == text``
-    outlets: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date,
-            "precision": self.precision,
-            "text": self.text,
-            "evidence": [s.to_dict() for s in self.evidence],
-            "outlets": list(self.outlets),
-        }
 
 
 @dataclass(frozen=True, slots=True)

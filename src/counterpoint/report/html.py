@@ -25,7 +25,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
-from counterpoint.report.slant_view import build_slant_view
+from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 
 _WORD = re.compile(r"\w+")
@@ -221,7 +221,7 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         r.stored.article.id: r.stored.article.outlet or _clip(r.title or r.stored.article.source, 40)
         for r in rows
     }
-    view = build_slant_view(store.entity_display_names(), store.slant_rows())
+    view = slant_view(store)
     # one dot per article: a run's report is often a handful of articles from as many outlets
     chart = view.chart(per="article", href_prefix="#a-", title="Articles by loaded language and stance")
     return {

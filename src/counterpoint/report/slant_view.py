@@ -1,7 +1,7 @@
 """Outlets side by side: mean loaded language and stance toward one entity, for charts and tables.
 
-Reads the stored per-article slant scores (``items`` rows of layer ``slant_scores``) over a plain
-sqlite3 connection, so the static report and the web app share it. One pass over the scored
+Aggregates the stored per-article slant scores (``SlantRow``s read by the store), so the static
+report and the web app share it. One pass over the scored
 articles (optionally only those of one story); stance keys, which are each article's own canonical
 names ("Trump"), are folded into corpus entities ("Donald Trump") through ``entity_aliases``.
 """
@@ -9,15 +9,18 @@ names ("Trump"), are folded into corpus entities ("Donald Trump") through ``enti
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from counterpoint.report.charts import Point, scatter
-from counterpoint.store.views import SlantRow, entity_display_names, slant_rows
+from counterpoint.store.views import SlantRow
+
+if TYPE_CHECKING:
+    from counterpoint.store import Store
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -90,15 +93,15 @@ class SlantView:
 
 
 def slant_view(
-    db: sqlite3.Connection,
+    store: Store,
     *,
     article_ids: Sequence[str] | None = None,
     entity: str | None = None,
     outlet: str | None = None,
 ) -> SlantView:
     """Aggregate slant per outlet over all scored articles, or over ``article_ids`` / one ``outlet``."""
-    rows = slant_rows(db, article_ids=article_ids, outlet=outlet)
-    return build_slant_view(entity_display_names(db), rows, entity=entity)
+    rows = store.slant_rows(article_ids=article_ids, outlet=outlet)
+    return build_slant_view(store.entity_display_names(), rows, entity=entity)
 
 
 def build_slant_view(

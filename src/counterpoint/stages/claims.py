@@ -14,19 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterpoint.claims.backends import judge_for
 from counterpoint.claims.compare import Judge
-from counterpoint.claims.story import ArticleFacts, ScopeResult, compare_scope, covered_share
-from counterpoint.claims.timeline import DatedSentence, TimelineEvent, build_timeline
+from counterpoint.claims.story import compare_scope, covered_share
+from counterpoint.claims.timeline import build_timeline
 from counterpoint.config import Settings
 from counterpoint.model import Span
+from counterpoint.model.claim import ArticleFacts, ClaimScope, DatedSentence, ScopeResult, TimelineEvent
 from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
-from counterpoint.store import ClaimScope, Store
 from counterpoint.stories.embed import Embedder, embed
+
+if TYPE_CHECKING:  # the protocol only: stages reach the store through its methods
+    from counterpoint.store import Store
 
 #: events kept per scope's timeline (the best-supported, shown in date order)
 TIMELINE_EVENTS = 60

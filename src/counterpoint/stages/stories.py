@@ -14,20 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterpoint.config import Settings
+from counterpoint.model.story import ArticleRow, Duplicate, StoryBatch, Storyline, StorySummary
 from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
-from counterpoint.store import ArticleRow, Store, StoryBatch
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
-from counterpoint.stories.dedup import Duplicate, NearDuplicateIndex
+from counterpoint.stories.dedup import NearDuplicateIndex
 from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
 from counterpoint.stories.events import event_frame
-from counterpoint.stories.storylines import Storyline, StorylineConfig, StorySummary, link_storylines
+from counterpoint.stories.storylines import StorylineConfig, link_storylines
 from counterpoint.stories.titles import story_title, storyline_title
+
+if TYPE_CHECKING:  # the protocol only: stages reach the store through its methods
+    from counterpoint.store import Store
 
 #: articles per clustering batch (one transaction each)
 BATCH = 256

@@ -16,10 +16,11 @@ from functools import cache
 import numpy as np
 
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD
-from counterpoint.claims.story import WEAK_MARGIN, ArticleFacts, article_claims
+from counterpoint.claims.story import WEAK_MARGIN, article_claims
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
 from counterpoint.model import Doc, Span, Vector
+from counterpoint.model.claim import ArticleFacts
 from counterpoint.pipeline import stage
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.embed import Embedder, HashingEmbedder, embed, embed_text, load_embedder

@@ -12,15 +12,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from counterpoint.claims.story import ArticleFacts, ScopeResult
-from counterpoint.claims.timeline import TimelineEvent
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
-from counterpoint.store.claims import Scope as ClaimScope
-from counterpoint.store.stories import ArticleRow, StoryBatch
+from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
+from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store.views import SlantRow
-from counterpoint.stories.cluster import StoryState
-from counterpoint.stories.storylines import Storyline
 
 __all__ = ["ArticleRow", "ClaimScope", "Store", "StoryBatch", "open_store"]
 
@@ -143,7 +139,9 @@ class Store(Protocol):
 
     def entity_display_names(self) -> dict[str, str]: ...
 
-    def slant_rows(self) -> Iterator[SlantRow]: ...
+    def slant_rows(
+        self, *, article_ids: Sequence[str] | None = None, outlet: str | None = None
+    ) -> Iterator[SlantRow]: ...
 
     # -- corpus stages: failures
     def record_failure(self, stage: str, partition: str, reason: str) -> None: ...

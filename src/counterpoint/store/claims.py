@@ -7,39 +7,24 @@ it finished and the next run recomputes only scopes whose members changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from counterpoint.claims.story import ArticleFacts, ScopeResult
-from counterpoint.claims.timeline import TimelineEvent
 from counterpoint.model import Span
+from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
 from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
 
 _LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded")
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What claims are compared over, and the story of each member article."""
-
-    id: str
-    kind: str  # story | storyline
-    story_of: dict[str, str]  # article id -> story id, duplicates included
-
-    @property
-    def signature(self) -> str:
-        h = hashlib.sha256(self.kind.encode())
-        for aid in sorted(self.story_of):
-            h.update(f"\n{aid}\t{self.story_of[aid]}".encode())
-        return h.hexdigest()[:32]
+#: the name the rest of this module uses
+Scope = ClaimScope
 
 
 def scopes(db: sqlite3.Connection) -> list[Scope]:

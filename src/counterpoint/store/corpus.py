@@ -14,14 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from counterpoint.claims.story import ArticleFacts, ScopeResult
-from counterpoint.claims.timeline import TimelineEvent
+from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
+from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store import claims as db_claims
 from counterpoint.store import stories as db_stories
 from counterpoint.store import views
-from counterpoint.store.stories import ArticleRow, StoryBatch
-from counterpoint.stories.cluster import StoryState
-from counterpoint.stories.storylines import Storyline
 
 VectorKey = tuple[str, int, int]
 
@@ -92,7 +89,7 @@ class CorpusTables:
 
     # -- claims -----------------------------------------------------------------------------------------
 
-    def claim_scopes(self) -> list[db_claims.Scope]:
+    def claim_scopes(self) -> list[ClaimScope]:
         return db_claims.scopes(self.db)
 
     def claim_signatures(self) -> dict[str, str]:
@@ -111,7 +108,7 @@ class CorpusTables:
         db_claims.save_vectors(self.db, model, rows)
 
     def save_claim_scope(
-        self, scope: db_claims.Scope, result: ScopeResult, timeline: Sequence[TimelineEvent]
+        self, scope: ClaimScope, result: ScopeResult, timeline: Sequence[TimelineEvent]
     ) -> None:
         db_claims.save_scope(self.db, scope, result, timeline)
 
@@ -139,8 +136,10 @@ class CorpusTables:
     def entity_display_names(self) -> dict[str, str]:
         return views.entity_display_names(self.db)
 
-    def slant_rows(self) -> Iterator[views.SlantRow]:
-        return views.slant_rows(self.db)
+    def slant_rows(
+        self, *, article_ids: Sequence[str] | None = None, outlet: str | None = None
+    ) -> Iterator[views.SlantRow]:
+        return views.slant_rows(self.db, article_ids=article_ids, outlet=outlet)
 
     # -- stage failures ---------------------------------------------------------------------------------
 

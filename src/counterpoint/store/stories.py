@@ -12,45 +12,14 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from counterpoint.stories.cluster import Assignment, StoryState
-from counterpoint.stories.dedup import Duplicate
-from counterpoint.stories.storylines import Storyline
+from counterpoint.model.story import ArticleRow, Assignment, Duplicate, Storyline, StoryState
 from counterpoint.stories.titles import date_span
 
 _CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
-    """The fields of a stored article the story stages read."""
-
-    seq: int
-    id: str
-    outlet: str | None
-    published: str | None
-    title: str | None
-    text: str
-    language: str | None
-    duplicate_of: str | None  # exact copy found by the store (same text hash)
-    dateline: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoryBatch:
-    """One clustering batch's outcome and the clustering state it changed (one transaction)."""
-
-    assignments: Sequence[Assignment]
-    embeddings: Sequence[tuple[str, np.ndarray]]
-    duplicates: Sequence[Duplicate]
-    signatures: Sequence[tuple[str, bytes]]
-    states: Sequence[StoryState]
-    df: Sequence[tuple[str, int]]
-    ndocs: int
 
 
 @contextmanager

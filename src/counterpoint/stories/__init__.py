@@ -18,34 +18,6 @@ records. The corpus stages in ``counterpoint.stages.stories`` read and write the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from counterpoint.model.story import StoryDoc
 
-if TYPE_CHECKING:  # events.py reads text with embed.py, which imports this module
-    from counterpoint.stories.events import EventFrame
-
-
-@dataclass(frozen=True, slots=True)
-class StoryDoc:
-    """One article as the story stages see it.
-
-    ``entity_ids`` holds one canonical entity id per mention, in text order, so
-    repeats count as salience; ``duplicate_of`` is an exact copy the store
-    already found (same text hash), if any; ``published`` is ISO ``YYYY-MM-DD`` or None;
-    ``frame`` is where and how the event happened (``events.event_frame``), None when not read.
-    """
-
-    article_id: str
-    outlet: str | None
-    published: str | None
-    title: str | None
-    text: str
-    language: str | None
-    entity_ids: tuple[str, ...] = ()
-    duplicate_of: str | None = None
-    frame: EventFrame | None = None
-
-    @property
-    def english(self) -> bool:
-        """Unknown language counts as English: the language stage marks what it recognises."""
-        return self.language in (None, "", "en")
+__all__ = ["StoryDoc"]

@@ -35,8 +35,9 @@ import numpy as np
 from usearch.index import Index
 
 from counterpoint.model import content_id
+from counterpoint.model.story import Assignment, EventFrame, StoryState
 from counterpoint.stories import StoryDoc
-from counterpoint.stories.events import EventFrame, clash
+from counterpoint.stories.events import clash
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,38 +62,6 @@ class ClusterConfig:
     date_penalty: float = 0.3
     #: entity counts kept per story (the most frequent), bounding memory
     story_entities: int = 48
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """Where one article went: its story, how well it matched, and why if it was not compared."""
-
-    article_id: str
-    story_id: str
-    score: float | None  # None when the article founded the story or was not compared
-    duplicate_of: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoryState:
-    """One story's clustering state as plain data (what a runner persists between runs)."""
-
-    id: str
-    key: int  # dense integer id in the ANN index, in creation order
-    vector_sum: bytes  # float32 sum of member embeddings
-    embedded: int  # members whose embedding is in the sum
-    articles: int  # every member, duplicates included
-    duplicates: int
-    entities: dict[str, int]
-    outlets: dict[str, int]
-    first: str | None
-    last: str | None
-    english: bool = True
-    note: str | None = None
-    #: event frame of the members: country code -> members placing the event there; mode -> members
-    places: dict[str, int] = field(default_factory=dict)
-    modes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

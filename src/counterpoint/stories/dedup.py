@@ -16,32 +16,15 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from counterpoint.model.story import Duplicate
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: shingles are taken from at most this many words: enough to tell a copy, bounded cost per article
 MAX_WORDS = 1500
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    """``article_id`` copies ``duplicate_of`` (an original) with estimated Jaccard ``similarity``."""
-
-    article_id: str
-    duplicate_of: str
-    similarity: float
-    exact: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "article_id": self.article_id,
-            "duplicate_of": self.duplicate_of,
-            "similarity": round(self.similarity, 3),
-            "exact": self.exact,
-        }
 
 
 def shingles(text: str, k: int = 5) -> list[bytes]:

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
+from counterpoint.model.story import EventFrame
 from counterpoint.stages.nlp import normalise_gpe
 from counterpoint.stories.embed import lead_sentences
 
@@ -61,14 +61,6 @@ _IN_PERSON = frozenset({
 # a remote form that also reads as in person ("video meeting with")
 _BOTH = ("talks with", "talks between", "meeting with", "meeting between")
 _LOWER_WORD = re.compile(r"[a-z]+")
-
-
-@dataclass(frozen=True, slots=True)
-class EventFrame:
-    """Countries the event happened in and how it was held; empty when the lead does not say."""
-
-    places: frozenset[str] = frozenset()
-    modes: frozenset[str] = frozenset()
 
 
 def clash(

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from usearch.index import Index
 
 from counterpoint.model import content_id
+from counterpoint.model.story import Storyline, StorySummary
 from counterpoint.stories.cluster import day_gap, parse_date
 
 
@@ -43,30 +44,6 @@ class StorylineConfig:
     max_gap_days: int = 365
     ann_k: int = 10
     block_cap: int = 16
-
-
-@dataclass(frozen=True, slots=True)
-class StorySummary:
-    """What storyline linking needs of a story."""
-
-    id: str
-    key: int  # creation order
-    centroid: np.ndarray | None  # unit vector, None when the story has no embedded member
-    entities: Mapping[str, int]
-    first: str | None = None
-    last: str | None = None
-    english: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Storyline:
-    """Linked stories (in creation order), the entities they centre on (most shared first), their span."""
-
-    id: str
-    story_ids: tuple[str, ...]
-    entity_ids: tuple[str, ...]
-    first: str | None
-    last: str | None
 
 
 def storyline_id(first_story_id: str) -> str:

@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from counterpoint import __version__
+from counterpoint.store import web as q
 from counterpoint.store.claims import claims_for_output, story_sides
-from counterpoint.web import queries as q
 from counterpoint.web.params import MAX_LIMIT, MAX_OFFSET, Page, filters_param, is_id, page_param, str_param
 
 PREFIX = "/api/v1"
@@ -127,24 +127,19 @@ def outlets(request: Request) -> Response:
     return JSONResponse({"items": rows})
 
 
-def _later_table(request: Request, table: str) -> Response:
+def _groups(request: Request, table: str) -> Response:
     page = page_param(request.query_params)
     with request.app.state.db.read() as db:
-        if table not in q.tables(db):
-            raise HTTPException(404, f"this store has no {table} yet; they appear once their stage has run")
-        if table in {"stories", "storylines"}:
-            rows = q.list_groups(db, table, page.limit, page.offset)
-        else:
-            rows = q.list_table(db, table, page) or []
+        rows = q.list_groups(db, table, page.limit, page.offset)
     return _listing(request, rows, page, None)
 
 
 def stories(request: Request) -> Response:
-    return _later_table(request, "stories")
+    return _groups(request, "stories")
 
 
 def storylines(request: Request) -> Response:
-    return _later_table(request, "storylines")
+    return _groups(request, "storylines")
 
 
 def claims(request: Request) -> Response:
@@ -152,8 +147,6 @@ def claims(request: Request) -> Response:
     page = page_param(request.query_params)
     story_id = request.query_params.get("story_id") or None
     with request.app.state.db.read() as db:
-        if "claims" not in q.tables(db):
-            raise HTTPException(404, "this store has no claims yet; they appear once their stage has run")
         rows = claims_for_output(db, story_id, limit=page.limit, offset=page.offset)
     return _listing(request, rows, page, None)
 
@@ -162,9 +155,7 @@ def story_sides_api(request: Request) -> Response:
     """One story's claims, brief, omissions and timeline."""
     sid = request.path_params["story_id"]
     with request.app.state.db.read() as db:
-        if "claims" not in q.tables(db):
-            raise HTTPException(404, "this store has no claims yet; they appear once their stage has run")
-        if db.execute("SELECT 1 FROM stories WHERE id = ?", (sid,)).fetchone() is None:
+        if not q.story_exists(db, sid):
             raise _not_found("story")
         sides = story_sides(db, sid)
     return JSONResponse(sides)

@@ -7,6 +7,7 @@ Each handler reads the store through ``queries`` and renders a template from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -16,9 +17,10 @@ from starlette.routing import Route
 
 from counterpoint.report.charts import bars
 from counterpoint.report.html import Mark, display_title, highlight
-from counterpoint.report.slant_view import slant_view
+from counterpoint.report.slant_view import SlantView, build_slant_view
+from counterpoint.store import views
+from counterpoint.store import web as q
 from counterpoint.store.claims import story_sides
-from counterpoint.web import queries as q
 from counterpoint.web.params import Filters, Page, filters_param, is_id, page_param
 
 PAGE_SIZE = 50
@@ -43,6 +45,13 @@ def pager(request: Request, page: Page, total: int | None, shown: int) -> dict[s
     }
 
 
+def _slant_view(
+    db: Any, *, article_ids: Sequence[str] | None = None, entity: str | None = None, outlet: str | None = None
+) -> SlantView:
+    rows = views.slant_rows(db, article_ids=article_ids, outlet=outlet)
+    return build_slant_view(views.entity_display_names(db), rows, entity=entity)
+
+
 def home(request: Request) -> Response:
     """Storylines and stories when the store has them; the latest articles, outlets and entities always."""
     store = request.app.state.db
@@ -51,18 +60,17 @@ def home(request: Request) -> Response:
 
 
 def _home_context(db: Any) -> dict[str, Any]:
-    names = q.tables(db)
     recent, _ = q.list_articles(db, Filters(), Page(40, 0))
     days: dict[str, list[dict[str, Any]]] = {}
     for a in recent:
         days.setdefault(a["published"] or "date unknown", []).append(a)
     return {
         "overview": q.overview(db),
-        "storylines": q.list_groups(db, "storylines", 10) if "storylines" in names else None,
-        "stories": q.list_groups(db, "stories", 20) if "stories" in names else None,
+        "storylines": q.list_groups(db, "storylines", 10),
+        "stories": q.list_groups(db, "stories", 20),
         "days": days,
         "outlets": q.outlets(db, 30),
-        "entities": q.list_entities(db, Page(25, 0))[0] if "entities" in names else [],
+        "entities": q.list_entities(db, Page(25, 0))[0],
     }
 
 
@@ -122,7 +130,7 @@ def entity(request: Request) -> Response:
         raise HTTPException(404, "no entity with this id")
     page = page_param(request.query_params, PAGE_SIZE)
     with request.app.state.db.read() as db:
-        ent = q.get_entity(db, eid) if "entities" in q.tables(db) else None
+        ent = q.get_entity(db, eid)
         if ent is None:
             raise HTTPException(404, "no entity with this id")
         mentions = q.entity_mentions(db, eid, page)
@@ -161,7 +169,7 @@ def outlets(request: Request) -> Response:
     """Every outlet, and the outlets side by side: loaded language against stance toward an entity."""
     entity = request.query_params.get("entity") or None
     with request.app.state.db.read() as db:
-        view = slant_view(db, entity=entity)
+        view = _slant_view(db, entity=entity)
         return render(
             request,
             "outlets.html.j2",
@@ -182,7 +190,7 @@ def outlet(request: Request) -> Response:
         order = request.app.state.db.cached("order", lambda: q.newest_order(db))
         rows, total = q.list_articles(db, Filters(outlet=name), page, order)
         quotes = q.list_quotes(db, Page(30, 0), outlet=name)
-        view = slant_view(db, outlet=name)
+        view = _slant_view(db, outlet=name)
     profile = view.outlets[0] if view.outlets else None
     # the entities this outlet writes about most, by how many of its articles score a stance
     stance_rows = sorted(profile.stance.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:8] if profile else []
@@ -205,11 +213,8 @@ def search(request: Request) -> Response:
     store = request.app.state.db
     with store.read() as db:
         rows, total = q.search_articles(db, f, page, store.cached("order", lambda: q.newest_order(db)))
-        has_entities = "entities" in q.tables(db)
-        entity = q.get_entity(db, f.entity) if f.entity and has_entities else None
-        top = store.cached(
-            "top-entities", lambda: q.list_entities(db, Page(100, 0))[0] if has_entities else []
-        )
+        entity = q.get_entity(db, f.entity) if f.entity else None
+        top = store.cached("top-entities", lambda: q.list_entities(db, Page(100, 0))[0])
         all_outlets = store.cached("outlets", lambda: q.outlets(db, 500))
         return render(
             request,
@@ -235,8 +240,8 @@ def story(request: Request) -> Response:
         info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid})
         ids = q.story_article_ids(db, sid)
         coverage = q.coverage_by_day(db, ids)
-        view = slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
-        sides = story_sides(db, sid) if "claims" in q.tables(db) else None
+        view = _slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
+        sides = story_sides(db, sid)
     slant_chart = view.chart(
         href_prefix="/outlets/", title="Outlets in this story by loaded language and stance"
     )

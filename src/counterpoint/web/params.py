@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
+
+from counterpoint.store.web import Filters, Page
+
+__all__ = ["BadRequest", "Filters", "Page", "filters_param", "page_param"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -67,33 +70,11 @@ def is_id(value: str) -> bool:
     return bool(_ID.fullmatch(value))
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """limit/offset of a list request."""
-
-    limit: int
-    offset: int
-
-
 def page_param(params: QueryParams, default_limit: int = DEFAULT_LIMIT) -> Page:
     return Page(
         int_param(params, "limit", default_limit, 1, MAX_LIMIT),
         int_param(params, "offset", 0, 0, MAX_OFFSET),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """The article filters of the search page and of the list/search endpoints."""
-
-    q: str | None = None
-    outlet: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    entity: str | None = None
-
-    def active(self) -> bool:
-        return any((self.q, self.outlet, self.date_from, self.date_to, self.entity))
 
 
 def filters_param(params: QueryParams) -> Filters:

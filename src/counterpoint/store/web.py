@@ -3,8 +3,8 @@
 Every function takes a ``sqlite3.Connection`` opened read-only (``Database``)
 and returns plain dicts, so the pages and the JSON API show the same data.
 Evidence text is sliced from the article's clean text (``substr``), never
-stored twice. Sections whose tables do not exist yet (stories, storylines,
-claims, loaded-language spans) are looked up with ``tables()`` first.
+stored twice. The store must be migrated to this version's schema (``check_schema``),
+so every table the queries name exists: nothing is guessed at run time.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from counterpoint.errors import StoreError
-from counterpoint.web.params import Filters, Page
+from counterpoint.store.migrations import MIGRATIONS
 
 #: Snippet markers for FTS5 ``snippet()``: private-use characters that never reach the page.
 HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
@@ -34,6 +35,28 @@ T = TypeVar("T")
 _TERM = re.compile(r'"([^"]*)"?|(\w+)(\*?)')
 _WORD = re.compile(r"\w+")
 _LEAD = 240
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """limit/offset of a list request."""
+
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The article filters of the search page and of the list/search endpoints."""
+
+    q: str | None = None
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    entity: str | None = None
+
+    def active(self) -> bool:
+        return any((self.q, self.outlet, self.date_from, self.date_to, self.entity))
 
 
 class QueryTimeout(Exception):
@@ -54,8 +77,7 @@ class Database:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         with self.read() as db:
-            if "articles" not in tables(db):
-                raise StoreError(f"{path} is not a Counterpoint store (no articles table)")
+            check_schema(db, path)
 
     def _connect(self) -> sqlite3.Connection:
         uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
@@ -107,15 +129,22 @@ class Database:
             raise
 
 
-def tables(db: sqlite3.Connection) -> frozenset[str]:
-    """Names of the tables in the store (stories, storylines, claims appear as their stages land)."""
-    return frozenset(
-        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
-    )
+def check_schema(db: sqlite3.Connection, path: str) -> None:
+    """Refuse a file that is not a Counterpoint store, or one written by an older version.
 
-
-def columns(db: sqlite3.Connection, table: str) -> list[str]:
-    return [r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", (table,))]
+    The web app opens the store read-only, so it cannot migrate it; every table and column the
+    queries here use then exists, and none is guessed at run time.
+    """
+    try:
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+    except sqlite3.DatabaseError:
+        raise StoreError(f"{path} is not a Counterpoint store (no _migrations table)") from None
+    missing = [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in done]
+    if missing:
+        raise StoreError(
+            f"{path} was written by an older Counterpoint (missing {', '.join(missing)}); run"
+            f" 'counterpoint analyze --db {path}' once to upgrade it"
+        )
 
 
 def _lead_title(row: sqlite3.Row) -> dict[str, Any]:
@@ -519,80 +548,41 @@ def overview(db: sqlite3.Connection) -> dict[str, Any]:
     row = db.execute(
         "SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(published), MAX(published) FROM articles"
     ).fetchone()
-    names = tables(db)
     return {
         "articles": row[0],
         "outlets": row[1],
         "first": row[2],
         "last": row[3],
-        "entities": db.execute("SELECT COUNT(*) FROM entities").fetchone()[0] if "entities" in names else 0,
+        "entities": db.execute("SELECT COUNT(*) FROM entities").fetchone()[0],
         "quotes": db.execute("SELECT COUNT(*) FROM items WHERE layer = 'quote'").fetchone()[0],
     }
 
 
-# -- stories and storylines: shown as soon as their tables exist --------------------------------------
+# -- stories and storylines ----------------------------------------------------------------------------
 
-_TITLE_COLS = ("title", "headline", "label", "name", "summary")
-_FIRST_COLS = ("first_seen", "first_published", "first", "start", "started")
-_LAST_COLS = ("last_seen", "last_published", "last", "end", "updated", "published")
-
-
-def _pick(cols: Sequence[str], wanted: Sequence[str]) -> str | None:
-    return next((c for c in wanted if c in cols), None)
-
-
-def _story_links(db: sqlite3.Connection) -> tuple[str, str] | None:
-    """How articles are tied to stories: (table, story column) of a link table or of ``articles``."""
-    names = tables(db)
-    for table in ("story_articles", "story_members"):
-        if table in names and {"story_id", "article_id"} <= set(columns(db, table)):
-            return table, "story_id"
-    if "story_id" in columns(db, "articles"):
-        return "articles", "story_id"
-    return None
+_GROUP_COLUMNS = {"stories": "title, first_seen AS first, last_seen AS last",
+                  "storylines": "title, first_seen AS first, last_seen AS last"}  # fmt: skip
 
 
 def list_groups(
     db: sqlite3.Connection, table: str, limit: int, offset: int = 0, *, only_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Rows of ``stories`` or ``storylines`` with a title, dates, and (stories) coverage and outlets.
-
-    The tables' exact columns are read at run time, so the pages work with whatever shape
-    the story stages settle on: a title-like column, first/last dates, and articles tied to
-    stories by ``story_articles(story_id, article_id)`` or ``articles.story_id``.
-    """
-    if table not in tables(db):
-        return []
-    cols = columns(db, table)
-    title = _pick(cols, _TITLE_COLS)
-    first, last = _pick(cols, _FIRST_COLS), _pick(cols, _LAST_COLS)
-    sel = ", ".join(
-        [
-            f'"{c}" AS {alias}' if c else f"NULL AS {alias}"
-            for c, alias in ((title, "title"), (first, "first"), (last, "last"))
-        ]
-    )
-    order = f'"{last}" DESC' if last else "rowid DESC"
+    """Rows of ``stories`` or ``storylines`` with a title, dates, and (stories) coverage and outlets."""
+    cols = _GROUP_COLUMNS[table]  # a KeyError for any other table: never interpolate a caller's name
     cond, args = ("WHERE id = ?", [only_id]) if only_id is not None else ("", [])
     rows = [
         dict(r)
         for r in db.execute(
-            f"SELECT id, {sel} FROM {table} {cond} ORDER BY {order} LIMIT ? OFFSET ?", (*args, limit, offset)
+            f"SELECT id, {cols} FROM {table} {cond} ORDER BY last_seen DESC, id LIMIT ? OFFSET ?",
+            (*args, limit, offset),
         )
     ]
-    links = _story_links(db) if table == "stories" else None
     for d in rows:
         d["articles"], d["outlets"] = 0, []
-        if links:
-            link_table, col = links
-            join = (
-                "articles a"
-                if link_table == "articles"
-                else f"{link_table} l JOIN articles a ON a.id = l.article_id"
-            )
-            owner = "a" if link_table == "articles" else "l"
+        if table == "stories":
             got = db.execute(
-                f"SELECT COUNT(*), group_concat(DISTINCT a.outlet) FROM {join} WHERE {owner}.{col} = ?",
+                "SELECT COUNT(*), group_concat(DISTINCT a.outlet) FROM story_articles l"
+                " JOIN articles a ON a.id = l.article_id WHERE l.story_id = ?",
                 (d["id"],),
             ).fetchone()
             d["articles"] = got[0]
@@ -600,23 +590,17 @@ def list_groups(
     return rows
 
 
+def story_exists(db: sqlite3.Connection, story_id: str) -> bool:
+    return db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is not None
+
+
 def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[dict[str, Any]] | None:
     """Articles of one story, newest first, or None when the store has no such story."""
-    if (
-        "stories" not in tables(db)
-        or db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is None
-    ):
+    if not story_exists(db, story_id):
         return None
-    links = _story_links(db)
-    if links is None:
-        return []
-    link_table, col = links
-    if link_table == "articles":
-        cond, join = f"a.{col} = ?", "articles a"
-    else:
-        cond, join = f"l.{col} = ?", f"{link_table} l JOIN articles a ON a.id = l.article_id"
     rows = db.execute(
-        f"SELECT {_ARTICLE_COLS} FROM {join} WHERE {cond} {_ORDER_NEWEST} LIMIT ? OFFSET ?",
+        f"SELECT {_ARTICLE_COLS} FROM story_articles l JOIN articles a ON a.id = l.article_id"
+        f" WHERE l.story_id = ? {_ORDER_NEWEST} LIMIT ? OFFSET ?",
         (story_id, page.limit, page.offset),
     )
     return [_lead_title(r) for r in rows]
@@ -624,17 +608,7 @@ def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[di
 
 def story_article_ids(db: sqlite3.Connection, story_id: str) -> list[str]:
     """Every article id of one story (for its charts)."""
-    links = _story_links(db)
-    if links is None:
-        return []
-    table, col = links
-    return [
-        r[0]
-        for r in db.execute(
-            f"SELECT {'id' if table == 'articles' else 'article_id'} FROM {table} WHERE {col} = ?",
-            (story_id,),
-        )
-    ]
+    return [r[0] for r in db.execute("SELECT article_id FROM story_articles WHERE story_id = ?", (story_id,))]
 
 
 def coverage_by_day(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[tuple[str, int]]:
@@ -655,25 +629,9 @@ def coverage_by_day(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[
 
 def storyline_story_ids(db: sqlite3.Connection, storyline_id: str) -> list[str] | None:
     """Stories of one storyline, oldest first, or None when there is no such storyline."""
-    names = tables(db)
-    if "storylines" not in names or "stories" not in names:
-        return None
     if db.execute("SELECT 1 FROM storylines WHERE id = ?", (storyline_id,)).fetchone() is None:
         return None
-    if "storyline_id" not in columns(db, "stories"):
-        return []
-    first = _pick(columns(db, "stories"), _FIRST_COLS)
-    order = f'"{first}"' if first else "rowid"
-    return [
-        r[0]
-        for r in db.execute(
-            f"SELECT id FROM stories WHERE storyline_id = ? ORDER BY {order}", (storyline_id,)
-        )
-    ]
-
-
-def list_table(db: sqlite3.Connection, table: str, page: Page) -> list[dict[str, Any]] | None:
-    """Rows of a table a later stage adds (claims), as they are; None while it does not exist."""
-    if table not in tables(db):
-        return None
-    return [dict(r) for r in db.execute(f"SELECT * FROM {table} LIMIT ? OFFSET ?", (page.limit, page.offset))]
+    rows = db.execute(
+        "SELECT id FROM stories WHERE storyline_id = ? ORDER BY first_seen, key", (storyline_id,)
+    )
+    return [r[0] for r in rows]

@@ -1,9 +1,4 @@
-"""The one data model every stage, store and view shares.
-
-Everything here is frozen: a stage returns a new record (``dataclasses.replace``)
-instead of mutating the one it was given, so the same stage code can run in a
-worker process or on a distributed engine without shared state.
-"""
+"""Articles and their language layers: from the raw input to the ``Doc`` the per-article stages fill."""
 
 from __future__ import annotations
 

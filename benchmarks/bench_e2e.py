@@ -1,0 +1,160 @@
+"""End to end as a user runs it: `counterpoint analyze` on generated news, against bare spaCy in the same run.
+
+The corpus: ``synth.articles`` with stories grouped into storylines (several outlets per story, so the
+claims stage has real comparisons to make), written half as scraped text and half as HTML pages,
+~800 words each. Every measurement is the real default path (MiniLM encoder, every stage, SQLite
+store, report and analysis.json), a fresh `counterpoint analyze` process with 2 workers, and the
+peak resident memory of the whole process tree is sampled.
+
+  e2e N          articles/s and peak tree RSS of analysing N articles into an empty store
+  baseline       bare spaCy en_core_web_sm (full pipeline, nlp.pipe, 2 processes) over the same
+                 clean texts: the floor for any pipeline that parses every article
+  incremental    50 new articles into the N-article store vs the same 50 into an empty store
+  outputs        bytes per article of report (index + story pages) and analysis.json
+  seeds          `counterpoint analyze ../shared/corpus/seeds` wall time (when present)
+
+Usage: python benchmarks/bench_e2e.py [--sizes 1000,10000] [--baseline-size 1000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402 - benchmarks are scripts, not a package
+from bench_pipeline import run_once  # noqa: E402
+
+SEEDS = HERE.parent.parent / "shared" / "corpus" / "seeds"
+EXTRA = 50
+
+
+def corpus(data: Path, n: int, *, seed: int = 5) -> Path:
+    """``n`` generated articles, half text and half HTML, in storylines (cached between runs)."""
+    out = data / f"e2e_{n}_{seed}"
+    if (out / ".complete").exists():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    for i, art in enumerate(synth.articles(n, words=800, storylines=max(1, n // 80), seed=seed)):
+        if i % 2 == 0:
+            (out / f"{i:06d}.txt").write_text(synth.as_scraped_text(art, seed=i), encoding="utf-8")
+        else:
+            (out / f"{i:06d}.html").write_text(synth.as_html(art, seed=i), encoding="utf-8")
+    (out / ".complete").touch()
+    return out
+
+
+def baseline(folder: Path, n: int) -> float:
+    """Articles/s of bare spaCy (every component of en_core_web_sm, 2 processes) on the clean texts."""
+    code = f"""
+import sys, time
+from pathlib import Path
+import spacy
+from counterpoint.ingest import iter_inputs
+from counterpoint.model import Doc, RawDocument
+from counterpoint.stages.extract import extract
+from counterpoint.config import Settings
+s = Settings(workers=1)
+texts = []
+for item in iter_inputs([{str(folder)!r}]):
+    if isinstance(item, RawDocument):
+        d = extract(Doc.from_raw(item), s)
+        if d.skipped is None:
+            texts.append(d.article.text)
+texts = texts[:{n}]
+from counterpoint.stages.nlp import DEFAULT_MODEL
+nlp = spacy.load(DEFAULT_MODEL)
+t = time.perf_counter()
+for _ in nlp.pipe(texts, n_process=2, batch_size=32):
+    pass
+print(len(texts) / (time.perf_counter() - t))
+"""
+    with tempfile.TemporaryDirectory() as tmp:
+        # a file, not -c: spaCy's worker processes re-import the main module
+        script = Path(tmp) / "spacy_baseline.py"
+        script.write_text("if __name__ == '__main__':\n" + "\n".join("    " + ln for ln in code.splitlines()))
+        out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"spaCy baseline failed: {out.stderr[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def output_bytes(out: Path) -> dict[str, int]:
+    report = sum(p.stat().st_size for p in out.rglob("*.html"))
+    index = (out / "report.html").stat().st_size if (out / "report.html").exists() else 0
+    return {
+        "report_total": report,
+        "report_index": index,
+        "analysis_json": (out / "analysis.json").stat().st_size,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--baseline-size", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--data", default=str(HERE / "_data"))
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: baseline,incremental,seeds")
+    args = ap.parse_args()
+    data, skip = Path(args.data), set(args.skip.split(","))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, object] = {}
+    if "baseline" not in skip:
+        rate = baseline(corpus(data, args.baseline_size), args.baseline_size)
+        results["baseline_spacy_articles_per_s"] = round(rate, 1)
+        print(f"baseline: bare spaCy en_core_web_sm, 2 processes: {rate:.1f} articles/s", flush=True)
+    extra = corpus(data, EXTRA, seed=99)
+    rows = []
+    for n in sizes:
+        folder = corpus(data, n)
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            secs = []
+            peak = 0.0
+            for _ in range(args.repeat):
+                shutil.rmtree(work / "out", ignore_errors=True)
+                s, rss = run_once(folder, args.workers, work / "out")
+                secs.append(s)
+                peak = max(peak, rss)
+            med = statistics.median(secs)
+            rows.append((n, med))
+            found = output_bytes(work / "out")
+            rec: dict[str, object] = {
+                "seconds": round(med, 1), "articles_per_s": round(n / med, 1),
+                "peak_tree_rss_mib": round(peak),
+                "bytes_per_article": {k: round(v / n) for k, v in found.items()},
+                "report_index_mb": round(found["report_index"] / 1e6, 2),
+                "report_total_mb": round(found["report_total"] / 1e6, 2),
+            }  # fmt: skip
+            if "incremental" not in skip:
+                into_full, rss_full = run_once([folder, extra], args.workers, work / "out")
+                into_empty, _ = run_once(extra, args.workers)
+                rec["incremental_50_into_store_s"] = round(into_full, 1)
+                rec["incremental_50_into_empty_s"] = round(into_empty, 1)
+                rec["incremental_ratio"] = round(into_full / into_empty, 2)
+                rec["incremental_peak_tree_rss_mib"] = round(rss_full)
+        results[f"e2e_{n}"] = rec
+        print(f"e2e {n}: {json.dumps(rec)}", flush=True)
+    if len(rows) > 1:
+        (n0, s0), (n1, s1) = rows[0], rows[-1]
+        results["time_ratio"] = round(s1 / s0, 2)
+        print(f"time ratio {n1}/{n0}: {s1 / s0:.2f} (linear = {n1 / n0:.0f})")
+    if "seeds" not in skip and SEEDS.is_dir():
+        times = [run_once(SEEDS, args.workers)[0] for _ in range(3)]
+        results["seeds_seconds_median"] = round(statistics.median(times), 2)
+        print(f"seeds: median {statistics.median(times):.2f} s of 3 runs", flush=True)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

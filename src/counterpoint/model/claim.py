@@ -1,0 +1,165 @@
+"""Records of the claims stage: what comparison reads of each article and what it returns."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from counterpoint.model.article import Mention, NumberFact, Quote, Span, TimeExpr
+
+Status = str  # corroborated | single_source | conflicting
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimText:
+    """One claim as the aligner sees it: its words plus what other stages found in them."""
+
+    text: str
+    entities: frozenset[str] = frozenset()  # canonical entity names or name keys
+    numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What the comparison needs of one article, all read back from the store."""
+
+    article_id: str
+    text: str
+    outlet: str | None = None
+    label: str | None = None  # how to name the source when the outlet is unknown (title or file name)
+    published: str | None = None
+    duplicate_of: str | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    loaded: tuple[Span, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The independent source this article speaks for: its outlet, or itself when unknown."""
+        return f"outlet:{self.outlet.casefold()}" if self.outlet else f"article:{self.article_id}"
+
+    @property
+    def name(self) -> str:
+        name = self.outlet or self.label or self.article_id[:8]
+        return name if len(name) <= 60 else name[:59].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCandidate:
+    """One check-worthy sentence of one article."""
+
+    span: Span
+    score: float
+    kind: str
+    loaded: float  # share of the sentence's characters in loaded-language spans
+    speaker: str | None
+    claim: ClaimText
+
+
+@dataclass(slots=True)
+class Claim:
+    """One claim of a scope with the evidence every article gives for it."""
+
+    id: str
+    story_id: str
+    text: str
+    status: Status
+    kind: str
+    evidence: list[Span]
+    outlets: list[str]
+    sources: int
+    speaker: str | None = None
+    score: float = 0.0
+    conflicts_with: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "story_id": self.story_id,
+            "text": self.text,
+            "status": self.status,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "score": round(self.score, 4),
+            "sources": self.sources,
+            "outlets": list(self.outlets),
+            "evidence": [s.to_dict() for s in self.evidence],
+            "conflicts_with": list(self.conflicts_with),
+            "why": "\n".join(self.why) if self.why else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    sentence: str
+    citations: tuple[Span, ...]
+    claim_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "citations": [s.to_dict() for s in self.citations],
+            "claim_ids": list(self.claim_ids),
+        }
+
+
+@dataclass(slots=True)
+class ScopeResult:
+    """Claims of one scope; omissions (article id -> claim ids) and a brief per story."""
+
+    claims: list[Claim]
+    omissions: dict[str, list[str]]
+    briefs: dict[str, list[BriefSentence]]
+
+
+@dataclass(frozen=True, slots=True)
+class DatedSentence:
+    """One input: a time expression and the sentence it dates, from one article."""
+
+    article_id: str
+    outlet: str | None
+    published: str | None  # ISO day of the article
+    time: TimeExpr  # time.span and time.sentence are Spans into the article's clean text
+    loaded: float = 0.0  # 0..1 loaded-language density of the sentence; neutral wording is shown first
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event of the storyline and every sentence that reports it."""
+
+    date: str  # ISO at its precision: the most precise agreeing value among the merged sentences
+    precision: str
+    text: str  # one evidence sentence as written (trimmed of leading chrome), never reworded
+    evidence: tuple[Span, ...]  # every merged sentence, ``article.text[start:end] == text``
+    outlets: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "precision": self.precision,
+            "text": self.text,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "outlets": list(self.outlets),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimScope:
+    """What claims are compared over, and the story of each member article."""
+
+    id: str
+    kind: str  # story | storyline
+    story_of: dict[str, str]  # article id -> story id, duplicates included
+
+    @property
+    def signature(self) -> str:
+        h = hashlib.sha256(self.kind.encode())
+        for aid in sorted(self.story_of):
+            h.update(f"\n{aid}\t{self.story_of[aid]}".encode())
+        return h.hexdigest()[:32]
