@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -104,3 +106,11 @@ def test_embed_load_embedder_cached_and_checked() -> None:
     assert load_embedder(threads=2) is not load_embedder()
     with pytest.raises(CounterpointError, match="unknown embedder"):
         load_embedder("bert")
+
+
+def test_embed_onnx_loads_after_usearch() -> None:
+    # usearch's static libstdc++ made onnxruntime's import segfault when usearch came first
+    # (the story stage's order); counterpoint/__init__.py preloads the system libstdc++ against it
+    code = "import counterpoint.stories.cluster, onnxruntime; print('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-2000:]
