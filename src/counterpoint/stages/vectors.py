@@ -11,7 +11,6 @@ older version or after the encoder setting changed).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import numpy as np
 
@@ -23,24 +22,17 @@ from counterpoint.model import Doc, Span, Vector
 from counterpoint.model.claim import ArticleFacts
 from counterpoint.pipeline import stage
 from counterpoint.stories import StoryDoc
-from counterpoint.stories.embed import Embedder, HashingEmbedder, embed, embed_text, load_embedder
+from counterpoint.stories.embed import Embedder, embed, embed_text, load_embedder
 
 #: the encoder names ``story_embedder`` accepts
-ENCODERS = ("minilm", "hashing")
-
-
-@cache
-def _hashing() -> HashingEmbedder:
-    return HashingEmbedder()
+ENCODERS = ("minilm", "minilm-torch", "hashing")
 
 
 def encoder(name: str) -> Embedder:
-    """The encoder called ``name``, loaded lazily and once per process."""
-    if name == "minilm":
-        return load_embedder()
-    if name == "hashing":
-        return _hashing()
-    raise ConfigError(f"story_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
+    """The encoder called ``name``, loaded lazily and once per process (one thread: one per worker)."""
+    if name not in ENCODERS:
+        raise ConfigError(f"story_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
+    return load_embedder(name)
 
 
 def claim_candidates(doc: Doc) -> list[Span]:
