@@ -147,10 +147,11 @@ def test_checkworthy_is_fast_enough_for_every_sentence() -> None:
     facts = [(t, find_numbers(Article(id="t", source="t", text=t))) for t in sentences]
     sentence_worthiness("warm up the lexicon cache", [], [], [])
     n = 0
-    start = time.perf_counter()
+    # CPU seconds of this process, not wall time: other jobs on a shared machine do not count
+    start = time.process_time()
     while n < 1000:
         for text, nums in facts:
             sentence_worthiness(text, [], nums, [])
             n += 1
     # the budget is 200 sentences/s; ask for five times that so a slow machine still passes
-    assert n / (time.perf_counter() - start) > 1000
+    assert n / max(time.process_time() - start, 1e-6) > 1000

@@ -226,9 +226,9 @@ def test_quotes_spans_are_exact_evidence_without_marks() -> None:
 def test_quotes_long_text_stays_fast() -> None:
     para = "“We will build it,” Castell said. The council, she added, was “divided” on costs."
     text = "\n\n".join([para] * 4000)
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU seconds of this process: a loaded machine does not fail it
     found = _quotes(text, {"Castell": ("PERSON", "Lena Castell")})
-    assert time.perf_counter() - t0 < 10.0
+    assert time.process_time() - t0 < 10.0
     assert len(found) == 8000
 
 
