@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SAMPLE ?= $(if $(wildcard ../shared/corpus/seeds),../shared/corpus/seeds,samples)
 OUT ?= out
 
-.PHONY: install run test lint pytest bench eval clean
+.PHONY: install run test lint pytest fuzz bench eval clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ lint: install
 
 pytest: install
 	$(PY) -m pytest -q -m "not slow"
+
+# Thousands of hypothesis examples per reader and for the cleaner (FUZZ_EXAMPLES=N for more)
+fuzz: install
+	$(PY) -m pytest -q -m slow tests/fuzz
 
 bench: install
 	$(PY) benchmarks/bench_ingest.py

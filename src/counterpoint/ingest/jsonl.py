@@ -211,13 +211,17 @@ def iter_jsonl(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Ra
     ``source#N`` counts physical lines (1-based) so a user can find the line; blank lines are ignored.
     """
     n = 0
+    found = False
     while True:
         line = stream.readline(max_bytes + 1)
         if not line:
+            if not found:  # an empty or all-blank file must still leave a reason behind
+                yield Skipped(source, "empty file (no JSON Lines records)")
             return
         n += 1
         src = f"{source}#{n}"
         if len(line) > max_bytes and not line.endswith(b"\n"):
+            found = True
             _long_line(stream, line, 1 << 20)
             yield Skipped(src, f"record larger than max_bytes ({max_bytes} bytes)")
             continue
@@ -225,6 +229,7 @@ def iter_jsonl(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Ra
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
+        found = True
         try:
             value = json.loads(line)
         except (ValueError, UnicodeDecodeError) as err:

@@ -121,6 +121,7 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
     so the records read before the damage are kept; a record cut short is not yielded.
     """
     count = 0
+    pages = 0
     end = 0
     try:
         stream = _plain(stream)
@@ -136,6 +137,7 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
                 yield Skipped(source, f"truncated archive: record {count} is cut short")
                 return
             if doc is not None:
+                pages += 1
                 yield doc
             archive.read_to_end(record)
             end = archive.get_record_offset() + archive.get_record_length()
@@ -143,6 +145,8 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
         # past the last whole record (beyond the blank lines that close it) tells us.
         if count and _position(stream) - end > TRAILING_SLACK:
             yield Skipped(source, f"truncated archive: it ends inside the record after record {count}")
+        elif not pages:  # only request/metadata records, or none: say so rather than nothing
+            yield Skipped(source, f"no page in the archive ({count} records, none a response or resource)")
     # warcio raises many kinds of error on damaged input (EOFError, zlib.error, ArchiveLoadFailed,
     # even AttributeError on half-read headers); all of them mean the same to the user.
     except CompressionBomb as err:
