@@ -64,7 +64,8 @@ def extract(doc: Doc, settings: Settings) -> Doc:
     controls = len(_CONTROLS.findall(body))
     if controls:
         body = _CONTROLS.sub("", body)
-        doc = doc.note("extract", f"removed {controls} control characters (NUL and the like)")
+        plural = "s" if controls != 1 else ""
+        doc = doc.note("extract", f"removed {controls} control character{plural} (NUL and the like)")
     if raw.format != "html":
         reason = oversize_reason(body)
         if reason:
