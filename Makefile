@@ -11,7 +11,7 @@ OUT ?= out
 EXTRAS ?= dev
 comma := ,
 
-.PHONY: install run test lint pytest bench eval clean
+.PHONY: install run test lint pytest fuzz bench eval clean
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ lint: install
 
 pytest: install
 	$(PY) -m pytest -q -m "not slow"
+
+# Thousands of hypothesis examples per reader and for the cleaner (FUZZ_EXAMPLES=N for more)
+fuzz: install
+	$(PY) -m pytest -q -m slow tests/fuzz
 
 bench: install
 	$(PY) benchmarks/bench_ingest.py

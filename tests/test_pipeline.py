@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
+import signal
+import time
+
 import pytest
 
 from counterpoint.config import Settings
 from counterpoint.errors import PipelineError
 from counterpoint.factories import DEFAULT_STAGES, default_pipeline, stages_by_name
 from counterpoint.model import Doc, RawDocument, content_id
-from counterpoint.pipeline import Pipeline, stage
+from counterpoint.pipeline import InputTimeout, Pipeline, stage, time_budget
 
 
 def _doc(body: str = "Some text.", language: str | None = None) -> Doc:
@@ -74,3 +78,31 @@ def test_pipeline_subset_from_settings() -> None:
         pipeline_for(Settings(stages="extract,nope"))
     with pytest.raises(PipelineError, match="needs"):
         pipeline_for(Settings(stages="metadata"))
+
+
+@stage(needs=("raw",), provides=("spin",))
+def spin(doc: Doc, settings: Settings) -> Doc:
+    try:
+        while True:
+            pass
+    except Exception:  # noqa: BLE001 - a stage that swallows errors must not swallow the budget
+        return doc
+
+
+def test_pipeline_article_over_its_time_budget_is_skipped_and_the_batch_goes_on() -> None:
+    pipe = Pipeline.build([spin], budget=0.3)
+    quick = Pipeline.build([upper], budget=0.3)
+    started = time.perf_counter()
+    [slow] = pipe.run_batch([_doc()], Settings(workers=1))
+    assert slow.skipped == "took longer than the time budget per article (0.3 s)"
+    assert time.perf_counter() - started < 5
+    [done] = quick.run_batch([_doc("fine")], Settings(workers=1))
+    assert done.skipped is None
+    assert done.article.text == "FINE"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left behind
+
+
+def test_pipeline_time_budget_interrupts_a_backtracking_regex() -> None:
+    evil = re.compile(r"(a+)+$")
+    with pytest.raises(InputTimeout), time_budget(0.3):
+        evil.match("a" * 40 + "b")

@@ -331,8 +331,10 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str |
     binding to any other address requires --token.
     """
     from counterpoint.web import serve as run_server
+    from counterpoint.web.auth import check_bind
 
     path = _existing_db(ctx, db)
+    check_bind(host, token or None)  # refuse before announcing an address that will not be served
     if not ctx.obj["json"]:
         click.echo(f"Counterpoint: serving {path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     run_server(path, host=host, port=port, token=token or None)

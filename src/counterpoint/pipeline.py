@@ -9,8 +9,12 @@ distributed engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from counterpoint.config import Settings
@@ -25,6 +29,42 @@ ArticleFn = Callable[[Doc, Settings], Doc]
 
 #: What every Doc has before the first stage runs.
 INITIAL_LAYERS: tuple[str, ...] = ("raw",)
+#: Wall-clock seconds one article may spend in the per-article stages. A real article takes
+#: well under a second (spaCy on a 10,000-word feature about 5 s on a slow core); an input
+#: that takes minutes is pathological, and skipping it lets the batch go on.
+ARTICLE_SECONDS = 120.0
+
+
+class InputTimeout(BaseException):
+    """Raised by the alarm inside a stage whose article ran over its time budget.
+
+    A BaseException, like KeyboardInterrupt, so a stage's own ``except Exception`` cannot
+    swallow it and carry on past the budget.
+    """
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise InputTimeout
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`InputTimeout` in this thread once ``seconds`` of wall-clock time have passed.
+
+    A POSIX interval timer (SIGALRM): it interrupts pure-Python loops and regex matching alike.
+    Signals reach only the main thread, so elsewhere (and on Windows) there is no budget.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if seconds <= 0 or not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +158,17 @@ class Pipeline:
     """An ordered list of stages whose needs are checked when it is built."""
 
     stages: tuple[AnyStage, ...]
+    #: wall-clock seconds per article (0 = no budget); see ARTICLE_SECONDS
+    budget: float = ARTICLE_SECONDS
 
     @classmethod
-    def build(cls, stages: Iterable[AnyStage], *, given: Iterable[str] = INITIAL_LAYERS) -> Pipeline:
+    def build(
+        cls,
+        stages: Iterable[AnyStage],
+        *,
+        given: Iterable[str] = INITIAL_LAYERS,
+        budget: float = ARTICLE_SECONDS,
+    ) -> Pipeline:
         """Check that every stage's needs are provided by an earlier stage (or are ``given``)."""
         ordered = tuple(stages)
         available = set(given)
@@ -136,7 +184,7 @@ class Pipeline:
                     "reorder the stages or add the stage that provides it"
                 )
             available.update(st.provides)
-        return cls(ordered)
+        return cls(ordered, budget)
 
     @property
     def article_stages(self) -> tuple[Stage, ...]:
@@ -155,9 +203,17 @@ class Pipeline:
     def run_article(self, doc: Doc, settings: Settings) -> Doc:
         """Run the per-article stages on one Doc. Never raises for a bad article.
 
-        A stage that fails marks the Doc skipped with a one-line reason, so one
-        hostile input cannot take the batch down with it.
+        A stage that fails marks the Doc skipped with a one-line reason, and an article that
+        runs over the time budget is skipped with one, so one hostile input cannot take the
+        batch down with it or hold it up.
         """
+        try:
+            with time_budget(self.budget):
+                return self._run_stages(doc, settings)
+        except InputTimeout:
+            return doc.skip(f"took longer than the time budget per article ({self.budget:g} s)")
+
+    def _run_stages(self, doc: Doc, settings: Settings) -> Doc:
         for st in self.article_stages:
             if doc.skipped is not None:
                 break

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
-from counterpoint.ingest.decode import DecodeError, bad_input_reason, binary_reason, declared_charset, decode
+from counterpoint.ingest.decode import (
+    DecodeError,
+    bad_input_reason,
+    binary_reason,
+    declared_charset,
+    decode,
+    implausible_reason,
+)
 
 BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad"
 
@@ -90,3 +98,34 @@ def test_decode_uses_declared_http_charset() -> None:
 
 def test_decode_strips_utf8_bom() -> None:
     assert decode(b"\xef\xbb\xbfHello") == "Hello"
+
+
+def test_decode_utf8_with_a_few_stray_bytes_keeps_its_text() -> None:
+    text = "The mayor — who spoke on Monday — said the plan was ready. " * 5
+    data = text.encode() + b"\xff\xfe\x81 more" + text.encode() + b"\xc3\x28\xa0"
+    out = decode(data)
+    assert "—" in out
+    assert "â€" not in out
+    assert out.count("\ufffd") == 5  # \xc3\x28 is one bad sequence and a "("
+
+
+def test_decode_random_high_bytes_are_undecodable() -> None:
+    data = bytes(random.Random(3).randint(0x80, 0xFF) for _ in range(20_000))
+    with pytest.raises(DecodeError, match="undecodable"):
+        decode(data)
+
+
+def test_decode_implausible_text_reasons() -> None:
+    assert implausible_reason("Ж" * 5000) == "no word breaks"
+    assert implausible_reason("§±¶ ¤¦ ©® " * 50) == "mostly symbols"
+    assert implausible_reason("Мэр города заявил в понедельник, что план готов.") is None
+    assert implausible_reason("市议会周四批准了新的预算。" * 40) is None
+
+
+def test_decode_a_few_nul_bytes_are_not_binary_but_many_are() -> None:
+    text = b"The\x00 council\x00\x00 approved" + b" the new budget on Thursday after a long debate." * 3
+    assert binary_reason(text) is None
+    assert binary_reason(b"abc\x00\x00\x00") == "binary content (NUL bytes)"
+    assert (
+        binary_reason("The council approved the budget.".encode("utf-16-le")) == "binary content (NUL bytes)"
+    )

@@ -12,7 +12,7 @@ from conftest import ROOT, article_text
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.model import Hints, RawDocument
-from counterpoint.runners.local import group_key, run
+from counterpoint.runners.local import _reason_class, group_key, run
 from counterpoint.store import open_store
 
 
@@ -111,3 +111,13 @@ def test_local_runner_survives_kill_9_and_next_run_finishes(tmp_path: Path) -> N
     assert final.counts() == {"articles": 1500, "duplicates": 0, "skipped": 0, "pending": 0}
     ids = [s.article.id for s in final.iter_articles()]
     assert len(ids) == len(set(ids))
+
+
+def test_local_runner_reason_class_groups_without_mangling_numbers() -> None:
+    assert _reason_class("no article text after cleaning (3 words; at least 20 needed)") == (
+        "no article text after cleaning"
+    )
+    assert _reason_class("invalid JSON: Expecting value: line 1 column 1 (char 0)") == "invalid JSON"
+    assert _reason_class("larger than max_bytes (20971520 bytes)") == "larger than max_bytes"
+    assert _reason_class("cannot read: Permission denied") == "cannot read: Permission denied"
+    assert _reason_class("HTTP status 404") == "HTTP status 404"

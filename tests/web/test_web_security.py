@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import socket
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -8,13 +13,20 @@ from urllib.parse import quote
 import pytest
 import webstore
 from click.testing import CliRunner
+from markupsafe import Markup
 from starlette.testclient import TestClient
 
 from counterpoint.cli import main
+from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
+from counterpoint.factories import default_pipeline
+from counterpoint.report.html import template_env, write_report
+from counterpoint.runners.local import run
+from counterpoint.store import open_store
 from counterpoint.store import web as q
 from counterpoint.web import create_app
 from counterpoint.web.auth import check_bind
+from counterpoint.web.server import make_server
 
 # fixtures shared through webstore.py (a second conftest.py would shadow tests/conftest.py)
 web_db, client = webstore.web_db, webstore.client
@@ -191,3 +203,117 @@ def test_web_security_loopback_app_rejects_foreign_host_headers(web_db: Path) ->
         assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
         assert c.get("/", headers={"Host": "attacker.example"}).status_code == 400
         assert c.get("/", headers={"Host": "127.0.0.1.attacker.example:8000"}).status_code == 400
+
+
+BIDI_TITLE = "Budget \u202ereversed\u202c vote \u2066isolated\u2069 today"
+BIDI_OUTLET = "Harbour \u202eGazette"
+
+
+@pytest.fixture(scope="module")
+def bidi_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bidi")
+    src = folder / "a.jsonl"
+    record = {
+        "title": BIDI_TITLE,
+        "source": BIDI_OUTLET,
+        "date": "2026-03-01",
+        "url": "https://harbour.example/budget",
+        "text": webstore.ARTICLES[0]["text"],
+    }
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    store = open_store(str(folder / "bidi.db"))
+    run(store, [str(src)], default_pipeline(), Settings(workers=1, story_embedder="hashing"))
+    store.close()
+    return folder / "bidi.db"
+
+
+def test_web_security_bidi_controls_never_reach_a_page(bidi_db: Path, tmp_path: Path) -> None:
+    with TestClient(create_app(str(bidi_db))) as c:
+        aid = next(iter(article_ids(bidi_db).values()))
+        pages = {u: c.get(u).text for u in ("/", f"/articles/{aid}", "/outlets", "/search?q=budget")}
+    store = open_store(str(bidi_db))
+    pages["report.html"] = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
+    store.close()
+    for url, page in pages.items():
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", page), url
+    assert "Budget reversed vote isolated today" in pages[f"/articles/{aid}"]
+    assert "Harbour Gazette" in pages["/outlets"]
+
+
+def test_web_security_template_env_strips_bidi_from_markup_too() -> None:
+    env = template_env()
+    assert env.from_string("{{ t }}|{{ m }}").render(t="a\u202eb<", m=Markup("<b>c\u2066d</b>")) == (
+        "ab&lt;|<b>cd</b>"
+    )
+
+
+def test_web_security_host_with_userinfo_is_not_loopback(web_db: Path) -> None:
+    app = create_app(str(web_db), allowed_hosts=["127.0.0.1", "localhost", "[::1]"])
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/", headers={"Host": "127.0.0.1:80@evil.example"}).status_code == 400
+        assert c.get("/", headers={"Host": "127.0.0.1:evil"}).status_code == 400
+        assert c.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
+        assert c.get("/", headers={"Host": "127.0.0.1"}).status_code == 200
+
+
+def test_web_security_whitespace_token_is_refused() -> None:
+    with pytest.raises(ConfigError, match="at least 16"):
+        check_bind("0.0.0.0", " " * 32)
+    with pytest.raises(ConfigError, match="at least 16"):
+        check_bind("127.0.0.1", "\t" * 20)
+
+
+def test_web_security_serve_refuses_before_announcing_an_address(web_db: Path) -> None:
+    res = CliRunner().invoke(main, ["serve", "--db", str(web_db), "--host", "0.0.0.0", "--token", " " * 20])
+    assert isinstance(res.exception, ConfigError)
+    assert "at least 16" in str(res.exception)
+    assert "serving" not in res.output
+
+
+def test_web_security_token_redirect_stays_on_this_site(web_db: Path) -> None:
+    with TestClient(create_app(str(web_db), token=TOKEN)) as c:
+        for path in ("//evil.example/x", "/\\evil.example/x", "///evil.example/x"):
+            c.cookies.clear()  # the first redirect's cookie would let the next request straight in
+            # the full URL keeps the client from reading "//evil.example" as a host
+            res = c.get(f"http://testserver{path}?token={TOKEN}&a=1", follow_redirects=False)
+            assert res.status_code == 303
+            location = res.headers["location"]
+            assert location.startswith("/"), location
+            assert not location.startswith(("//", "/\\")), location
+            assert location.endswith("?a=1")
+
+
+def _send_quietly(sock: socket.socket, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # the server hangs up first, as it should
+        sock.sendall(data)
+
+
+def test_web_security_oversized_request_line_gets_the_security_headers(web_db: Path) -> None:
+    server = make_server(create_app(str(web_db)), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            # sent from a thread: the server answers (and closes) before the 200 KB are all sent
+            line = b"GET /?q=" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            sender = threading.Thread(target=_send_quietly, args=(sock, line), daemon=True)
+            sender.start()
+            answer = b""
+            try:
+                while chunk := sock.recv(65536):
+                    answer += chunk
+            except ConnectionResetError:
+                pass  # the server closed with our request unread: its answer came before the reset
+            sender.join(10)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 400")
+    assert b"content-security-policy: default-src 'none'" in head
+    assert b"x-content-type-options: nosniff" in head

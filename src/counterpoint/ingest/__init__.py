@@ -14,10 +14,11 @@ import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
-from typing import IO, BinaryIO, cast
+from typing import BinaryIO
 
 from counterpoint.ingest.decode import SNIFF_BYTES, DecodeError, bad_input_reason, binary_reason, decode
-from counterpoint.ingest.jsonl import iter_json, iter_jsonl
+from counterpoint.ingest.guard import GZIP_MAGIC, CompressionBomb, NotRegularFile, open_gzip, open_regular
+from counterpoint.ingest.jsonl import TOO_DEEP, iter_json, iter_jsonl
 from counterpoint.ingest.warc import iter_warc
 from counterpoint.model import RawDocument, RawFormat, Skipped, content_id
 
@@ -73,7 +74,7 @@ def iter_inputs(
     """
     for arg in paths:
         if arg == "-":
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes)
+            yield from _guarded("-", _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes))
             continue
         found = False
         for path in expand_path(arg):
@@ -87,7 +88,7 @@ def expand_path(arg: str) -> Iterator[str]:
     """Files named by one user argument: itself, a folder's files, or a glob's matches, sorted."""
     if os.path.isdir(arg):
         yield from _walk(arg)
-    elif os.path.exists(arg):
+    elif os.path.lexists(arg):  # a dangling link or a link loop: read_path names it
         yield arg
     elif _GLOB_MAGIC & set(arg):
         import glob  # only globs need it
@@ -111,9 +112,14 @@ def _walk(root: str) -> Iterator[str]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            linked_dir = not is_dir and entry.is_symlink() and entry.is_dir()
+        except OSError:  # a symlink loop: read_path names it as the reason
+            is_dir = linked_dir = False
+        if is_dir:
             yield from _walk(entry.path)
-        elif entry.is_dir():
+        elif linked_dir:
             continue  # a symlinked folder is not followed (as os.walk): links can loop
         elif entry.name.split(".")[0].lower() not in NOT_ARTICLE_NAMES:
             yield entry.path
@@ -129,36 +135,51 @@ def _split_ext(path: str) -> tuple[str, bool]:
 
 
 def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
-    """Articles in one file, dispatched by extension and, for unknown ones, by content."""
-    ext, gzipped = _split_ext(path)
+    """Articles in one file, dispatched by extension and, for unknown ones, by content.
+
+    The one guarded reader every file goes through: only regular files are opened, and any
+    error inside this one input ends as a Skipped with a one-line reason, never as an exception.
+    """
+    yield from _guarded(path, _read_file(path, max_bytes))
+
+
+def _guarded(source: str, items: Iterator[Item]) -> Iterator[Item]:
+    """``items`` of one input, with whatever goes wrong inside it turned into a final Skipped."""
     try:
+        yield from items
+    except (NotRegularFile, CompressionBomb) as err:
+        yield Skipped(source, str(err))
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        yield Skipped(source, f"corrupt or truncated gzip: {err or type(err).__name__}")
+    except RecursionError:
+        yield Skipped(source, TOO_DEEP)
+    except OSError as err:
+        yield Skipped(source, f"cannot read: {err.strerror or err}")
+    except Exception as err:  # noqa: BLE001 - one bad input is a skip, never the end of the batch
+        yield Skipped(source, f"unreadable: {type(err).__name__}: {err}"[:200])
+
+
+def _read_file(path: str, max_bytes: int) -> Iterator[Item]:
+    ext, gzipped = _split_ext(path)
+    with open_regular(path) as raw:
         if ext in WARC_EXTS:
-            with open(path, "rb") as fh:  # warcio detects and undoes gzip itself
-                yield from iter_warc(fh, path, max_bytes=max_bytes)
+            yield from iter_warc(raw, path, max_bytes=max_bytes)
             return
-        if not gzipped and os.path.getsize(path) > max_bytes:
+        if not gzipped and os.fstat(raw.fileno()).st_size > max_bytes:
             yield Skipped(path, f"larger than max_bytes ({max_bytes} bytes)")
             return
-        with open(path, "rb") as raw:
-            # GzipFile is a binary file object; typeshed just does not call it IO[bytes].
-            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if gzipped else raw
-            if ext in JSONL_EXTS:
-                yield from iter_jsonl(stream, path, max_bytes=max_bytes)
+        stream = open_gzip(raw) if gzipped else raw
+        if ext in JSONL_EXTS:
+            yield from iter_jsonl(stream, path, max_bytes=max_bytes)
+            return
+        if ext not in TEXT_EXTS | HTML_EXTS | JSON_EXTS:
+            head = stream.read(SNIFF_BYTES)
+            if ext in NOT_ARTICLE_EXTS or binary_reason(head):
+                yield Skipped(path, binary_reason(head) or f"unsupported file type {ext}")
                 return
-            if ext not in TEXT_EXTS | HTML_EXTS | JSON_EXTS:
-                head = stream.read(SNIFF_BYTES)
-                if ext in NOT_ARTICLE_EXTS or binary_reason(head):
-                    yield Skipped(path, binary_reason(head) or f"unsupported file type {ext}")
-                    return
-                data = head + stream.read(max_bytes + 1 - len(head))
-            else:
-                data = stream.read(max_bytes + 1)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-        yield Skipped(path, f"corrupt or truncated gzip: {err or type(err).__name__}")
-        return
-    except OSError as err:
-        yield Skipped(path, f"cannot read: {err.strerror or err}")
-        return
+            data = head + stream.read(max_bytes + 1 - len(head))
+        else:
+            data = stream.read(max_bytes + 1)
     if ext in JSON_EXTS:
         yield from _json_or_jsonl(data, path, max_bytes)
     else:
@@ -198,7 +219,7 @@ def _json_or_jsonl(data: bytes, source: str, max_bytes: int) -> Iterator[Item]:
         if err.msg == "Extra data":
             yield from iter_jsonl(io.BytesIO(data), source, max_bytes=max_bytes)
             return
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         pass  # iter_json reports it
     yield from iter_json(data, source)
 
@@ -207,12 +228,8 @@ def _read_stdin(stdin: BinaryIO, max_bytes: int) -> Iterator[Item]:
     """Stdin, read once (at most ``max_bytes + 1``), its format sniffed from the content."""
     data = stdin.read(max_bytes + 1)
     content = data
-    if data.startswith(b"\x1f\x8b"):
-        try:
-            content = gzip.GzipFile(fileobj=io.BytesIO(data)).read(max_bytes + 1)
-        except (EOFError, zlib.error, OSError) as err:
-            yield Skipped("-", f"corrupt or truncated gzip: {err or type(err).__name__}")
-            return
+    if data.startswith(GZIP_MAGIC):
+        content = open_gzip(io.BytesIO(data)).read(max_bytes + 1)  # errors: see _guarded
     if content.startswith((b"WARC/", b"filedesc://")):
         yield from iter_warc(io.BytesIO(data), "-", max_bytes=max_bytes)
     elif content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):

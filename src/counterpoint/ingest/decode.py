@@ -1,7 +1,8 @@
 """Bytes to text: encoding detection and the one-line reasons bad input is skipped.
 
-Order of trust when decoding: a byte-order mark, then strict UTF-8, then the charset
-the container declared (HTTP header or HTML ``<meta charset>``), then charset-normalizer.
+Order of trust when decoding: a byte-order mark, then strict UTF-8, then UTF-8 with a few
+broken bytes, then the charset the container declared (HTTP header or HTML ``<meta charset>``),
+then charset-normalizer, whose guess is kept only when it reads as language.
 Strict UTF-8 goes before a declared charset because pages that declare ``iso-8859-1``
 but are really UTF-8 are common, while legacy text that happens to be valid multi-byte
 UTF-8 is vanishingly rare.
@@ -50,9 +51,22 @@ SNIFF_BYTES = 8192
 MAX_CONTROL_RATIO = 0.05
 # Share of U+FFFD replacement characters above which a lossy decode is not worth keeping.
 MAX_REPLACEMENT_RATIO = 0.02
+# NUL bytes a text may carry as noise (they are removed with a note downstream); more, or
+# more than this share of the head, and the file is binary (UTF-16 without a BOM included).
+MAX_STRAY_NULS = 8
+MAX_NUL_RATIO = 0.05
+# Plausibility of a guessed charset's text: characters looked at, the least share of letters
+# among visible characters, and the longest mean "word" in scripts that separate words by spaces.
+PLAUSIBLE_SAMPLE = 20_000
+MIN_LETTER_SHARE = 0.5
+MAX_MEAN_TOKEN = 25
 
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
 _CONTROL_BYTES = bytes(sorted(_CONTROL))
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan.
+_UNSPACED_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # WHATWG: browsers decode these labels as windows-1252, which is a superset.
 _LEGACY_ALIASES = {
@@ -85,10 +99,12 @@ def binary_reason(data: bytes) -> str | None:
     head = data[:SNIFF_BYTES]
     if bom_encoding(head) in {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}:
         return None  # NUL bytes are expected in UTF-16/32 text
-    if b"\x00" in head:
+    nuls = head.count(b"\x00")
+    if nuls > MAX_STRAY_NULS or nuls > MAX_NUL_RATIO * len(head):
         return "binary content (NUL bytes)"
     # bytes.translate deletes at C speed; a Python loop over the head cost ~1 ms per file
-    if head and (len(head) - len(head.translate(None, _CONTROL_BYTES))) / len(head) > MAX_CONTROL_RATIO:
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES)) - nuls
+    if head and controls / len(head) > MAX_CONTROL_RATIO:
         return "binary content (control characters)"
     return None
 
@@ -126,7 +142,11 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode(data: bytes, *, declared: str | None = None) -> str:
-    """Decode ``data`` to text, trying BOM, UTF-8, ``declared``/meta charset, then detection.
+    """Decode ``data`` to text: BOM, strict UTF-8, mostly-UTF-8, declared charset, then a guess.
+
+    UTF-8 with a few broken bytes keeps its text (U+FFFD for the broken bytes) rather than
+    being re-read as cp1252 mojibake. A guessed charset is accepted only when its text is
+    plausible (:func:`implausible_reason`), so random bytes are not stored as an "article".
 
     Raises:
         DecodeError: the bytes are broken beyond repair or in no encoding we can find.
@@ -141,20 +161,65 @@ def decode(data: bytes, *, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for label in (declared, declared_charset(data)):
-        codec = _codec(label)
-        if codec and codec != "utf-8":
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                pass
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        text = str(best)
-        if text.count("\ufffd") <= MAX_REPLACEMENT_RATIO * len(text):
-            return text
-    # Mostly-UTF-8 text with a few stray bytes is still worth keeping.
     lossy = data.decode("utf-8", "replace")
-    if lossy.count("\ufffd") <= MAX_REPLACEMENT_RATIO * max(len(lossy), 1) and lossy.strip():
+    declared_codec = next(filter(None, (_codec(declared), _codec(declared_charset(data)))), None)
+    if _few_replacements(lossy) and (declared_codec == "utf-8" or _valid_multibyte(lossy)):
+        return lossy
+    if declared_codec and declared_codec != "utf-8":
+        try:
+            return data.decode(declared_codec)
+        except UnicodeDecodeError:
+            pass
+    guessed = _guess(data)
+    if guessed is not None:
+        return guessed
+    # ASCII text with a few stray bytes and no plausible guess is still worth keeping.
+    if _few_replacements(lossy) and lossy.strip():
         return lossy
     raise DecodeError("undecodable: broken or unknown text encoding")
+
+
+def _few_replacements(text: str) -> bool:
+    return text.count("\ufffd") <= MAX_REPLACEMENT_RATIO * max(len(text), 1)
+
+
+def _valid_multibyte(lossy: str) -> bool:
+    """True when a lossy UTF-8 decode holds real multi-byte characters besides U+FFFD.
+
+    Legacy 8-bit text almost never forms valid UTF-8 sequences by accident, so one such
+    character says the file is UTF-8 with damage, not cp1252 or Latin-1.
+    """
+    non_ascii = len(lossy) - len(lossy.encode("ascii", "ignore"))
+    return non_ascii > lossy.count("\ufffd")
+
+
+def _guess(data: bytes) -> str | None:
+    """Text in the charset charset-normalizer finds, or None when there is none or it reads as noise."""
+    best = from_bytes(data).best()
+    if best is None or not best.encoding:
+        return None
+    text = str(best)
+    if not _few_replacements(text) or implausible_reason(text):
+        return None
+    return text
+
+
+def implausible_reason(text: str) -> str | None:
+    """Why a decoded text cannot be language (mostly symbols, no word breaks), or None.
+
+    Used on the output of charset guessing only: random high bytes decode "successfully" in
+    most 8-bit charsets (e.g. as a 20,000-letter Cyrillic word), which is not an article.
+    """
+    sample = text[:PLAUSIBLE_SAMPLE]
+    visible = [c for c in sample if not c.isspace()]
+    if not visible:
+        return "no visible text"
+    letters = sum(1 for c in visible if c.isalpha())
+    if letters < MIN_LETTER_SHARE * len(visible):
+        return "mostly symbols"
+    unspaced = sum(1 for c in visible if _UNSPACED_SCRIPT.match(c))
+    if unspaced < MIN_LETTER_SHARE * letters:
+        tokens = sample.split()
+        if len(visible) / len(tokens) > MAX_MEAN_TOKEN:
+            return "no word breaks"
+    return None

@@ -51,6 +51,10 @@ LANGUAGE_FIELDS = ("language", "lang", "language_code")
 # Wrappers an export puts around its list of records.
 LIST_KEYS = ("articles", "data", "results", "stories", "items", "documents")
 
+#: the skip reason for JSON nested beyond what the parser's recursion limit (about 1,000 levels)
+#: allows; no news export nests more than a handful of levels
+TOO_DEEP = "invalid JSON: nested too deeply (over about 1000 levels)"
+
 _HTML_MARKUP = re.compile(r"<(?:p|div|br|article|html|body|span|h[1-6])[\s>/]", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])")
 _DAY_FORMATS = ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d")
@@ -136,7 +140,10 @@ def _date(record: Mapping[str, Any]) -> str | None:
 
 def record_to_raw(record: Mapping[str, Any], source: str) -> RawDocument | Skipped:
     """Turn one JSON object into a RawDocument, or Skipped when it holds no article text."""
-    rid = content_id(json.dumps(record, sort_keys=True, default=str))
+    try:
+        rid = content_id(json.dumps(record, sort_keys=True, default=str))
+    except RecursionError:  # parsed just under the limit, but serialising adds stack frames
+        return Skipped(source, TOO_DEEP)
     body = _first_str(record, TEXT_FIELDS)
     fmt: RawFormat = "text"
     if body is None:
@@ -184,6 +191,9 @@ def iter_json(data: bytes | str, source: str) -> Iterator[RawDocument | Skipped]
     except (ValueError, UnicodeDecodeError) as err:
         yield Skipped(source, f"invalid JSON: {err}")
         return
+    except RecursionError:
+        yield Skipped(source, TOO_DEEP)
+        return
     yield from _value_to_docs(value, source)
 
 
@@ -201,13 +211,17 @@ def iter_jsonl(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Ra
     ``source#N`` counts physical lines (1-based) so a user can find the line; blank lines are ignored.
     """
     n = 0
+    found = False
     while True:
         line = stream.readline(max_bytes + 1)
         if not line:
+            if not found:  # an empty or all-blank file must still leave a reason behind
+                yield Skipped(source, "empty file (no JSON Lines records)")
             return
         n += 1
         src = f"{source}#{n}"
         if len(line) > max_bytes and not line.endswith(b"\n"):
+            found = True
             _long_line(stream, line, 1 << 20)
             yield Skipped(src, f"record larger than max_bytes ({max_bytes} bytes)")
             continue
@@ -215,10 +229,14 @@ def iter_jsonl(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Ra
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
+        found = True
         try:
             value = json.loads(line)
         except (ValueError, UnicodeDecodeError) as err:
             yield Skipped(src, f"invalid JSON: {err}")
+            continue
+        except RecursionError:
+            yield Skipped(src, TOO_DEEP)
             continue
         if isinstance(value, Mapping):
             yield record_to_raw(value, src)

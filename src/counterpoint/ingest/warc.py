@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 # warcio ships no type information (mypy override in pyproject): its records are Any here.
 from warcio.archiveiterator import ArchiveIterator
 
 from counterpoint.ingest.decode import DecodeError, binary_reason, decode
+from counterpoint.ingest.guard import GZIP_MAGIC, BoundedGzip, CompressionBomb
 from counterpoint.model import Hints, RawDocument, RawFormat, Skipped, content_id
 
 ACCEPTED_TYPES: dict[str, RawFormat] = {
@@ -20,6 +21,8 @@ ACCEPTED_TYPES: dict[str, RawFormat] = {
 PAGE_RECORDS = ("response", "resource")
 # Bytes allowed after the last record: the blank lines that end a WARC record.
 TRAILING_SLACK = 8
+# How an archive starts once decompressed: a WARC record or an ARC file header.
+ARCHIVE_MAGIC = (b"WARC/", b"filedesc://")
 
 
 def _content_type(value: str | None) -> tuple[str, str | None]:
@@ -89,6 +92,28 @@ def _cut_short(record: Any) -> bool:
     return bool(getattr(raw, "limit", 0) > 0)
 
 
+def _plain(stream: IO[bytes]) -> IO[bytes]:
+    """The archive's bytes uncompressed: gzip is inflated here, within a budget, not by warcio.
+
+    warcio inflates without limit, and its header ``readline`` spins on a gzip bomb of zeros.
+    """
+    if _peek(stream, 2) == GZIP_MAGIC:
+        # unbuffered: a read-ahead buffer would lose the records before a truncated end
+        return cast(IO[bytes], BoundedGzip(stream))
+    return stream
+
+
+def _peek(stream: IO[bytes], n: int) -> bytes:
+    """The first ``n`` bytes of ``stream`` without consuming them (it must buffer or seek)."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return bytes(peek(n)[:n])
+    start = stream.tell()
+    head = stream.read(n)
+    stream.seek(start)
+    return head
+
+
 def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     """Pages of a WARC/ARC stream (gzip detected automatically), streamed record by record.
 
@@ -96,8 +121,14 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
     so the records read before the damage are kept; a record cut short is not yielded.
     """
     count = 0
+    pages = 0
     end = 0
     try:
+        stream = _plain(stream)
+        head = _peek(stream, 16).lstrip(b"\r\n")
+        if not head.startswith(ARCHIVE_MAGIC):
+            yield Skipped(source, "not a WARC or ARC archive (it does not start with a WARC record)")
+            return
         archive = ArchiveIterator(stream, arc2warc=True)
         for record in archive:
             count += 1
@@ -106,6 +137,7 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
                 yield Skipped(source, f"truncated archive: record {count} is cut short")
                 return
             if doc is not None:
+                pages += 1
                 yield doc
             archive.read_to_end(record)
             end = archive.get_record_offset() + archive.get_record_length()
@@ -113,8 +145,12 @@ def iter_warc(stream: IO[bytes], source: str, *, max_bytes: int) -> Iterator[Raw
         # past the last whole record (beyond the blank lines that close it) tells us.
         if count and _position(stream) - end > TRAILING_SLACK:
             yield Skipped(source, f"truncated archive: it ends inside the record after record {count}")
+        elif not pages:  # only request/metadata records, or none: say so rather than nothing
+            yield Skipped(source, f"no page in the archive ({count} records, none a response or resource)")
     # warcio raises many kinds of error on damaged input (EOFError, zlib.error, ArchiveLoadFailed,
     # even AttributeError on half-read headers); all of them mean the same to the user.
+    except CompressionBomb as err:
+        yield Skipped(source, f"{err} (after {count} records)")
     except Exception as err:  # noqa: BLE001 - see above: any failure is a damaged archive
         plain = isinstance(err, OSError | EOFError | ValueError) or type(err).__name__ == "ArchiveLoadFailed"
         detail = (

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
@@ -43,6 +44,21 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 MARK_ORDER = {"quote": 0, "loaded": 1, "entity": 2, "number": 3, "time": 3}
 
 
+# Bidi embedding, override and isolate controls (U+202A-202E, U+2066-2069): in a scraped title or
+# name they can reverse the text around them on the page ("Trojan Source"); every value a
+# template prints goes through without_bidi_controls. Marks (U+200E/200F) stay: RTL text needs them.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(value: object) -> object:
+    """``value`` with bidi override/embedding/isolate controls removed (Jinja ``finalize``)."""
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(_BIDI_CONTROLS))
+    if isinstance(value, str):
+        return value.translate(_BIDI_CONTROLS)
+    return value
+
+
 def template_env(*extra: BaseLoader) -> Environment:
     """The Jinja2 environment shared by the report and the web app: autoescape always on.
 
@@ -54,6 +70,7 @@ def template_env(*extra: BaseLoader) -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=without_bidi_controls,
     )
     env.filters["paragraphs"] = lambda text: [p for p in str(text).split("\n\n") if p.strip()]
     return env

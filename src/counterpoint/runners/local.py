@@ -14,6 +14,7 @@ Memory stays flat: at most ``2 * workers`` batches are in flight at once.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +35,9 @@ from counterpoint.pipeline import Pipeline
 from counterpoint.runners.corpus import run_step
 from counterpoint.stages.clean import line_key
 from counterpoint.store import Store
+
+# a parenthesised detail with a number in it: "(3 words; at least 20 needed)"
+_NUMBERED_DETAIL = re.compile(r"\s*\([^()]*\d[^()]*\)")
 
 #: progress callback: (phase, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -103,9 +107,17 @@ def line_keys(raw: RawDocument) -> list[int]:
 
 
 def _reason_class(reason: str) -> str:
-    """Fold reasons that differ only in numbers, so the summary groups them."""
-    head = reason.split(":", 1)[0] if reason.startswith("invalid JSON") else reason
-    return "".join("N" if c.isdigit() else c for c in head)[:120]
+    """Fold reasons that differ only in their details, so the summary groups them.
+
+    Details that hold numbers (a parenthesis, or what follows a colon) are dropped rather
+    than rewritten: "no article text after cleaning (3 words; at least 20 needed)" groups as
+    "no article text after cleaning", never as "(N words; at least NN needed)".
+    """
+    head = _NUMBERED_DETAIL.sub("", reason)
+    before, colon, after = head.partition(":")
+    if colon and any(c.isdigit() for c in after):
+        head = before
+    return head.strip()[:120]
 
 
 def stage_inputs(

@@ -129,7 +129,7 @@ DATE_RE = re.compile(
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _BULLET = re.compile(r"^(?:[•◦▪▫●○■□►▸▶·*]|[-–—](?=\s))\s*")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w'’.,:-]*")
-_SENTENCE_END = re.compile(r"(?:[.!?…:]|\s—)[\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"(?:[.!?…:。！？]|\s—)[\"'”’»)\]」』]*$")
 # a stage direction after a sentence in a transcript: "... lost his job. [END PLAYBACK]"
 _END_NOTE = re.compile(r"\s*\[[^\]]{1,40}\]$")
 # a sentence ends inside the line: "... combined.” — Mr. Romney"
@@ -158,7 +158,9 @@ _DATE_WORDS = re.compile(
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?", re.I)
 _CONTACT = re.compile(
     r"^(?:e-?mail|phone|tel(?:ephone)?|fax|mobile|call us|address|contact(?: us)?)\s*[:.]"
-    r"|[\w.+-]+@[\w-]+\.\w",
+    # the look-behind starts the address only where a token starts: unanchored, the local part
+    # re-scanned a long token from every offset (quadratic: 100,000 characters took 25 s)
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+\.\w",
     re.I,
 )
 _FOOTER = re.compile(
@@ -281,7 +283,29 @@ def line_key(line: str) -> int | None:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+# Scripts written without spaces between words, counted in characters: Han and kana (about two
+# characters to an English word) and Thai, Lao, Khmer, Myanmar, Tibetan (about four).
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SOUTHEAST = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+CJK_CHARS_PER_WORD = 2
+SOUTHEAST_CHARS_PER_WORD = 4
+_WORDS = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` for every script: runs of word characters, except in scripts written
+    without spaces (Chinese, Japanese, Thai, ...), whose characters count as a fraction of a word."""
+    cjk = len(_CJK.findall(text))
+    southeast = len(_SOUTHEAST.findall(text))
+    if not cjk and not southeast:
+        return len(_WORDS.findall(text))
+    spaced = _SOUTHEAST.sub(" ", _CJK.sub(" ", text))
+    return len(_WORDS.findall(spaced)) + cjk // CJK_CHARS_PER_WORD + southeast // SOUTHEAST_CHARS_PER_WORD
+
+
 def _word_count(s: str) -> int:
+    if not s.isascii() and (_CJK.search(s) or _SOUTHEAST.search(s)):
+        return word_count(s)
     n = len(s.split())
     # exact count (punctuation-only tokens aside) matters only for short lines near the thresholds
     return n if n > 40 else len(_WORD.findall(s))

@@ -14,11 +14,33 @@ from urllib.parse import urlsplit
 from counterpoint.config import Settings
 from counterpoint.model import Doc
 from counterpoint.pipeline import stage
-from counterpoint.stages.clean import Cleaned, clean_text
+from counterpoint.stages.clean import Cleaned, clean_text, word_count
 from counterpoint.stages.html import extract_html
 from counterpoint.stages.metadata import extract_metadata
 
-_WORD = re.compile(r"\w+")
+#: the longest line and the longest space-free token a text input may hold before any regex
+#: sees it: no article has a 100,000-character paragraph or a 2,000-character word, and every
+#: pattern of the text path stays linear below these (docs/hostile-input.md)
+MAX_LINE_CHARS = 100_000
+MAX_TOKEN_CHARS = 2_000
+# a token character: not a space, and not of a script written without spaces (a Chinese
+# paragraph is one long "token"); the look-behind starts a match only where a token starts,
+# so the search stays linear however long the tokens are
+_TOKEN_CHAR = "[^\\s\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_LONG_TOKEN = re.compile(f"(?<!{_TOKEN_CHAR}){_TOKEN_CHAR}{{{MAX_TOKEN_CHARS + 1}}}")
+# C0 controls other than tab, newline, carriage return and form feed: never text, and lxml
+# refuses a string that holds NUL
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def oversize_reason(text: str) -> str | None:
+    """Why a text is not article text by its shape (a giant line or token), or None."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        return f"not article text: a line of {longest} characters (at most {MAX_LINE_CHARS})"
+    if _LONG_TOKEN.search(text):
+        return f"not article text: a word of more than {MAX_TOKEN_CHARS} characters without a space"
+    return None
 
 
 def _host(url: str | None) -> str | None:
@@ -38,8 +60,18 @@ def _first(*values: str | None) -> str | None:
 def extract(doc: Doc, settings: Settings) -> Doc:
     """Clean body text from HTML or from scraped text; skip inputs left with no article text."""
     raw, art = doc.raw, doc.article
+    body = raw.body
+    controls = len(_CONTROLS.findall(body))
+    if controls:
+        body = _CONTROLS.sub("", body)
+        plural = "s" if controls != 1 else ""
+        doc = doc.note("extract", f"removed {controls} control character{plural} (NUL and the like)")
+    if raw.format != "html":
+        reason = oversize_reason(body)
+        if reason:
+            return doc.skip(reason)
     if raw.format == "html":
-        res = extract_html(raw.body, url=raw.hints.url)
+        res = extract_html(body, url=raw.hints.url)
         if res is None:
             return doc.skip("no article text found in the HTML (empty, truncated or all boilerplate)")
         doc = doc.with_article(
@@ -52,11 +84,15 @@ def extract(doc: Doc, settings: Settings) -> Doc:
             language=_first(art.language, res.language),
         )
     else:
-        cleaned = clean_text(raw.body, repeated=doc.repeated_lines, cfg=settings.clean)
+        cleaned = clean_text(body, repeated=doc.repeated_lines, cfg=settings.clean)
         doc = doc.with_article(
             text=cleaned.text, removed=cleaned.removed, title=_first(art.title, cleaned.title)
         )
-    words = len(_WORD.findall(doc.article.text))
+    if raw.format == "html":
+        reason = oversize_reason(doc.article.text)
+        if reason:
+            return doc.skip(reason)
+    words = word_count(doc.article.text)
     if words < settings.min_words:
         return doc.skip(
             f"no article text after cleaning ({words} words; at least {settings.min_words} needed)"

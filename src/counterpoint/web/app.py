@@ -150,9 +150,9 @@ def create_app(
 
 def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
     """Run the app with uvicorn until interrupted."""
-    import uvicorn
+    from counterpoint.web.server import make_server  # uvicorn only when serving
 
     check_bind(host, token)
     hosts = None if token or not is_loopback(host) else ["127.0.0.1", "localhost", "[::1]", "::1"]
     app = create_app(db_path, token=token, allowed_hosts=hosts)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, access_log=False)
+    make_server(app, host=host, port=port).run()

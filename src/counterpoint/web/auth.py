@@ -39,8 +39,8 @@ def is_loopback(host: str) -> bool:
 
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to expose the app beyond this machine without a (long enough) token."""
-    if token is not None and len(token) < MIN_TOKEN_CHARS:
-        raise ConfigError(f"the token must be at least {MIN_TOKEN_CHARS} characters long")
+    if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
+        raise ConfigError(f"the token must be at least {MIN_TOKEN_CHARS} characters long, spaces aside")
     if not is_loopback(host) and not token:
         raise ConfigError(
             f"binding to {host} makes the app reachable from other machines; give --token "
@@ -84,13 +84,30 @@ class TokenAuth:
         given = request.query_params.get("token")
         if given is not None and _same(given, self.token):
             clean = URL(scope=scope).remove_query_params("token")
-            resp: Response = RedirectResponse(clean.path + (f"?{clean.query}" if clean.query else ""), 303)
+            # one leading slash only: "//evil.example/x" (or "/\\evil.example") as a Location is
+            # another site to a browser, which would make this an open redirect
+            path = "/" + clean.path.lstrip("/\\")
+            resp: Response = RedirectResponse(path + (f"?{clean.query}" if clean.query else ""), 303)
             resp.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
             await resp(scope, receive, send)
             return
         await _deny(scope, 401, "this Counterpoint server needs its access token (Authorization: Bearer …)")(
             scope, receive, send
         )
+
+
+def _host_name(host: str) -> str | None:
+    """The name in a ``Host`` header value ("127.0.0.1:8000" -> "127.0.0.1"); None when the
+    port is not a number, so "127.0.0.1:80@evil.example" is no loopback name."""
+    if host.startswith("["):
+        name, _, port = host.partition("]")
+        name += "]"
+        port = port.removeprefix(":") if port.startswith(":") else (port or "0")
+    else:
+        name, colon, port = host.rpartition(":")
+        if not colon:
+            return host
+    return name if port.isdigit() and len(port) <= 5 else None
 
 
 class LoopbackHosts:
@@ -103,11 +120,7 @@ class LoopbackHosts:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             host = Request(scope).headers.get("host", "").lower()
-            if host.startswith("[") and "]" in host:
-                name = host[: host.index("]") + 1]
-            else:
-                name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-            if name not in self.allowed:
+            if host not in self.allowed and _host_name(host) not in self.allowed:
                 await _deny(scope, 400, "unexpected Host header; open the app at http://127.0.0.1:PORT/")(
                     scope, receive, send
                 )
