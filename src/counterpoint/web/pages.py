@@ -1,6 +1,6 @@
 """Server-rendered HTML pages: home, article, entity, outlet, search, story.
 
-Each handler reads the store through ``queries`` and renders a template from
+Each handler reads the store through ``store.web`` and renders a template from
 ``web/templates`` (page layouts) with the partials of ``report/templates``
 (shared with report.html). Everything from an article is autoescaped.
 """
