@@ -25,14 +25,17 @@ from counterpoint.store import Store
 from counterpoint.store.claims import (
     attach_sides,
     claims_for_output,
+    conflicts_for_output,
     timeline_for_output,
 )
 from counterpoint.store.items import slant_from_layers
 from counterpoint.store.stories import stories_for_output
 
-#: Top-level lists filled by capabilities that have not landed yet.
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
+#: Evidence spans listed per claim, timeline event and brief sentence; ``evidence_count``
+#: (``citation_count``) says how many there are, the web app and the store have them all.
+MAX_EVIDENCE = 3
 
 
 def article_record(sa: StoredArticle) -> dict[str, Any]:
@@ -137,11 +140,12 @@ def write_analysis(
         for ent in store.iter_entities():
             lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
         stories, storylines, duplicates = stories_for_output(store.db)
-        attach_sides(store.db, stories)
-        claims, timeline = claims_for_output(store.db), timeline_for_output(store.db)
+        attach_sides(store.db, stories, max_evidence=MAX_EVIDENCE)
+        claims = claims_for_output(store.db, max_evidence=MAX_EVIDENCE)
+        timeline = timeline_for_output(store.db, max_evidence=MAX_EVIDENCE)
         for key, records in (
             ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
-            ("timeline", timeline),
+            ("conflicts", conflicts_for_output(store.db)), ("timeline", timeline),
         ):  # fmt: skip
             lists[key] = _ListWriter(folder, key)
             for rec in records:
