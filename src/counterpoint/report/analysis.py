@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from counterpoint import __version__
-from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.model import SCHEMA_VERSION, Entity, NumberFact, Quote, Span, StoredArticle, TimeExpr
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
@@ -29,13 +29,15 @@ from counterpoint.store.claims import (
     timeline_for_output,
 )
 from counterpoint.store.items import slant_from_layers
-from counterpoint.store.stories import stories_for_output
+from counterpoint.store.stories import entity_mentions_for_output, stories_for_output
 
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
 #: Evidence spans listed per claim, timeline event and brief sentence; ``evidence_count``
 #: (``citation_count``) says how many there are, the web app and the store have them all.
 MAX_EVIDENCE = 3
+#: Mentions listed per entity (the first ones, in ingest order); ``mention_count`` counts them all.
+MAX_MENTIONS = 20
 
 
 def article_record(sa: StoredArticle) -> dict[str, Any]:
@@ -79,14 +81,15 @@ class _ListWriter:
             shutil.copyfileobj(f, out)
 
 
-def _entity_record(store: Store, eid: str, name: str, kind: str, aliases: tuple[str, ...]) -> dict[str, Any]:
-    mentions: list[Span] = list(store.entity_mentions(eid))
+def _entity_record(ent: Entity, mentions: tuple[int, list[Span]]) -> dict[str, Any]:
+    count, spans = mentions
     return {
-        "id": eid,
-        "name": name,
-        "type": kind,
-        "aliases": list(aliases),
-        "mentions": [m.to_dict() for m in mentions],
+        "id": ent.id,
+        "name": ent.name,
+        "type": ent.type,
+        "aliases": list(ent.aliases),
+        "mentions": [m.to_dict() for m in spans],
+        "mention_count": count,
     }
 
 
@@ -137,8 +140,9 @@ def write_analysis(
                     urls.setdefault(outlet, sa.article.url)
         for s in store.iter_skipped():
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
+        mentions = entity_mentions_for_output(store.db, MAX_MENTIONS)
         for ent in store.iter_entities():
-            lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
+            lists["entities"].add(_entity_record(ent, mentions.get(ent.id, (0, []))))
         stories, storylines, duplicates = stories_for_output(store.db)
         attach_sides(store.db, stories, max_evidence=MAX_EVIDENCE)
         claims = claims_for_output(store.db, max_evidence=MAX_EVIDENCE)

@@ -307,10 +307,23 @@ def claim_counts_for_output(db: sqlite3.Connection) -> dict[str, dict[str, int]]
     return dict(out)
 
 
-def _quoted(spans: Sequence[dict[str, Any]], line: str) -> list[dict[str, Any]]:
-    """The spans a reason quotes (“…”), in the order it quotes them."""
-    found = [(line.find(f"“{s['text'].strip()}”"), i) for i, s in enumerate(spans)]
-    return [spans[i] for pos, i in sorted(found) if pos >= 0]
+def _by_text(spans: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for s in spans:
+        out.setdefault(s["text"].strip(), s)
+    return out
+
+
+def _quoted(by_text: dict[str, dict[str, Any]], line: str) -> list[dict[str, Any]]:
+    """The spans (of ``_by_text``) a reason quotes, in its order.
+
+    A reason reads ``A reports “first”; B reports “second” — what differs`` (claims/story.py).
+    """
+    _, _, rest = line.partition(" reports “")
+    first, _, rest = rest.partition("”; ")
+    _, _, rest = rest.partition(" reports “")
+    second, _, _ = rest.partition("” — ")
+    return [by_text[t] for t in (first, second) if t in by_text]
 
 
 def _side(
@@ -384,15 +397,16 @@ def conflicts_for_output(db: sqlite3.Connection, story_id: str | None = None) ->
             done.add(pair)
             shared = [w for w in lines if w in theirs]
             o_spans = evidence.get(other, [])
-            quoted = next(iter(_quoted(spans, shared[0])), None) if shared else None
-            o_quoted = next(iter(_quoted(o_spans, shared[0])), None) if shared else None
+            quoted = next(iter(_quoted(_by_text(spans), shared[0])), None) if shared else None
+            o_quoted = next(iter(_quoted(_by_text(o_spans), shared[0])), None) if shared else None
             sides = [
                 _side(row, spans, quoted, len(spans)),
                 _side(claims[other], o_spans, o_quoted, len(o_spans)),
             ]
             out.append(_conflict(row, [cid, other], shared, sides))
         own = [w for w in lines if w not in elsewhere]
-        pairs = [q for w in own if len(q := _quoted(spans, w)) >= 2]
+        by_text = _by_text(spans)
+        pairs = [q for w in own if len(q := _quoted(by_text, w)) >= 2]
         if pairs:  # sentences of this one claim that disagree with each other
             first = {q[0]["article_id"] + str(q[0]["start"]) for q in pairs}
             second = {q[1]["article_id"] + str(q[1]["start"]) for q in pairs}

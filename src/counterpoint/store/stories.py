@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from counterpoint.model import Article, StoredArticle
+from counterpoint.model import Article, Span, StoredArticle
 from counterpoint.stories.cluster import Assignment, StoryState
 from counterpoint.stories.dedup import Duplicate
 from counterpoint.stories.storylines import Storyline
@@ -446,3 +446,29 @@ def story_page_keys(db: sqlite3.Connection) -> dict[str, str]:
         if sid in h:
             h[sid].update(f"\nomissions\t{n}".encode())
     return {sid: v.hexdigest()[:32] for sid, v in h.items()}
+
+
+def entity_mentions_for_output(db: sqlite3.Connection, limit: int) -> dict[str, tuple[int, list[Span]]]:
+    """Entity id -> (number of mentions, its first ``limit`` mentions as spans, in ingest order).
+
+    One pass over the mention items; only the listed mentions read their article's text.
+    """
+    out: dict[str, tuple[int, list[Span]]] = {}
+    for eid, n in db.execute(
+        "SELECT al.entity_id, COUNT(*) FROM entity_aliases al"
+        " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
+        " GROUP BY al.entity_id"
+    ):
+        out[str(eid)] = (int(n), [])
+    for eid, aid, start, end, text in db.execute(
+        'SELECT m.entity_id, m.article_id, m.start, m."end", substr(a.text, m.start + 1, m."end" - m.start)'
+        ' FROM (SELECT al.entity_id, i.article_id, i.start, i."end", ROW_NUMBER() OVER'
+        " (PARTITION BY al.entity_id ORDER BY a.rowid, i.start) rn FROM entity_aliases al"
+        " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
+        " JOIN articles a ON a.id = i.article_id) m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.rn <= ? ORDER BY m.entity_id, m.rn",
+        (limit,),
+    ):
+        if eid in out:
+            out[eid][1].append(Span(aid, start, end, text))
+    return out
