@@ -14,6 +14,7 @@ from counterpoint.report import write_analysis, write_report
 from counterpoint.report.html import Event, Mark, highlight
 from counterpoint.runners.local import run
 from counterpoint.store import Store, open_store
+from counterpoint.store.stories import stories_for_output
 
 SCHEMA = json.loads((ROOT / "src/counterpoint/schema/analysis.schema.json").read_text(encoding="utf-8"))
 HOSTILE = (
@@ -74,10 +75,20 @@ def test_outputs_exact_duplicates_are_kept_and_linked(tmp_path: Path) -> None:
     assert dups[1] == data["articles"][0]["id"]
 
 
+def _story_pages(out: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((out / "stories").glob("*.html"))]
+
+
 def test_outputs_report_escapes_hostile_text_and_forbids_scripts(tmp_path: Path) -> None:
     store = _store(tmp_path, {"evil<script>.txt": "<b>Bold</b> title <script>x</script>\n\n" + HOSTILE})
-    page = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "<script" not in page.lower()
+    index = write_report(store, tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    (story,) = _story_pages(tmp_path / "o")
+    for page in (index, story):
+        assert "<script" not in page.lower()
+        assert 'href="javascript:' not in page
+        assert re.search(r'http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;', page)
+    assert "&lt;b&gt;Bold&lt;/b&gt; title &lt;script&gt;x&lt;/script&gt;" in index
+    page = story
     assert "onerror=" not in page.replace("onerror=&#34;", "")
     assert 'href="javascript:' not in page
     assert "&lt;script&gt;" in page
@@ -90,12 +101,13 @@ def test_outputs_report_escapes_hostile_text_and_forbids_scripts(tmp_path: Path)
 def test_outputs_report_shows_removed_chrome_and_skips(tmp_path: Path, seeds_dir: Path) -> None:
     store = open_store(str(tmp_path / "s.db"))
     run(store, [str(seeds_dir)], default_pipeline(), Settings(workers=1))
-    page = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "What the cleaner removed" in page
-    assert "link-card headline of another article" in page
-    assert "Devdiscourse" in page
-    assert "2026-01-17" in page
-    assert page.count("<article ") == 5
+    index = write_report(store, tmp_path / "report.html").read_text(encoding="utf-8")
+    pages = "".join(_story_pages(tmp_path))
+    assert "What the cleaner removed" in index
+    assert "link-card headline of another article" in pages
+    assert "Devdiscourse" in index
+    assert "2026-01-17" in index
+    assert pages.count("<article ") == 5  # every article in full, on its story's page
 
 
 def test_outputs_are_written_atomically(tmp_path: Path) -> None:
@@ -103,14 +115,28 @@ def test_outputs_are_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "o"
     write_analysis(store, out / "analysis.json")
     write_report(store, out / "report.html")
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "report.html"]
+    # no temporary file is left behind, in the folder or among the story pages
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json",
+        "report-manifest.json",
+        "report.html",
+        "stories",
+    ]
+    assert [p.suffix for p in (out / "stories").iterdir()] == [".html"]
 
 
 @pytest.mark.parametrize("max_full", [0, 1])
-def test_outputs_report_caps_full_text_for_big_corpora(tmp_path: Path, max_full: int) -> None:
-    store = _store(tmp_path, {f"{i}.txt": f"Title {i}\n\n" + article_text(f"quay {i}") for i in range(2)})
-    page = write_report(store, tmp_path / "r.html", max_full_text=max_full).read_text(encoding="utf-8")
-    assert page.count("<article ") == max_full
+def test_outputs_report_caps_full_text_per_story(tmp_path: Path, max_full: int) -> None:
+    text = article_text("quay")
+    store = _store(
+        tmp_path, {f"{i}.txt": f"Title {i}\n\n" + text.replace("Amsel", f"Amsel {i}") for i in range(2)}
+    )
+    write_report(store, tmp_path / "r.html", max_full_text=max_full)
+    stories, _, _ = stories_for_output(store.db)
+    for story in stories:
+        page = (tmp_path / "stories" / f"{story['id']}.html").read_text(encoding="utf-8")
+        members = story["articles"] + story["duplicates"]
+        assert page.count("<article ") == min(max_full, members)
 
 
 QUOTED = (
@@ -122,10 +148,11 @@ QUOTED = (
 
 def test_outputs_report_lists_entities_quotes_dates_and_untitled_leads(tmp_path: Path) -> None:
     store = _store(tmp_path, {"a.txt": QUOTED})
-    page = write_report(store, tmp_path / "r.html").read_text(encoding="utf-8")
-    entities = page[page.index("<h2>Entities</h2>") : page.index("<h2>Outlets</h2>")]
+    index = write_report(store, tmp_path / "r.html").read_text(encoding="utf-8")
+    entities = index[index.index("<h2>Entities</h2>") : index.index("<h2>Outlets</h2>")]
     assert re.search(r"<td>Lena Castell</td><td>PERSON</td><td></td><td class=\"num\">\d+</td>", entities)
     assert re.search(r"<td>Tomas Ekker</td><td>PERSON</td><td>Ekker", entities) or "Tomas Ekker" in entities
+    (page,) = _story_pages(tmp_path)
     assert "<summary>Quotes (1)</summary>" in page
     assert "<td>Tomas Ekker</td><td>said</td><td>“We waited &lt;b&gt;eight&lt;/b&gt; years" in page
     assert "{{ 7*7 }}" in page

@@ -18,15 +18,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from counterpoint import __version__
-from counterpoint.model import SCHEMA_VERSION, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.model import SCHEMA_VERSION, Entity, NumberFact, Quote, Span, StoredArticle, TimeExpr
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles
 from counterpoint.store import Store
 from counterpoint.store.items import slant_from_layers
 
-#: Top-level lists filled by capabilities that have not landed yet.
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
+#: Evidence spans listed per claim, timeline event and brief sentence; ``evidence_count``
+#: (``citation_count``) says how many there are, the web app and the store have them all.
+MAX_EVIDENCE = 3
+#: Mentions listed per entity (the first ones, in ingest order); ``mention_count`` counts them all.
+MAX_MENTIONS = 20
 
 
 def article_record(sa: StoredArticle) -> dict[str, Any]:
@@ -70,14 +74,15 @@ class _ListWriter:
             shutil.copyfileobj(f, out)
 
 
-def _entity_record(store: Store, eid: str, name: str, kind: str, aliases: tuple[str, ...]) -> dict[str, Any]:
-    mentions: list[Span] = list(store.entity_mentions(eid))
+def _entity_record(ent: Entity, mentions: tuple[int, list[Span]]) -> dict[str, Any]:
+    count, spans = mentions
     return {
-        "id": eid,
-        "name": name,
-        "type": kind,
-        "aliases": list(aliases),
-        "mentions": [m.to_dict() for m in mentions],
+        "id": ent.id,
+        "name": ent.name,
+        "type": ent.type,
+        "aliases": list(ent.aliases),
+        "mentions": [m.to_dict() for m in spans],
+        "mention_count": count,
     }
 
 
@@ -128,13 +133,16 @@ def write_analysis(
                     urls.setdefault(outlet, sa.article.url)
         for s in store.iter_skipped():
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
+        mentions = store.entity_mentions_for_output(MAX_MENTIONS)
         for ent in store.iter_entities():
-            lists["entities"].add(_entity_record(store, ent.id, ent.name, ent.type, ent.aliases))
-        stories, storylines, duplicates = store.story_records()
-        claims, timeline = store.claim_records(), store.timeline_records()
+            lists["entities"].add(_entity_record(ent, mentions.get(ent.id, (0, []))))
+        stories, storylines, duplicates = store.stories_for_output()
+        store.attach_sides(stories, max_evidence=MAX_EVIDENCE)
+        claims = store.claims_for_output(max_evidence=MAX_EVIDENCE)
+        timeline = store.timeline_for_output(max_evidence=MAX_EVIDENCE)
         for key, records in (
             ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
-            ("timeline", timeline),
+            ("conflicts", store.conflicts_for_output()), ("timeline", timeline),
         ):  # fmt: skip
             lists[key] = _ListWriter(folder, key)
             for rec in records:

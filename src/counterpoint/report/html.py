@@ -1,4 +1,7 @@
-"""The static, self-contained ``report.html``: one file, inline CSS, no script, works from disk.
+"""The pages of the static report: the front page (``report.html``) and the shared helpers.
+
+Every page is self-contained (inline CSS, no script) and works from disk; ``report/site.py``
+writes them, ``report/story_page.py`` makes the page of each story.
 
 Article text is hostile input: the template environment autoescapes
 everything, and a Content-Security-Policy forbids scripts and remote loads
@@ -11,14 +14,13 @@ partials in ``report/templates/_*.j2`` are shared with the web app
 
 from __future__ import annotations
 
+import hashlib
 import heapq
-import os
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from itertools import islice
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -30,12 +32,17 @@ from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 
 _WORD = re.compile(r"\w+")
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: The folder of the story pages, next to report.html.
+STORIES = "stories"
 _PARA_BREAK = re.compile(r"\n\s*\n")
-#: Beyond this many articles the report lists them all but shows full text for the first ones only;
-#: analysis.json always has everything.
-DEFAULT_MAX_FULL_TEXT = 500
+#: How many rows each list of the report's front page shows (stories, articles, outlets, skipped
+#: inputs); the count of the others is shown, and the web app and analysis.json have them all.
+INDEX_ROWS = 200
 #: How many entities the report's entity table lists.
 TOP_ENTITIES = 40
+#: Up to this many articles the slant chart has one dot per article, beyond it one per outlet.
+CHART_ARTICLES = 200
 #: Words of the lead used as a stand-in title for an article that states none.
 FALLBACK_TITLE_WORDS = 10
 
@@ -164,7 +171,7 @@ def highlight(text: str, marks: Iterable[Mark]) -> list[list[Event]]:
 
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
-    """What the report shows of one article."""
+    """What a report page shows of one article."""
 
     stored: StoredArticle
     words: int
@@ -174,19 +181,20 @@ class ArticleRow:
     quotes: Sequence[dict[str, Any]] = ()
     dates: Sequence[dict[str, Any]] = ()
     body: Sequence[Sequence[Event]] = ()
+    href: str | None = None  # where the article is shown in full (its story's page)
+    copy: bool = False  # a near-duplicate copy of another article of the story
 
 
-def _article_layers(
-    store: Store, art: Article, entity_ids: dict[tuple[str, str], str | None]
+def article_layers(
+    store: Store, art: Article
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[list[Event]]]:
+    """Quotes and dates of one article, and its text as highlighted paragraphs (quotes marked).
+
+    Entities are not marked in the static report: their links change with corpus-wide entity
+    linking on every run, and the web app marks them.
+    """
     layers = store.article_items(art.id, art.text)
     marks: list[Mark] = []
-    for m in layers.get("mention", ()):
-        key = (m.canonical, m.label)
-        if key not in entity_ids:
-            entity_ids[key] = store.entity_for(m.canonical, (m.label,))
-        eid = entity_ids[key]
-        marks.append(Mark(m.span.start, m.span.end, "entity", f"e-{eid or m.canonical}", m.label))
     quotes = []
     for i, q in enumerate(layers.get("quote", ())):
         marks.append(Mark(q.span.start, q.span.end, "quote", f"q-{i}", q.speaker or ""))
@@ -197,57 +205,52 @@ def _article_layers(
     return quotes, dates, highlight(art.text, marks)
 
 
-def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -> dict[str, Any]:
-    """Everything the report template needs, read from the store."""
-    rows: list[ArticleRow] = []
-    outlets: Counter[str] = Counter()
-    languages: Counter[str] = Counter()
-    dates: list[str] = []
-    removed_reasons: Counter[str] = Counter()
-    entity_ids: dict[tuple[str, str], str | None] = {}
-    for i, sa in enumerate(store.iter_articles()):
-        art = sa.article
-        title, fallback = display_title(art.title, art.text)
-        full = i < max_full_text
-        quotes, found_dates, body = _article_layers(store, art, entity_ids) if full else ([], [], [])
-        rows.append(
-            ArticleRow(sa, len(_WORD.findall(art.text)), full, title, fallback, quotes, found_dates, body)
-        )
-        outlets[art.outlet or "(unknown outlet)"] += 1
-        languages[art.language or "?"] += 1
-        if art.published:
-            dates.append(art.published)
-        for r in art.removed:
-            removed_reasons[r.reason] += 1
+def article_row(sa: StoredArticle, *, href: str | None = None) -> ArticleRow:
+    """A list row of one article (no full text)."""
+    title, fallback = display_title(sa.article.title, sa.article.text)
+    return ArticleRow(sa, len(_WORD.findall(sa.article.text)), False, title, fallback, href=href)
+
+
+def page_name(story_id: str) -> str:
+    """The file name of a story's page: its id, or a hash of it if it is not a plain file name."""
+    if _SAFE_ID.fullmatch(story_id):
+        return f"{story_id}.html"
+    return f"s{hashlib.sha256(story_id.encode()).hexdigest()[:24]}.html"
+
+
+def build_context(store: Store) -> dict[str, Any]:
+    """What the report's front page shows, read from the store; every list is capped.
+
+    The page is re-rendered on every run, so it reads tallies aggregated by the store and the
+    latest ``INDEX_ROWS`` of each list, never every article.
+    """
+    overview = store.overview_for_output()
+    counts = store.counts()
+    stories, storylines, _dups = store.stories_for_output()
+    latest = sorted(stories, key=lambda s: (s["last_seen"] or "", s["articles"]), reverse=True)
+    for s in latest[:INDEX_ROWS]:
+        s["href"] = f"{STORIES}/{page_name(s['id'])}"
+    rows = [
+        article_row(sa, href=f"{STORIES}/{page_name(sid)}#a-{sa.article.id}" if sid else None)
+        for sa, sid in store.latest_articles_for_output(INDEX_ROWS)
+    ]
     entities: list[Entity] = []
     for ent in store.iter_entities():
         if len(entities) >= TOP_ENTITIES:
             break
         entities.append(ent)
-    skipped = list(store.iter_skipped())
-    counts = store.counts()
-    stories, storylines, _dups = store.story_records()
-    titles = {r.stored.article.id: r.title for r in rows}
-    claims_by_story: dict[str, list[dict[str, Any]]] = {}
-    for claim in store.claim_records():
-        claims_by_story.setdefault(claim["story_id"], []).append(claim)
-    timelines: dict[str, list[dict[str, Any]]] = {}
-    for event in store.timeline_records():
-        timelines.setdefault(event["scope_id"], []).append(event)
-    source_names = {
-        r.stored.article.id: r.stored.article.outlet or _clip(r.title or r.stored.article.source, 40)
-        for r in rows
-    }
+    skipped = list(islice(store.iter_skipped(), INDEX_ROWS))
     view = slant_view(store)
-    # one dot per article: a run's report is often a handful of articles from as many outlets
-    chart = view.chart(per="article", href_prefix="#a-", title="Articles by loaded language and stance")
+    # a handful of articles: one dot each; a corpus: one dot per outlet, so the chart stays small
+    per = "article" if counts["articles"] <= CHART_ARTICLES else "outlet"
+    chart = view.chart(
+        per=per, title=f"{'Articles' if per == 'article' else 'Outlets'} by loaded language and stance"
+    )
     return {
-        "stories": stories,
-        "claims_by_story": claims_by_story,
-        "timelines": timelines,
-        "source_names": source_names,
+        "stories": latest[:INDEX_ROWS],
+        "story_total": len(stories),
+        "claim_counts": store.claim_counts_for_output(),
         "storylines": {s["id"]: s for s in storylines},
-        "article_titles": titles,
         "slant_view": view,
         "slant_chart": chart,
         "version": __version__,
@@ -256,32 +259,12 @@ def build_context(store: Store, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT) -
         "articles": rows,
         "skipped": skipped,
         "counts": counts,
+        "overview": overview,
         "entities": entities,
-        "outlets": outlets.most_common(),
-        "languages": languages.most_common(),
-        "removed_reasons": removed_reasons.most_common(),
-        "date_range": (min(dates), max(dates)) if dates else None,
-        "max_full_text": max_full_text,
+        "max_rows": INDEX_ROWS,
     }
 
 
-def _clip(text: str, n: int) -> str:
-    text = text.rsplit("/", 1)[-1] if "/" in text and " " not in text else text
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def render_report(context: dict[str, Any]) -> str:
-    """Render the report page from a context built by ``build_context``."""
+    """Render the report's front page from a context built by ``build_context``."""
     return template_env().get_template("report.html.j2").render(**context)
-
-
-def write_report(
-    store: Store, path: str | os.PathLike[str], *, max_full_text: int = DEFAULT_MAX_FULL_TEXT
-) -> Path:
-    """Write report.html for everything in ``store``; return its path."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(render_report(build_context(store, max_full_text=max_full_text)), encoding="utf-8")
-    os.replace(tmp, out)
-    return out

@@ -223,10 +223,63 @@ class _Texts:
         return [d for a, s, e in json.loads(data) if (d := self.span(a, s, e)) is not None]
 
 
-def claims_for_output(
-    db: sqlite3.Connection, story_id: str | None = None, *, limit: int | None = None, offset: int = 0
+def best_evidence(
+    spans: Sequence[dict[str, Any]], text: str | None, limit: int | None
 ) -> list[dict[str, Any]]:
-    """The ``claims`` list of analysis.json (every story, or one), in display order; a page of it if asked."""
+    """The first ``limit`` spans, best first: the sentence worded as ``text``, then one per article.
+
+    A claim's text is the least loaded wording among its evidence, so the span that says exactly
+    that is the best single citation; after it, spans of articles not cited yet come before a
+    second span of the same article, so a capped list still shows as many sources as it can.
+    """
+    if limit is None:
+        return list(spans)
+    wanted = (text or "").strip()
+    exact = [i for i, s in enumerate(spans) if wanted and s["text"].strip() == wanted][:1]
+    seen: set[str] = {spans[i]["article_id"] for i in exact}
+    firsts: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for i, s in enumerate(spans):
+        if i in exact:
+            continue
+        (rest if s["article_id"] in seen else firsts).append(s)
+        seen.add(s["article_id"])
+    return [*(spans[i] for i in exact), *firsts, *rest][:limit]
+
+
+def _evidence_of(
+    db: sqlite3.Connection, texts: _Texts, claim_ids: Sequence[str]
+) -> dict[str, list[dict[str, Any]]]:
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(list(claim_ids)):
+        for cid, aid, s, e in db.execute(
+            'SELECT claim_id, article_id, start, "end" FROM claim_evidence'
+            f" WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY claim_id, article_id, start",
+            list(chunk),
+        ):
+            if (d := texts.span(aid, s, e)) is not None:
+                evidence[cid].append(d)
+    return evidence
+
+
+def _why_lines(why: str | None) -> list[str]:
+    return [w for w in (why or "").split("\n") if w]
+
+
+def claims_for_output(
+    db: sqlite3.Connection,
+    story_id: str | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    max_evidence: int | None = None,
+) -> list[dict[str, Any]]:
+    """The ``claims`` list of analysis.json (every story, or one), in display order; a page of it if asked.
+
+    ``evidence_count`` is the number of evidence spans; with ``max_evidence`` only that many are
+    listed, best first (see ``best_evidence``), and ``why`` keeps as many of its lines (one per
+    disagreeing sentence pair), ``why_count`` saying how many there are.
+    """
     where, args = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
     page = " LIMIT ? OFFSET ?" if limit is not None else ""
     rows = db.execute(
@@ -235,46 +288,176 @@ def claims_for_output(
         f" FROM claims {where} ORDER BY scope_id, position{page}",
         [*args, *([limit, offset] if limit is not None else [])],
     ).fetchall()
-    texts = _Texts(db)
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for chunk in _chunks([r[0] for r in rows]):
-        for cid, aid, s, e in db.execute(
-            'SELECT claim_id, article_id, start, "end" FROM claim_evidence'
-            f" WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY claim_id, article_id, start",
-            list(chunk),
-        ):
-            if (d := texts.span(aid, s, e)) is not None:
-                evidence[cid].append(d)
-    return [
-        {
+    evidence = _evidence_of(db, _Texts(db), [r[0] for r in rows])
+    out = []
+    for cid, story, scope, text, status, kind, speaker, score, sources, outlets, conflicts, why in rows:
+        spans = evidence.get(cid, [])
+        lines = _why_lines(why)
+        if max_evidence is not None and lines:
+            why = "\n".join(lines[:max_evidence])
+        out.append({
             "id": cid, "story_id": story, "scope_id": scope, "text": text, "status": status, "kind": kind,
             "speaker": speaker, "score": score, "sources": sources, "outlets": json.loads(outlets),
-            "evidence": evidence.get(cid, []), "conflicts_with": json.loads(conflicts), "why": why,
-        }
-        for cid, story, scope, text, status, kind, speaker, score, sources, outlets, conflicts, why in rows
-    ]  # fmt: skip
+            "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
+            "conflicts_with": json.loads(conflicts), "why": why, "why_count": len(lines),
+        })  # fmt: skip
+    return out
 
 
-def timeline_for_output(db: sqlite3.Connection, scope_id: str | None = None) -> list[dict[str, Any]]:
-    """The ``timeline`` list of analysis.json: each scope's events in chronological order."""
+def claim_counts_for_output(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """Story id -> {"claims": n, and n per status}, counted in SQL."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for story, status, n in db.execute(
+        "SELECT story_id, status, COUNT(*) FROM claims GROUP BY story_id, status"
+    ):
+        out[story][status] = int(n)
+        out[story]["claims"] = out[story].get("claims", 0) + int(n)
+    return dict(out)
+
+
+def _by_text(spans: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for s in spans:
+        out.setdefault(s["text"].strip(), s)
+    return out
+
+
+def _quoted(by_text: dict[str, dict[str, Any]], line: str) -> list[dict[str, Any]]:
+    """The spans (of ``_by_text``) a reason quotes, in its order.
+
+    A reason reads ``A reports “first”; B reports “second” — what differs`` (claims/story.py).
+    """
+    _, _, rest = line.partition(" reports “")
+    first, _, rest = rest.partition("”; ")
+    _, _, rest = rest.partition(" reports “")
+    second, _, _ = rest.partition("” — ")
+    return [by_text[t] for t in (first, second) if t in by_text]
+
+
+def _side(
+    row: Sequence[Any],
+    spans: list[dict[str, Any]],
+    best: dict[str, Any] | None,
+    count: int,
+    *,
+    own: bool = False,
+) -> dict[str, Any]:
+    # ``own``: one of two disagreeing sentences of the same claim: the side is that sentence
+    return {
+        "claim_id": row[0], "story_id": row[1], "text": best["text"].strip() if own and best else row[3],
+        "outlets": [] if own else json.loads(row[4]),
+        "evidence": [best] if best else best_evidence(spans, row[3], 1), "evidence_count": count,
+    }  # fmt: skip
+
+
+def _conflict(
+    row: Sequence[Any], ids: list[str], lines: list[str], sides: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "story_id": row[1], "scope_id": row[2], "claim_ids": ids,
+        "why": lines[0] if lines else None, "why_count": len(lines), "sides": sides,
+    }  # fmt: skip
+
+
+def conflicts_for_output(db: sqlite3.Connection, story_id: str | None = None) -> list[dict[str, Any]]:
+    """Each disagreement once, with one citation per side.
+
+    Two claims that conflict are one entry, not one from each side; ``why`` is the first reason
+    they share (one per disagreeing sentence pair; ``why_count`` counts them) and each side gives
+    its claim, story, outlets, the sentence the reason quotes as its one evidence span, and
+    ``evidence_count``, the number of sentences stating that side. Sentences that disagree but
+    were aligned as one claim are an entry whose two sides are the same claim. With ``story_id``,
+    only the conflicts of that story (either side in it), in claim order.
+    """
+    cols = "id, story_id, scope_id, text, outlets, conflicts_with, why"
+    if story_id:
+        rows = db.execute(
+            f"SELECT {cols} FROM claims WHERE story_id = ? AND status = 'conflicting' ORDER BY position",
+            (story_id,),
+        ).fetchall()
+        wanted = sorted({o for r in rows for o in json.loads(r[5])} - {r[0] for r in rows})
+        for chunk in _chunks(wanted):
+            rows += db.execute(
+                f"SELECT {cols} FROM claims WHERE id IN ({','.join('?' * len(chunk))})", list(chunk)
+            ).fetchall()
+    else:
+        rows = db.execute(
+            f"SELECT {cols} FROM claims WHERE status = 'conflicting' ORDER BY scope_id, position"
+        ).fetchall()
+    claims = {r[0]: r for r in rows}
+    evidence = _evidence_of(db, _Texts(db), list(claims))
+    out: list[dict[str, Any]] = []
+    done: set[tuple[str, str]] = set()
+    for row in rows:
+        cid, story, lines = row[0], row[1], _why_lines(row[6])
+        if story_id and story != story_id:
+            continue
+        spans = evidence.get(cid, [])
+        elsewhere: set[str] = set()
+        for other in json.loads(row[5]):
+            if other not in claims:
+                continue
+            theirs = set(_why_lines(claims[other][6]))
+            elsewhere |= theirs
+            pair = (min(cid, other), max(cid, other))
+            if pair in done:
+                continue
+            done.add(pair)
+            shared = [w for w in lines if w in theirs]
+            o_spans = evidence.get(other, [])
+            quoted = next(iter(_quoted(_by_text(spans), shared[0])), None) if shared else None
+            o_quoted = next(iter(_quoted(_by_text(o_spans), shared[0])), None) if shared else None
+            sides = [
+                _side(row, spans, quoted, len(spans)),
+                _side(claims[other], o_spans, o_quoted, len(o_spans)),
+            ]
+            out.append(_conflict(row, [cid, other], shared, sides))
+        own = [w for w in lines if w not in elsewhere]
+        by_text = _by_text(spans)
+        pairs = [q for w in own if len(q := _quoted(by_text, w)) >= 2]
+        if pairs:  # sentences of this one claim that disagree with each other
+            first = {q[0]["article_id"] + str(q[0]["start"]) for q in pairs}
+            second = {q[1]["article_id"] + str(q[1]["start"]) for q in pairs}
+            sides = [
+                _side(row, spans, pairs[0][0], len(first), own=True),
+                _side(row, spans, pairs[0][1], len(second), own=True),
+            ]
+            out.append(_conflict(row, [cid, cid], own, sides))
+    return out
+
+
+def timeline_for_output(
+    db: sqlite3.Connection, scope_id: str | None = None, *, max_evidence: int | None = None
+) -> list[dict[str, Any]]:
+    """The ``timeline`` list of analysis.json: each scope's events in chronological order.
+
+    ``evidence_count`` counts the merged sentences; ``max_evidence`` lists only that many of them.
+    """
     texts = _Texts(db)
     where, args = ("WHERE t.scope_id = ?", (scope_id,)) if scope_id else ("", ())
-    return [
-        {
+    out = []
+    for scope, kind, d, p, text, ev, outlets in db.execute(
+        "SELECT t.scope_id, s.kind, t.date, t.precision, t.text, t.evidence, t.outlets"
+        f" FROM timeline_events t JOIN claim_scopes s ON s.id = t.scope_id {where}"
+        " ORDER BY t.scope_id, t.position",
+        args,
+    ):
+        spans = texts.spans(ev)
+        out.append({
             "scope_id": scope, "scope": kind, "date": d, "precision": p, "text": text,
-            "evidence": texts.spans(ev), "outlets": json.loads(outlets),
-        }
-        for scope, kind, d, p, text, ev, outlets in db.execute(
-            "SELECT t.scope_id, s.kind, t.date, t.precision, t.text, t.evidence, t.outlets"
-            f" FROM timeline_events t JOIN claim_scopes s ON s.id = t.scope_id {where}"
-            " ORDER BY t.scope_id, t.position",
-            args,
-        )
-    ]  # fmt: skip
+            "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
+            "outlets": json.loads(outlets),
+        })  # fmt: skip
+    return out
 
 
-def briefs_for_output(db: sqlite3.Connection, story_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Story id -> its brief: [{sentence, citations [span], claim_ids}] (every story, or one)."""
+def briefs_for_output(
+    db: sqlite3.Connection, story_id: str | None = None, *, max_evidence: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Story id -> its brief: [{sentence, citations [span], claim_ids}] (every story, or one).
+
+    ``citation_count`` counts the citations; ``max_evidence`` lists only that many of them.
+    """
     texts = _Texts(db)
     where, args = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -282,9 +465,11 @@ def briefs_for_output(db: sqlite3.Connection, story_id: str | None = None) -> di
         f"SELECT story_id, sentence, citations, claim_ids FROM briefs {where} ORDER BY story_id, position",
         args,
     ):
-        out[story].append(
-            {"sentence": sentence, "citations": texts.spans(cites), "claim_ids": json.loads(ids)}
-        )
+        spans = texts.spans(cites)
+        out[story].append({
+            "sentence": sentence, "citations": best_evidence(spans, None, max_evidence),
+            "citation_count": len(spans), "claim_ids": json.loads(ids),
+        })  # fmt: skip
     return dict(out)
 
 
@@ -307,23 +492,30 @@ def _omission_records(by_article: dict[str, list[str]]) -> list[dict[str, Any]]:
     return [{"article_id": aid, "claim_ids": ids} for aid, ids in by_article.items()]
 
 
-def attach_sides(db: sqlite3.Connection, stories: list[dict[str, Any]]) -> None:
+def attach_sides(
+    db: sqlite3.Connection, stories: list[dict[str, Any]], *, max_evidence: int | None = None
+) -> None:
     """Give each story record of ``stories_for_output`` its ``brief`` and ``omissions``."""
-    briefs, omissions = briefs_for_output(db), omissions_for_output(db)
+    briefs, omissions = briefs_for_output(db, max_evidence=max_evidence), omissions_for_output(db)
     for story in stories:
         story["brief"] = briefs.get(story["id"], [])
         story["omissions"] = _omission_records(omissions.get(story["id"], {}))
 
 
-def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
-    """One story's claims, brief, omissions and timeline, and a short source name per cited article."""
+def story_sides(db: sqlite3.Connection, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]:
+    """One story's claims, conflicts, brief, omissions and timeline, and a short name per cited article.
+
+    ``max_evidence`` caps every evidence list (counts stay complete); the web app asks for all.
+    """
     row = db.execute("SELECT storyline_id FROM stories WHERE id = ?", (story_id,)).fetchone()
     scope = (row[0] if row and row[0] else story_id) if row else story_id
-    claims = claims_for_output(db, story_id)
-    brief = briefs_for_output(db, story_id).get(story_id, [])
+    claims = claims_for_output(db, story_id, max_evidence=max_evidence)
+    conflicts = conflicts_for_output(db, story_id)
+    brief = briefs_for_output(db, story_id, max_evidence=max_evidence).get(story_id, [])
     omitted = omissions_for_output(db, story_id).get(story_id, {})
-    timeline = timeline_for_output(db, scope)
+    timeline = timeline_for_output(db, scope, max_evidence=max_evidence)
     cited = {ev["article_id"] for c in claims for ev in c["evidence"]} | set(omitted)
+    cited |= {ev["article_id"] for c in conflicts for side in c["sides"] for ev in side["evidence"]}
     cited |= {ev["article_id"] for e in timeline for ev in e["evidence"]}
     cited |= {ev["article_id"] for b in brief for ev in b["citations"]}
     names: dict[str, str] = {}
@@ -336,6 +528,7 @@ def story_sides(db: sqlite3.Connection, story_id: str) -> dict[str, Any]:
             names[aid] = name if len(name) <= 40 else name[:39].rstrip() + "…"
     return {
         "claims": claims,
+        "conflicts": conflicts,
         "brief": brief,
         "omissions": _omission_records(omitted),
         "timeline": timeline,

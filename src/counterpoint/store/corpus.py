@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
@@ -18,7 +17,6 @@ from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, Time
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store import claims as db_claims
 from counterpoint.store import stories as db_stories
-from counterpoint.store import views
 
 VectorKey = tuple[str, int, int]
 
@@ -118,28 +116,6 @@ class CorpusTables:
     def reset_claims(self) -> None:
         """Forget every claim result, so the next run compares every scope again."""
         db_claims.reset_claims(self.db)
-
-    # -- outputs (report, analysis.json) -----------------------------------------------------------------
-
-    def story_records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        """analysis.json's ``stories`` (with brief and omissions), ``storylines`` and ``duplicates``."""
-        stories, storylines, duplicates = db_stories.stories_for_output(self.db)
-        db_claims.attach_sides(self.db, stories)
-        return stories, storylines, duplicates
-
-    def claim_records(self) -> list[dict[str, Any]]:
-        return db_claims.claims_for_output(self.db)
-
-    def timeline_records(self) -> list[dict[str, Any]]:
-        return db_claims.timeline_for_output(self.db)
-
-    def entity_display_names(self) -> dict[str, str]:
-        return views.entity_display_names(self.db)
-
-    def slant_rows(
-        self, *, article_ids: Sequence[str] | None = None, outlet: str | None = None
-    ) -> Iterator[views.SlantRow]:
-        return views.slant_rows(self.db, article_ids=article_ids, outlet=outlet)
 
     # -- stage failures ---------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from counterpoint.model import (
 from counterpoint.store.corpus import CorpusTables
 from counterpoint.store.items import item_from_row, rows_for
 from counterpoint.store.migrations import migrate
+from counterpoint.store.outputs import OutputViews
 
 _WS = re.compile(r"\s+")
 #: SQLite's default limit on bound parameters is 32766 in current builds; stay far below it
@@ -54,7 +55,7 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + n]
 
 
-class SQLiteStore(CorpusTables):
+class SQLiteStore(CorpusTables, OutputViews):
     """A Counterpoint store in one SQLite file (or ``:memory:`` for tests)."""
 
     def __init__(self, path: str) -> None:

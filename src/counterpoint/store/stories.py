@@ -8,6 +8,7 @@ not assigned yet.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from counterpoint.model import Article, Span, StoredArticle
 from counterpoint.model.story import ArticleRow, Assignment, Duplicate, Storyline, StoryState
 from counterpoint.stories.titles import date_span
 
@@ -361,3 +363,130 @@ def stories_for_output(
         )
     ]
     return stories, storylines, duplicates
+
+
+_ARTICLE_COLS = (
+    "a.id, a.source, a.text, a.title, a.outlet, a.author, a.published, a.dateline, a.language, a.url,"
+    " a.removed, a.duplicate_of, a.notes"
+)
+
+
+def _stored(r: Sequence[Any]) -> StoredArticle:
+    art = Article.from_dict(
+        {
+            "id": r[0], "source": r[1], "text": r[2], "title": r[3], "outlet": r[4], "author": r[5],
+            "published": r[6], "dateline": r[7], "language": r[8], "url": r[9], "removed": json.loads(r[10]),
+        }
+    )  # fmt: skip
+    return StoredArticle(art, r[11], tuple((n[0], n[1]) for n in json.loads(r[12])))
+
+
+def articles_for_output(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[StoredArticle]:
+    """These stored articles, in the given order (ids no longer stored are left out)."""
+    found: dict[str, StoredArticle] = {}
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        for r in db.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.id IN ({','.join('?' * len(chunk))})",
+            list(chunk),
+        ):
+            found[r[0]] = _stored(r)
+    return [found[a] for a in article_ids if a in found]
+
+
+def latest_articles_for_output(db: sqlite3.Connection, limit: int) -> list[tuple[StoredArticle, str | None]]:
+    """The ``limit`` most recently ingested articles, newest first, each with its story id (or None)."""
+    return [
+        (_stored(r), r[-1])
+        for r in db.execute(
+            f"SELECT {_ARTICLE_COLS}, s.story_id FROM articles a"
+            " LEFT JOIN story_articles s ON s.article_id = a.id ORDER BY a.seq DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def overview_for_output(db: sqlite3.Connection) -> dict[str, Any]:
+    """Corpus-wide tallies for the report's front page, aggregated in SQL (no article is loaded).
+
+    ``outlets`` and ``languages``: (name, articles) most first; ``removed_reasons``: (reason, count);
+    ``date_range``: (first, last) publication day or None; ``stories``: how many stories have members.
+    """
+    q = db.execute
+    outlets = q(
+        "SELECT COALESCE(outlet, '(unknown outlet)') o, COUNT(*) n FROM articles"
+        " GROUP BY o ORDER BY n DESC, o"
+    ).fetchall()
+    languages = q(
+        "SELECT COALESCE(language, '?') l, COUNT(*) n FROM articles GROUP BY l ORDER BY n DESC, l"
+    ).fetchall()
+    removed = q(
+        "SELECT json_extract(r.value, '$.reason') k, COUNT(*) n FROM articles a, json_each(a.removed) r"
+        " GROUP BY k ORDER BY n DESC, k"
+    ).fetchall()
+    first, last = q("SELECT MIN(published), MAX(published) FROM articles").fetchone()
+    stories = q("SELECT COUNT(DISTINCT story_id) FROM story_articles").fetchone()[0]
+    return {
+        "outlets": [(str(o), int(n)) for o, n in outlets],
+        "languages": [(str(k), int(n)) for k, n in languages],
+        "removed_reasons": [(str(k), int(n)) for k, n in removed],
+        "date_range": (first, last) if first else None,
+        "stories": int(stories),
+    }
+
+
+def story_page_keys(db: sqlite3.Connection) -> dict[str, str]:
+    """A cheap fingerprint per story of everything its output page is made from.
+
+    It changes when the story's row, its members, its storyline or the claims of its scope change
+    (the claims runner recomputes a scope exactly when its signature changes; the claim ids and
+    scores catch a recomputation under the same signature), so an output writer can skip reading
+    and rendering a story whose fingerprint it has seen before.
+    """
+    h: dict[str, Any] = {}
+    for sid, title, first, last, line, note, line_title, signature in db.execute(
+        "SELECT s.id, s.title, s.first_seen, s.last_seen, s.storyline_id, s.note, l.title, c.signature"
+        " FROM stories s LEFT JOIN storylines l ON l.id = s.storyline_id"
+        " LEFT JOIN claim_scopes c ON c.id = COALESCE(s.storyline_id, s.id)"
+    ):
+        h[sid] = hashlib.sha256(json.dumps([title, first, last, line, note, line_title, signature]).encode())
+    for sid, aid, dup in db.execute(
+        "SELECT s.story_id, s.article_id, d.duplicate_of FROM story_articles s"
+        " LEFT JOIN duplicates d ON d.article_id = s.article_id ORDER BY s.story_id, s.seq"
+    ):
+        if sid in h:
+            h[sid].update(f"\n{aid}\t{dup}".encode())
+    for sid, n, ids, score in db.execute(
+        "SELECT story_id, COUNT(*), group_concat(id), TOTAL(score) FROM claims GROUP BY story_id"
+    ):
+        if sid in h:
+            h[sid].update(f"\nclaims\t{n}\t{ids}\t{score:.6f}".encode())
+    for sid, n in db.execute("SELECT story_id, COUNT(*) FROM omissions GROUP BY story_id"):
+        if sid in h:
+            h[sid].update(f"\nomissions\t{n}".encode())
+    return {sid: v.hexdigest()[:32] for sid, v in h.items()}
+
+
+def entity_mentions_for_output(db: sqlite3.Connection, limit: int) -> dict[str, tuple[int, list[Span]]]:
+    """Entity id -> (number of mentions, its first ``limit`` mentions as spans, in ingest order).
+
+    One pass over the mention items; only the listed mentions read their article's text.
+    """
+    out: dict[str, tuple[int, list[Span]]] = {}
+    for eid, n in db.execute(
+        "SELECT al.entity_id, COUNT(*) FROM entity_aliases al"
+        " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
+        " GROUP BY al.entity_id"
+    ):
+        out[str(eid)] = (int(n), [])
+    for eid, aid, start, end, text in db.execute(
+        'SELECT m.entity_id, m.article_id, m.start, m."end", substr(a.text, m.start + 1, m."end" - m.start)'
+        ' FROM (SELECT al.entity_id, i.article_id, i.start, i."end", ROW_NUMBER() OVER'
+        " (PARTITION BY al.entity_id ORDER BY a.rowid, i.start) rn FROM entity_aliases al"
+        " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
+        " JOIN articles a ON a.id = i.article_id) m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.rn <= ? ORDER BY m.entity_id, m.rn",
+        (limit,),
+    ):
+        if eid in out:
+            out[eid][1].append(Span(aid, start, end, text))
+    return out
