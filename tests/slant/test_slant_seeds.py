@@ -63,10 +63,15 @@ def test_seeds_telling_phrases_are_flagged_in_the_outlets_voice(seed_slant: dict
 
 
 def test_seeds_stance_toward_china_and_trump(seed_slant: dict[str, ArticleSlant]) -> None:
-    assert _actor(seed_slant["003"], "China") < -0.15
-    assert _actor(seed_slant["003"], "Trump") > 0.05
+    assert _actor(seed_slant["003"], "China") < -0.2
     assert _actor(seed_slant["000"], "Trump") < -0.15
     assert _actor(seed_slant["000"], "China") > _actor(seed_slant["003"], "China") + 0.2
+    # 003 praises Trump's "clear-eyed" line against China: far less negative toward him than China
+    assert _actor(seed_slant["003"], "Trump") > _actor(seed_slant["003"], "China") + 0.15
+    detail = seed_slant["003"].stance_detail or {}
+    china = next(v for k, v in detail.items() if "China" in k)
+    assert china.confidence == "high"
+    assert china.sentences >= 10
 
 
 def test_seeds_state_media_editorial_slant_goes_to_its_speaker(seed_slant: dict[str, ArticleSlant]) -> None:
@@ -77,6 +82,11 @@ def test_seeds_state_media_editorial_slant_goes_to_its_speaker(seed_slant: dict[
     assert res.quoted_slant is not None
     assert "China Daily" in res.quoted_slant
     assert res.loaded_language < seed_slant["000"].loaded_language - 0.25
+    # the editorial's stance toward the US is the paper's, not the reporting outlet's
+    quoted_stance = res.quoted_stance or {}
+    assert quoted_stance["China Daily"]["United States"] < -0.15
+    assert "China Daily" not in (res.stance_detail or {})
+    assert res.sentence_bias < seed_slant["003"].sentence_bias - 0.3
 
 
 def test_seeds_spans_are_valid_evidence(
