@@ -56,10 +56,14 @@ def test_seeds_loaded_language_separates_slanted_from_flat(seed_slant: dict[str,
 
 def test_seeds_telling_phrases_are_flagged_in_the_outlets_voice(seed_slant: dict[str, ArticleSlant]) -> None:
     own = {s.span.text.lower(): s for s in seed_slant["003"].spans if s.speaker is None}
-    assert own["state-sponsored kidnapping"].technique == "Loaded_Language"
-    assert own["communist regime"].technique == "Name_Calling,Labeling"
-    flagged_000 = {s.span.text.lower() for s in seed_slant["000"].spans}
-    assert {"stunning", "toxic", "erratic"} <= flagged_000
+    assert own["the communist regime"].technique == "Name_Calling,Labeling"
+    # words grow into the phrases annotators mark: the whole understatement, not one word
+    kidnapping = next(t for t in own if "state-sponsored kidnapping" in t)
+    assert kidnapping.startswith("a stunning understatement")
+    assert own["true allies stand together against communist aggression"].technique == "Flag-Waving"
+    flagged_000 = " | ".join(s.span.text.lower() for s in seed_slant["000"].spans)
+    assert all(w in flagged_000 for w in ("stunning", "toxic", "erratic"))
+    assert "a stunning political shift" in flagged_000
 
 
 def test_seeds_stance_toward_china_and_trump(seed_slant: dict[str, ArticleSlant]) -> None:

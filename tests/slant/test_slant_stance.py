@@ -64,7 +64,7 @@ def test_stance_ignores_words_inside_quotes() -> None:
 def test_stance_thin_evidence_stays_near_neutral_with_low_confidence() -> None:
     text = "Mayor Ode is a brilliant leader. Ode spoke."
     one = _scored(text, [("Ode", "PERSON", "Mayor Ode")])[0]["Mayor Ode"]
-    many = "Mayor Ode is brilliant. Ode is admired. Ode won praise for excellent work. Ode is a wonderful leader."
+    many = "Mayor Ode is brilliant. Ode is admired. Ode won praise for excellent work. Ode is wonderful."
     four = _scored(many, [("Ode", "PERSON", "Mayor Ode")])[0]["Mayor Ode"]
     assert one.sentences == 2
     assert four.sentences == 4

@@ -13,6 +13,7 @@ from counterpoint.slant.features import Tokens, bias_row
 from counterpoint.slant.frames import frame_scores
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
 from counterpoint.slant.model import ArticleSlant, Confidence, Genre
+from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
 from counterpoint.slant.stance import partisan_lean
 from counterpoint.slant.targeted import Heads, load_heads, target_stance, token_range
 from counterpoint.slant.techniques import (
@@ -95,7 +96,7 @@ def analyse_slant(
     words_all = count_words(text, [(0, len(text))])
     words_own = count_words(text, own)
     quote_share = 1.0 - words_own / words_all if words_all else 0.0
-    found = find_spans(text, article.id, qmap, lex)
+    found = find_spans(text, article.id, qmap, lex, span_min=SPAN_MIN)
     own_found = [f for f in found if f.slant.speaker is None]
     mass = sum(f.weight for f in own_found)
     quoted: dict[str, float] = defaultdict(float)
@@ -115,7 +116,7 @@ def analyse_slant(
         subjectivity=density_score(0.5 * subj + 0.5 * markers + 0.5 * mass, words_own, prior_rate=1.5),
         stance={name: round(st.score, 4) for name, st in stance.items()},
         frames=frame_scores(text, words_all, lex),
-        spans=tuple(f.slant for f in found),
+        spans=phrase_spans(text, article.id, found, qmap),
         confidence=_confidence(words_own, quote_share),
         genre=_genre(words_own, quote_share, opinion),
         words=words_own,
