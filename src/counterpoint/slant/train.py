@@ -220,3 +220,30 @@ def train(head: str, paths: Sequence[str | Path], out_dir: str | Path, *, dims: 
     trained = replace(trained, meta={**trained.meta, "heldout": len(test_part), "heldout_scores": result})
     path = save_head(trained, Path(out_dir).expanduser() / f"{head}.npz")
     return TrainResult(head, path, len(fit_part), len(test_part), result)
+
+
+def record_setting(config_file: str | Path, key: str, value: str) -> Path:
+    """Set ``key = "value"`` in the ``[counterpoint]`` section of a TOML file (created if missing).
+
+    A line-level edit, so the user's comments and other settings stay as they were.
+    """
+    p = Path(config_file)
+    line = f"{key} = {json.dumps(value)}"
+    lines = p.read_text(encoding="utf-8").splitlines() if p.is_file() else []
+    section, insert_at = None, None
+    for i, raw in enumerate(lines):
+        s = raw.strip()
+        if s.startswith("["):
+            section = s.strip("[] ")
+            if section == "counterpoint":
+                insert_at = i + 1
+        elif section == "counterpoint" and s.split("=", 1)[0].strip() == key:
+            lines[i] = line
+            break
+    else:
+        if insert_at is None:
+            lines = [*lines, "", "[counterpoint]", line] if lines else ["[counterpoint]", line]
+        else:
+            lines.insert(insert_at, line)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
