@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from counterpoint.model import Span
-from counterpoint.slant.model import ArticleSlant, SlantSpan
-from counterpoint.slant.profiles import domain_of, load_ratings, outlet_profiles
+from counterpoint.slant.model import ArticleSlant, EntityStance, SlantSpan
+from counterpoint.slant.profiles import domain_of, load_ratings, outlet_profiles, pooled_stance
 
 
 def _rec(
@@ -39,6 +39,21 @@ def test_profiles_mean_and_spread_per_outlet() -> None:
     assert a.stance["China"].mean == pytest.approx(-0.3)
     assert a.frames["Economic"] == pytest.approx(0.75)
     assert prof["Daily B"].loaded_language.n == 1
+
+
+def test_profiles_stance_pools_sentences_so_evidence_weighs_more() -> None:
+    # one article with 9 sentences at -0.8 each (stored score -0.72) and one with 1 sentence at +0.8
+    st = pooled_stance([(-0.72, 9), (0.4, 1)])
+    assert st.mean == pytest.approx((-7.2 + 0.8) / 11)
+    assert st.sentences == 10
+    assert st.n == 2
+    assert st.to_dict()["sentences"] == 10
+    rec = _rec("1", 0.2, -0.72)
+    detailed = ArticleSlant.from_dict(
+        {**rec.to_dict(), "stance_detail": {"China": EntityStance(-0.72, "high", 9).to_dict()}}
+    )
+    prof = outlet_profiles([("A", detailed), ("A", _rec("2", 0.2, 0.0))])["A"]
+    assert prof.stance["China"].sentences == 10  # the legacy record counts as one sentence
 
 
 def test_profiles_low_confidence_articles_do_not_move_scores() -> None:

@@ -140,14 +140,22 @@ class ArticleSlant:
 
 @dataclass(frozen=True, slots=True)
 class Stat:
-    """Mean and spread (population standard deviation) of a score over ``n`` articles."""
+    """Mean and spread (population standard deviation) of a score over ``n`` articles.
+
+    ``sentences`` counts the sentences behind the mean when it is pooled from sentence pieces
+    (stance), so a reader sees how much evidence stands behind each number.
+    """
 
     mean: float
     spread: float
     n: int
+    sentences: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mean": round(self.mean, 4), "spread": round(self.spread, 4), "n": self.n}
+        out: dict[str, Any] = {"mean": round(self.mean, 4), "spread": round(self.spread, 4), "n": self.n}
+        if self.sentences:
+            out["sentences"] = self.sentences
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +172,7 @@ class OutletProfile:
     techniques: dict[str, int]  # technique -> spans in the outlet's own words
     reliability: float | None = None  # 0..1 (Lin et al. 2023 pc1) when the outlet's domain is rated
     reliability_source: str | None = None
+    sentence_bias: Stat | None = None  # mean p(biased) of the outlet's own sentences, per article
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,4 +186,5 @@ class OutletProfile:
             "techniques": dict(self.techniques),
             "reliability": None if self.reliability is None else round(self.reliability, 4),
             "reliability_source": self.reliability_source,
+            "sentence_bias": self.sentence_bias.to_dict() if self.sentence_bias else None,
         }
