@@ -21,6 +21,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly
 SPEECH = frozenset(
     {"said", "says", "say", "told", "tells", "tweeted", "wrote", "argued", "added", "asked", "claimed"}
 )
+_NOT_NAMES = frozenset({"i", "the", "a", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this"})
 WINDOW = 5  # words on each side of the target that get their own position-tagged features
 HALF = 6.0  # words from the target at which a valence's weight has halved
 
@@ -45,6 +46,9 @@ STANCE_DENSE: tuple[str, ...] = (
     "question",
     "exclaim",
     "quote_marks",
+    "own_pos",  # valence of words nearer the target than any other name in the sentence
+    "own_neg",
+    "other_names",  # capitalised words that are not the target (other people the words may be about)
 )
 BIAS_DENSE: tuple[str, ...] = (
     "loaded_mass",  # weighted loaded-language spans per 10 words (the shipped lexicon's score)
@@ -70,10 +74,11 @@ class Tokens:
     valence: tuple[float, ...]  # VADER -4..4, flipped (x -0.74) in the three words after a negator
     negated: tuple[bool, ...]
     adj: tuple[float, ...]  # Pattern polarity of strongly subjective adjectives, else 0
+    caps: tuple[bool, ...] = ()  # capitalised (a name, or the first word of a sentence)
 
     @classmethod
     def of(cls, text: str, lex: Lexicon) -> Tokens:
-        starts, ends, words, val, neg, adj = [], [], [], [], [], []
+        starts, ends, words, val, neg, adj, caps = [], [], [], [], [], [], []
         after_neg = 0
         for m in WORD_RE.finditer(text):
             w = m.group().lower().replace("’", "'")
@@ -90,7 +95,8 @@ class Tokens:
             val.append(v)
             neg.append(flipped)
             adj.append(a[0] if a is not None and a[1] >= 0.5 else 0.0)
-        return cls(tuple(starts), tuple(ends), tuple(words), tuple(val), tuple(neg), tuple(adj))
+            caps.append(m.group()[0].isupper())
+        return cls(tuple(starts), tuple(ends), tuple(words), tuple(val), tuple(neg), tuple(adj), tuple(caps))
 
 
 def _dense(values: Sequence[float]) -> Row:
@@ -126,7 +132,8 @@ def stance_row(
     t0, t1 = target
     pos = {i: n for n, i in enumerate(view)}
     near_valence = near_pos = near_neg = sp = sn = lp = ln = rp = rn = 0.0
-    negated = ap = an = 0.0
+    negated = ap = an = op = on = 0.0
+    others = [i for i in view[1:] if toks.caps[i] and not t0 <= i < t1 and toks.words[i] not in _NOT_NAMES]
     keys: list[str] = []
     words: list[str] = []
     for i in view:
@@ -152,6 +159,8 @@ def stance_row(
                 else:
                     rp, rn = (rp + v, rn) if v > 0 else (rp, rn - v)
             negated += toks.negated[i]
+            if not others or dist <= min(abs(i - o) for o in others):
+                op, on = (op + v, on) if v > 0 else (op, on - v)
         a = toks.adj[i]
         ap, an = (ap + a, an) if a > 0 else (ap, an - a)
         if dist <= WINDOW:
@@ -188,6 +197,9 @@ def stance_row(
             float("?" in text),
             float("!" in text),
             float('"' in text or "“" in text),
+            squash(op, 2.0),
+            squash(on, 2.0),
+            min(len(others), 4) / 4.0,
         )
     )
     _add_hashed(row, keys, len(STANCE_DENSE), dims)
