@@ -78,25 +78,38 @@ class Tokens:
 
     @classmethod
     def of(cls, text: str, lex: Lexicon) -> Tokens:
-        starts, ends, words, val, neg, adj, caps = [], [], [], [], [], [], []
+        matches = list(WORD_RE.finditer(text))
+        raw = [m.group() for m in matches]
+        memo = lex.word_memo
+        info = [memo.get(r) or _word_info(r, lex) for r in raw]
+        words = [i[0] for i in info]
+        val, neg = [], []
         after_neg = 0
-        for m in WORD_RE.finditer(text):
-            w = m.group().lower().replace("’", "'")
-            base = w[:-2] if w.endswith("'s") else w
-            v = lex.valence.get(base, 0.0)
+        for base, v, _a in info:
             flipped = bool(after_neg and v)
-            if flipped:
-                v = -0.74 * v
-            after_neg = 3 if base in NEGATORS or base.endswith("n't") else max(0, after_neg - 1)
-            a = lex.adjectives.get(base)
-            starts.append(m.start())
-            ends.append(m.end())
-            words.append(base)
-            val.append(v)
+            val.append(-0.74 * v if flipped else v)
             neg.append(flipped)
-            adj.append(a[0] if a is not None and a[1] >= 0.5 else 0.0)
-            caps.append(m.group()[0].isupper())
-        return cls(tuple(starts), tuple(ends), tuple(words), tuple(val), tuple(neg), tuple(adj), tuple(caps))
+            if after_neg or base in NEGATORS or base.endswith("n't"):
+                after_neg = 3 if base in NEGATORS or base.endswith("n't") else after_neg - 1
+        return cls(
+            tuple(m.start() for m in matches),
+            tuple(m.end() for m in matches),
+            tuple(words),
+            tuple(val),
+            tuple(neg),
+            tuple(i[2] for i in info),
+            tuple(r[0].isupper() for r in raw),
+        )
+
+
+def _word_info(raw: str, lex: Lexicon) -> tuple[str, float, float]:
+    w = raw.lower().replace("’", "'")
+    base = w[:-2] if w.endswith("'s") else w
+    a = lex.adjectives.get(base)
+    info = (base, lex.valence.get(base, 0.0), a[0] if a is not None and a[1] >= 0.5 else 0.0)
+    if len(lex.word_memo) < 200_000:
+        lex.word_memo[raw] = info
+    return info
 
 
 def _dense(values: Sequence[float]) -> Row:

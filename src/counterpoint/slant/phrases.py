@@ -67,8 +67,12 @@ CLAUSE_CUES: tuple[tuple[str, str, str], ...] = (
      r"nazis?|hitler|stalin|gestapo|millions of (?:americans|people) (?:agree|know)",
      "argues from popularity or by association"),
 )  # fmt: skip
-_CUES = tuple(
-    (t, re.compile(r"(?<![\w\-])(?:" + p + r")(?![\w\-])", re.IGNORECASE), w) for t, p, w in CLAUSE_CUES
+#: One pattern for all cues (one scan of the text); group ``c<k>`` is ``CLAUSE_CUES[k]``.
+_CUES = re.compile(
+    r"(?<![\w\-])(?:"
+    + "|".join(f"(?P<c{k}>{p})" for k, (_t, p, _w) in enumerate(CLAUSE_CUES))
+    + r")(?![\w\-])",
+    re.IGNORECASE,
 )
 #: How far a clause span may run past its cue (characters): annotators' clause spans are ~100.
 CLAUSE_MAX = 160
@@ -112,13 +116,13 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
     """``(start, end, technique, why)`` of clause-level technique cues in ``text[start:end]``."""
     stop = len(text) if end is None else end
     out = []
-    for technique, pattern, why in _CUES:
-        for m in pattern.finditer(text, start, stop):
-            out.append((m.start(), max(m.end(), clause_end(text, m.end())), technique, why))
+    for m in _CUES.finditer(text, start, stop):
+        technique, _p, why = CLAUSE_CUES[int((m.lastgroup or "c0")[1:])]
+        out.append((m.start(), max(m.end(), clause_end(text, m.end())), technique, why))
     return out
 
 
-_QUESTION = re.compile(r"[^.!?\n\"“”]{12,200}\?")
+_QUESTION_START = re.compile(r"[.!?\n\"“”]")
 _SCARE = re.compile(r"[\"“‘'](?P<q>[A-Za-z][\w\-’' ]{2,40})[\"”’'](?![A-Za-z])")
 
 
@@ -129,9 +133,16 @@ def shape_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     """
     stop = len(text) if end is None else end
     out = []
-    for m in _QUESTION.finditer(text, start, stop):
-        s = m.start() + len(m.group()) - len(m.group().lstrip())
-        out.append((s, m.end(), "Doubt", "a question that insinuates"))
+    q = text.find("?", start, stop)
+    while q >= 0:
+        # the question runs back to the previous sentence end, line break or quote mark
+        lo = max(start, q - 200)
+        prev = [m.end() for m in _QUESTION_START.finditer(text, lo, q)]
+        s = prev[-1] if prev else lo
+        s += len(text[s:q]) - len(text[s:q].lstrip())
+        if q - s >= 12 and (prev or lo == start):
+            out.append((s, q + 1, "Doubt", "a question that insinuates"))
+        q = text.find("?", q + 1, stop)
     for m in _SCARE.finditer(text, start, stop):
         if len(m.group("q").split()) <= 4:
             out.append((m.start("q"), m.end("q"), "Loaded_Language", "scare quotes"))
