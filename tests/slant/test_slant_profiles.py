@@ -6,7 +6,7 @@ import pytest
 
 from counterpoint.model import Span
 from counterpoint.slant.model import ArticleSlant, EntityStance, SlantSpan
-from counterpoint.slant.profiles import domain_of, load_ratings, outlet_profiles, pooled_stance
+from counterpoint.slant.profiles import domain_of, load_ratings, outlet_profiles, pooled_stance, rekey_stance
 
 
 def _rec(
@@ -87,3 +87,22 @@ def test_profiles_user_ratings_file(tmp_path: Path) -> None:
 def test_profiles_domain_of_accepts_urls_and_rejects_names() -> None:
     assert domain_of("https://www.cbc.ca/news") == "cbc.ca"
     assert domain_of("Global Times") is None
+
+
+def test_profiles_rekey_merges_names_of_one_entity_with_their_evidence() -> None:
+    rec = ArticleSlant.from_dict(
+        {
+            **_rec("1", 0.2, 0.0).to_dict(),
+            "stance": {"Trump": -0.4, "Donald Trump": -0.2, "China": 0.1},
+            "stance_detail": {
+                "Trump": EntityStance(-0.4, "high", 4, ((0, 5, -0.9),)).to_dict(),
+                "Donald Trump": EntityStance(-0.2, "low", 1, ((10, 20, -0.3),)).to_dict(),
+            },
+        }
+    )
+    out = rekey_stance(rec, lambda k: "Donald Trump" if "Trump" in k else k)
+    assert out.stance == pytest.approx({"Donald Trump": -0.3, "China": 0.1})
+    detail = (out.stance_detail or {})["Donald Trump"]
+    assert detail.sentences == 5
+    assert detail.evidence[0] == (0, 5, -0.9)
+    assert detail.confidence == "high"
