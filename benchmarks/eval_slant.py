@@ -12,11 +12,19 @@ Data (research copies in ../shared/eval; never copied into the project):
   reporting (satire left out). Held-out part: article id 0 mod 5.
 * ``allsides-article-bias`` (media split, valid texts): left/centre/right macro-F1. Outlets are split
   by CRC32 of the outlet name: even -> tuning, odd -> test, so test outlets are unseen in tuning.
+* ``newsmtsc``: stance toward a target person, three classes, macro-F1 (F1_m) and accuracy on
+  rw_dev and mt_dev, for the shipped stance head, a head trained here on mt_train (the same
+  ``fit_head`` as ``counterpoint train``) and VADER's sentence compound (target ignored; needs the
+  optional ``vaderSentiment`` package, else the issue's figures are quoted).
 
-``--trained`` also fits the opt-in scikit-learn models (``scripts/train_slant.py`` builds the same
-ones from a user's own copy of the data) on the tuning parts and scores them on the held-out parts.
+The sentence-bias and stance heads are scored shipped and trained in the same run: ``--trained``
+fits them with ``counterpoint.slant.train`` on the tuning parts (BABE: CRC32(text) not 0 mod 5,
+which is also ``counterpoint train``'s held-out rule).
 
-Usage: python benchmarks/eval_slant.py [--eval-dir ../shared/eval] [--trained] [--only babe,ptc,...]
+``--trained`` also fits the heads (as ``counterpoint train`` does) and the older opt-in scikit-learn
+comparison models on the tuning parts and scores them on the held-out parts.
+
+Usage: python benchmarks/eval_slant.py [--eval-dir ../shared/eval] [--trained] [--only newsmtsc,babe,ptc,...]
 """
 
 from __future__ import annotations
@@ -36,8 +44,11 @@ from pathlib import Path
 from counterpoint.model import Article
 from counterpoint.slant.frames import FRAMES, frame_scores, present_frames
 from counterpoint.slant.lexicon import WORD_RE, QuoteMap, load_lexicon
+from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
 from counterpoint.slant.stage import analyse_slant
+from counterpoint.slant.targeted import load_heads
 from counterpoint.slant.techniques import classify_span, find_spans
+from counterpoint.slant.train import Example, example_rows, fit_head, read_examples, scores
 
 ROOT = Path(__file__).resolve().parents[1]
 Span = tuple[int, int]
@@ -107,7 +118,15 @@ def eval_babe(d: Path, trained: bool) -> dict[str, object]:
         fn += len(gold - pred)
     p, r = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
     out["biased_words_p_r_f1"] = [round(p, 4), round(r, 4), round(f1(p, r), 4)]
+    examples = [Example(t, y) for t, y, _w in rows]
+    test_ex = [examples[i] for i in test]
+    shipped = load_heads().bias
+    pred_s = shipped.proba(example_rows("bias", test_ex, 0, lex)).argmax(axis=1)
+    out["shipped_bias_head_test"] = scores([e.label for e in test_ex], list(pred_s), 2)
     if trained:
+        head = fit_head("bias", [examples[i] for i in tune], source="eval: BABE tune part")
+        pred_t = head.proba(example_rows("bias", test_ex, head.dims, lex)).argmax(axis=1)
+        out["trained_bias_head_test"] = scores([e.label for e in test_ex], list(pred_t), 2)
         from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
         emb = embed_sentences([r[0] for r in rows])
@@ -191,11 +210,21 @@ def eval_ptc(d: Path, trained: bool) -> dict[str, object]:
     parts = {"tune": [a for a in arts if not ptc_heldout(a)], "heldout": [a for a in arts if ptc_heldout(a)]}
     for name, ids in parts.items():
         pred = {
+            a: [
+                (x.span.start, x.span.end)
+                for x in phrase_spans(
+                    arts[a], a, find_spans(arts[a], a, empty, lex, span_min=SPAN_MIN), empty
+                )
+            ]
+            for a in ids
+        }
+        words = {
             a: [(f.slant.span.start, f.slant.span.end) for f in find_spans(arts[a], a, empty, lex)]
             for a in ids
         }
         gold = {a: [(s, e) for _t, s, e in labels.get(a, [])] for a in ids}
         p, r, f = si_scores(pred, gold)
+        wp, wr, wf = si_scores(words, gold)
         gold_t, pred_t = [], []
         for a in ids:
             for tech, s, e in labels.get(a, []):
@@ -206,7 +235,11 @@ def eval_ptc(d: Path, trained: bool) -> dict[str, object]:
             "articles": len(ids),
             "gold_spans": len(gold_t),
             "si_p_r_f1": [round(p, 4), round(r, 4), round(f, 4)],
+            "si_p_r_f1_word_level_before": [round(wp, 4), round(wr, 4), round(wf, 4)],
             "tc_micro_f1": round(acc, 4),
+            "span_chars_ours": length_summary([e - s for v in pred.values() for s, e in v]),
+            "span_chars_word_level_before": length_summary([e - s for v in words.values() for s, e in v]),
+            "span_chars_gold": length_summary([e - s for v in gold.values() for s, e in v]),
         }
     if trained:
         from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
@@ -233,6 +266,56 @@ def eval_ptc(d: Path, trained: bool) -> dict[str, object]:
         acc = sum(g == p for g, p in zip(yh, model.predict(xh), strict=True)) / len(yh)
         assert isinstance(out["heldout"], dict)
         out["heldout"]["trained_tfidf_lr_tc_micro_f1"] = round(acc, 4)
+    return out
+
+
+def length_summary(lengths: list[int]) -> dict[str, float]:
+    """Count, median, mean and quartiles of span lengths in characters."""
+    xs = sorted(lengths)
+    if not xs:
+        return {"n": 0}
+    p25, med, p75 = (xs[min(len(xs) - 1, int(f * len(xs)))] for f in (0.25, 0.5, 0.75))
+    return {"n": len(xs), "p25": p25, "median": med, "p75": p75, "mean": round(sum(xs) / len(xs), 1)}
+
+
+# ---------------------------------------------------------------- NewsMTSC
+
+
+def eval_newsmtsc(d: Path, trained: bool) -> dict[str, object]:
+    """Stance toward the target: shipped head, trained head (mt_train), VADER sentence compound."""
+    lex = load_lexicon()
+    splits = {name: read_examples("stance", [d / f"{name}.jsonl"]) for name in ("rw_dev", "mt_dev")}
+    heads = {"shipped": load_heads().stance}
+    if trained:
+        heads["trained_mt_train"] = fit_head("stance", read_examples("stance", [d / "mt_train.jsonl"]))
+    out: dict[str, object] = {"published_f1m_test": {"rw": 0.831, "mt": 0.825}}
+    out["issue_vader_sentence_f1m"] = {"rw_dev": 0.508, "mt_dev": 0.528}
+    for split, exs in splits.items():
+        gold = [e.label for e in exs]
+        res: dict[str, object] = {"n": len(exs)}
+        for name, h in heads.items():
+            res[name] = scores(
+                gold, list(h.proba(example_rows("stance", exs, h.dims, lex)).argmax(axis=1)), 3
+            )
+        vader = vader_sentence(exs)
+        if vader is not None:
+            res["vader_sentence"] = scores(gold, vader, 3)
+        res["majority_accuracy"] = round(max(Counter(gold).values()) / len(gold), 4)
+        out[split] = res
+    return out
+
+
+def vader_sentence(exs: list[Example]) -> list[int] | None:
+    """VADER's compound of the whole sentence, target ignored, at +-0.05 (the baseline in the issue)."""
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    sia = SentimentIntensityAnalyzer()
+    out = []
+    for e in exs:
+        c = sia.polarity_scores(e.text)["compound"]
+        out.append(0 if c <= -0.05 else 2 if c >= 0.05 else 1)
     return out
 
 
@@ -391,11 +474,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     ap.add_argument("--trained", action="store_true", help="also fit and score the opt-in trained models")
-    ap.add_argument("--only", default="babe,ptc,frames,allsides")
+    ap.add_argument("--only", default="newsmtsc,babe,ptc,frames,allsides")
     args = ap.parse_args()
     if not args.eval_dir.is_dir():
         sys.exit(f"evaluation data not found at {args.eval_dir}")
     runs = {
+        "newsmtsc": (eval_newsmtsc, "newsmtsc"),
         "babe": (eval_babe, "babe-mbic"),
         "ptc": (eval_ptc, "ptc-semeval2020t11"),
         "frames": (eval_frames, "semeval2023t3-en"),

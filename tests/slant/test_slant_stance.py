@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from counterpoint.model import Mention, Quote, Span
+from counterpoint.slant.features import Tokens
 from counterpoint.slant.lexicon import QuoteMap, load_lexicon
-from counterpoint.slant.stance import actor_names, central_actors, entity_stance, partisan_lean
+from counterpoint.slant.model import EntityStance
+from counterpoint.slant.stance import actor_names, central_actors, partisan_lean
+from counterpoint.slant.targeted import load_heads, target_stance
 
 
 def _mentions(text: str, names: list[tuple[str, str, str]]) -> list[Mention]:
@@ -25,10 +28,16 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _scored(
+    text: str, names: list[tuple[str, str, str]], quotes: tuple[Quote, ...] = ()
+) -> tuple[dict[str, EntityStance], dict[str, dict[str, float]]]:
+    toks = Tokens.of(text, load_lexicon())
+    qmap = QuoteMap.build(quotes)
+    return target_stance(text, toks, _sentences(text), _mentions(text, names), qmap, [], load_heads().stance)
+
+
 def _stance(text: str, names: list[tuple[str, str, str]], quotes: tuple[Quote, ...] = ()) -> dict[str, float]:
-    return entity_stance(
-        text, _sentences(text), _mentions(text, names), QuoteMap.build(quotes), [], load_lexicon()
-    )
+    return {k: v.score for k, v in _scored(text, names, quotes)[0].items()}
 
 
 def test_stance_negative_words_near_an_actor_give_negative_stance() -> None:
@@ -47,8 +56,24 @@ def test_stance_ignores_words_inside_quotes() -> None:
     text = 'Zorland met Vessia. Zorland said "Vessia is horrible and evil" on Monday.'
     start = text.index("Vessia is")
     q = Quote(Span("a", start, start + 26, text[start : start + 26]), speaker="Zorland")
-    st = _stance(text, [("Zorland", "GPE", "Zorland"), ("Vessia", "GPE", "Vessia")], (q,))
-    assert abs(st.get("Vessia", 0.0)) < 0.05
+    outlet, quoted = _scored(text, [("Zorland", "GPE", "Zorland"), ("Vessia", "GPE", "Vessia")], (q,))
+    assert abs(outlet["Vessia"].score) < 0.15  # only "Zorland met Vessia" is the outlet's
+    assert quoted["Zorland"]["Vessia"] < -0.2  # the quoted attack is the speaker's stance
+
+
+def test_stance_thin_evidence_stays_near_neutral_with_low_confidence() -> None:
+    text = "Mayor Ode is a brilliant leader. Ode spoke."
+    one = _scored(text, [("Ode", "PERSON", "Mayor Ode")])[0]["Mayor Ode"]
+    many = "Mayor Ode is brilliant. Ode is admired. Ode won praise for excellent work. Ode is wonderful."
+    four = _scored(many, [("Ode", "PERSON", "Mayor Ode")])[0]["Mayor Ode"]
+    assert one.sentences == 2
+    assert four.sentences == 4
+    assert four.score > one.score > 0
+    assert one.confidence != "high"
+    assert four.confidence == "high"
+    s, e, v = four.evidence[0]
+    assert many[s:e].startswith("Ode") or many[s:e].startswith("Mayor")
+    assert v > 0.3
 
 
 def test_stance_folds_capitals_into_their_country() -> None:

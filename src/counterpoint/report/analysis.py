@@ -20,7 +20,7 @@ from typing import IO, Any
 from counterpoint import __version__
 from counterpoint.model import SCHEMA_VERSION, Entity, NumberFact, Quote, Span, StoredArticle, TimeExpr
 from counterpoint.slant.model import ArticleSlant
-from counterpoint.slant.profiles import load_ratings, outlet_profiles
+from counterpoint.slant.profiles import load_ratings, outlet_profiles, rekey_stance
 from counterpoint.store import Store
 from counterpoint.store.items import slant_from_layers
 
@@ -86,13 +86,10 @@ def _entity_record(ent: Entity, mentions: tuple[int, list[Span]]) -> dict[str, A
     }
 
 
-def _by_entity(stance: dict[str, float], store: Store, names: dict[str, str]) -> dict[str, float]:
-    """Re-key stance by corpus entity ("Trump" in one article and "Donald Trump" in another are one)."""
-    merged: dict[str, list[float]] = {}
-    for key, score in stance.items():
-        eid = store.entity_for(key)
-        merged.setdefault(names.get(eid, key) if eid else key, []).append(score)
-    return {k: sum(v) / len(v) for k, v in merged.items()}
+def _entity_name(key: str, store: Store, names: dict[str, str]) -> str:
+    """The corpus entity an article's stance key belongs to ("Trump" and "Donald Trump" are one)."""
+    eid = store.entity_for(key)
+    return names.get(eid, key) if eid else key
 
 
 def write_analysis(
@@ -122,7 +119,7 @@ def write_analysis(
                 lists["dates"].add(date_record(t))
             slant = slant_from_layers(sa.article.id, layers)
             if slant is not None:
-                slant = replace(slant, stance=_by_entity(slant.stance, store, entity_names))
+                slant = rekey_stance(slant, lambda k: _entity_name(k, store, entity_names))
                 lists["slant"].add(slant.to_dict())
                 outlet = sa.article.outlet or "(unknown outlet)"
                 # profiles need only the scores and the techniques of the outlet's own spans

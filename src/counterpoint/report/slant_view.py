@@ -35,6 +35,7 @@ class OutletSlant:
     subjectivity: list[float] = field(default_factory=list)
     stance: dict[str, list[float]] = field(default_factory=dict)
     genres: dict[str, int] = field(default_factory=dict)
+    stance_sentences: dict[str, int] = field(default_factory=dict)  # sentences behind each stance
 
     @staticmethod
     def _mean(values: Sequence[float]) -> float | None:
@@ -50,6 +51,16 @@ class OutletSlant:
 
     def stance_mean(self, entity: str) -> float | None:
         return self._mean(self.stance.get(entity, []))
+
+    def stance_err(self, entity: str) -> float:
+        """Half-width of the whisker around ``stance_mean``: one standard error at most.
+
+        Sentence scores lie in -1..1 (standard deviation at most 1), so the mean of ``m`` of them
+        has a standard error of at most ``1/sqrt(m + 1)`` (one neutral pseudo-sentence, as in the
+        article scores); records without sentence counts count one sentence per article.
+        """
+        m = self.stance_sentences.get(entity) or len(self.stance.get(entity, []))
+        return float((m + 1) ** -0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +99,9 @@ class SlantView:
             if y is None or x is None:
                 continue
             href = f"{href_prefix}{o.outlet}" if href_prefix and o.outlet != UNKNOWN_OUTLET else None
-            out.append(Point(o.outlet, x, y, o.articles, href))
+            assert self.entity is not None
+            sentences = o.stance_sentences.get(self.entity, 0)
+            out.append(Point(o.outlet, x, y, o.articles, href, sentences, o.stance_err(self.entity)))
         return out
 
 
@@ -122,10 +135,13 @@ def build_slant_view(
         o.loaded.append(float(scores["loaded_language"]))
         o.subjectivity.append(float(scores["subjectivity"]))
         stance: dict[str, float] = {}
+        detail = scores.get("stance_detail") or {}
         for key, value in scores.get("stance", {}).items():
             ent = names.get(key, key)
             stance[ent] = float(value)
             o.stance.setdefault(ent, []).append(float(value))
+            n = int(detail.get(key, {}).get("sentences", 0))
+            o.stance_sentences[ent] = o.stance_sentences.get(ent, 0) + n
             coverage[ent].add(name)
         label = f"{outlet or 'unknown'}: {(title or article_id)[:24]}"
         articles.append((article_id, label, float(scores["loaded_language"]), stance))

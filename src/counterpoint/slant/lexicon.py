@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -196,6 +196,8 @@ class Lexicon:
     phrase_matcher: Matcher
     partisan_sides: tuple[int, ...] = ()  # US partisan vocabulary, side -1 left / +1 right, per pattern
     partisan_matcher: Matcher | None = None
+    #: per-process cache: word as written -> (lower-case base, VADER valence, adjective polarity)
+    word_memo: dict[str, tuple[str, float, float]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _lines(name: str) -> Iterator[list[str]]:

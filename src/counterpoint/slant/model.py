@@ -35,6 +35,33 @@ class SlantSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityStance:
+    """The outlet's stance toward one actor in one article, with the sentences behind it.
+
+    ``score`` is -1..1 (mean of the sentences' ``p(positive) - p(negative)`` with one neutral
+    pseudo-sentence); ``evidence`` holds ``(start, end, sentence score)`` of the strongest sentences.
+    """
+
+    score: float
+    confidence: Confidence
+    sentences: int
+    evidence: tuple[tuple[int, int, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4),
+            "confidence": self.confidence,
+            "sentences": self.sentences,
+            "evidence": [[s, e, round(v, 4)] for s, e, v in self.evidence],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> EntityStance:
+        ev = tuple((int(s), int(e), float(v)) for s, e, v in d.get("evidence", ()))
+        return cls(float(d["score"]), d.get("confidence", "low"), int(d.get("sentences", 0)), ev)
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleSlant:
     """How one article tells its story.
 
@@ -55,6 +82,13 @@ class ArticleSlant:
     quote_share: float = 0.0  # share of the text's words that are direct quotation
     quoted_slant: dict[str, float] | None = None  # speaker -> loaded-language weight in their quotes
     lean: float = 0.0  # US partisan word choice, -1 left .. +1 right (experimental; see docs/slant.md)
+    #: actor -> the sentences behind ``stance`` and a confidence (``stance`` holds the scores)
+    stance_detail: dict[str, EntityStance] | None = None
+    #: quoted speaker -> actor -> stance in what the speaker is quoted saying (not the outlet's)
+    quoted_stance: dict[str, dict[str, float]] | None = None
+    sentence_bias: float = 0.0  # mean p(biased) of the outlet's own sentences (sentence-bias head)
+    sentences: int = 0  # the outlet's own sentences scored by the sentence-bias head
+    model: str = "shipped"  # which slant heads scored the article ("shipped" or a trained model)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +104,13 @@ class ArticleSlant:
             "quote_share": round(self.quote_share, 4),
             "quoted_slant": {k: round(v, 4) for k, v in (self.quoted_slant or {}).items()},
             "lean": round(self.lean, 4),
+            "stance_detail": {k: v.to_dict() for k, v in (self.stance_detail or {}).items()},
+            "quoted_stance": {
+                sp: {k: round(v, 4) for k, v in t.items()} for sp, t in (self.quoted_stance or {}).items()
+            },
+            "sentence_bias": round(self.sentence_bias, 4),
+            "sentences": self.sentences,
+            "model": self.model,
         }
 
     @classmethod
@@ -87,19 +128,34 @@ class ArticleSlant:
             quote_share=float(d.get("quote_share", 0.0)),
             quoted_slant={k: float(v) for k, v in (d.get("quoted_slant") or {}).items()},
             lean=float(d.get("lean", 0.0)),
+            stance_detail={k: EntityStance.from_dict(v) for k, v in (d.get("stance_detail") or {}).items()},
+            quoted_stance={
+                sp: {k: float(v) for k, v in t.items()} for sp, t in (d.get("quoted_stance") or {}).items()
+            },
+            sentence_bias=float(d.get("sentence_bias", 0.0)),
+            sentences=int(d.get("sentences", 0)),
+            model=str(d.get("model", "shipped")),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Stat:
-    """Mean and spread (population standard deviation) of a score over ``n`` articles."""
+    """Mean and spread (population standard deviation) of a score over ``n`` articles.
+
+    ``sentences`` counts the sentences behind the mean when it is pooled from sentence pieces
+    (stance), so a reader sees how much evidence stands behind each number.
+    """
 
     mean: float
     spread: float
     n: int
+    sentences: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mean": round(self.mean, 4), "spread": round(self.spread, 4), "n": self.n}
+        out: dict[str, Any] = {"mean": round(self.mean, 4), "spread": round(self.spread, 4), "n": self.n}
+        if self.sentences:
+            out["sentences"] = self.sentences
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +172,7 @@ class OutletProfile:
     techniques: dict[str, int]  # technique -> spans in the outlet's own words
     reliability: float | None = None  # 0..1 (Lin et al. 2023 pc1) when the outlet's domain is rated
     reliability_source: str | None = None
+    sentence_bias: Stat | None = None  # mean p(biased) of the outlet's own sentences, per article
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,4 +186,5 @@ class OutletProfile:
             "techniques": dict(self.techniques),
             "reliability": None if self.reliability is None else round(self.reliability, 4),
             "reliability_source": self.reliability_source,
+            "sentence_bias": self.sentence_bias.to_dict() if self.sentence_bias else None,
         }

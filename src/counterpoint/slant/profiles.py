@@ -12,13 +12,13 @@ import gzip
 import io
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from counterpoint.slant.model import ArticleSlant, OutletProfile, Stat
+from counterpoint.slant.model import ArticleSlant, EntityStance, OutletProfile, Stat
 
 SHIPPED_RATINGS = "Lin et al. 2023 pc1"
 
@@ -85,6 +85,44 @@ def _stat(values: list[float]) -> Stat:
     return Stat(mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)), len(values))
 
 
+def rekey_stance(rec: ArticleSlant, name_of: Callable[[str], str]) -> ArticleSlant:
+    """``rec`` with its stance keyed by ``name_of(key)`` (corpus entities), merging keys that meet.
+
+    Scores of merged keys are averaged; their sentence counts add up and their evidence is pooled.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in rec.stance:
+        groups[name_of(key)].append(key)
+    stance = {n: sum(rec.stance[k] for k in ks) / len(ks) for n, ks in groups.items()}
+    details = rec.stance_detail or {}
+    detail = {}
+    for n, ks in groups.items():
+        ds = [details[k] for k in ks if k in details]
+        if ds:
+            best = max(ds, key=lambda d: d.sentences)
+            evidence = sorted((ev for d in ds for ev in d.evidence), key=lambda ev: -abs(ev[2]))[:3]
+            detail[n] = EntityStance(
+                stance[n], best.confidence, sum(d.sentences for d in ds), tuple(evidence)
+            )
+    return replace(rec, stance=stance, stance_detail=detail or rec.stance_detail)
+
+
+def pooled_stance(pieces: list[tuple[float, int]], prior: float = 1.0) -> Stat:
+    """An outlet's stance toward one actor from its articles' ``(score, sentences)``.
+
+    Each article's score is a mean over its sentences shrunk with ``prior`` neutral pseudo-sentences;
+    undoing that gives the summed sentence scores, which are pooled over all articles and shrunk
+    once, so an outlet that named the actor in 40 sentences counts for more than one that named
+    it in two. Records stored before sentence counts existed (all counts 0) keep the plain mean.
+    """
+    if not any(n for _s, n in pieces):
+        return _stat([score for score, _n in pieces])
+    total = sum(score * (max(n, 1) + prior) for score, n in pieces)
+    sentences = sum(max(n, 1) for _s, n in pieces)
+    per_article = _stat([score for score, _n in pieces])
+    return Stat(total / (sentences + prior), per_article.spread, len(pieces), sentences)
+
+
 def outlet_profiles(
     records: Iterable[tuple[str, ArticleSlant]],
     ratings: Ratings | None = None,
@@ -104,12 +142,13 @@ def outlet_profiles(
     out = {}
     for outlet, recs in sorted(groups.items()):
         scored = [r for r in recs if include_low_confidence or r.confidence != "low"]
-        stance: dict[str, list[float]] = defaultdict(list)
+        stance: dict[str, list[tuple[float, int]]] = defaultdict(list)
         frames: dict[str, float] = defaultdict(float)
         techniques: Counter[str] = Counter()
         for r in scored:
+            detail = r.stance_detail or {}
             for ent, v in r.stance.items():
-                stance[ent].append(v)
+                stance[ent].append((v, detail[ent].sentences if ent in detail else 0))
             for fr, v in r.frames.items():
                 frames[fr] += v
             techniques.update(s.technique for s in r.spans if s.speaker is None)
@@ -120,11 +159,12 @@ def outlet_profiles(
             articles=len(recs),
             loaded_language=_stat([r.loaded_language for r in scored]),
             subjectivity=_stat([r.subjectivity for r in scored]),
-            stance={e: _stat(v) for e, v in sorted(stance.items(), key=lambda kv: -len(kv[1]))},
+            stance={e: pooled_stance(v) for e, v in sorted(stance.items(), key=lambda kv: -len(kv[1]))},
             frames={f: v / total for f, v in sorted(frames.items(), key=lambda kv: -kv[1])} if total else {},
             genres=dict(Counter(r.genre for r in recs)),
             techniques=dict(techniques.most_common()),
             reliability=rating,
             reliability_source=ratings.source if rating is not None and ratings else None,
+            sentence_bias=_stat([r.sentence_bias for r in scored if r.sentences]),
         )
     return out

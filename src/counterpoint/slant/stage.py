@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 
 from counterpoint.config import Settings
 from counterpoint.model import Article, Doc, Mention, Quote
 from counterpoint.pipeline import stage
+from counterpoint.slant.features import Tokens, bias_row
 from counterpoint.slant.frames import frame_scores
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
 from counterpoint.slant.model import ArticleSlant, Confidence, Genre
-from counterpoint.slant.stance import entity_stance, partisan_lean
+from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
+from counterpoint.slant.stance import partisan_lean
+from counterpoint.slant.targeted import Heads, load_heads, target_stance, token_range
 from counterpoint.slant.techniques import (
+    Found,
     count_words,
     density_score,
     find_spans,
@@ -42,6 +47,32 @@ def _genre(words: int, quote_share: float, opinion: float) -> Genre:
     return "opinion" if opinion >= OPINION_SCORE else "report"
 
 
+def sentence_bias(
+    text: str,
+    toks: Tokens,
+    sentences: Sequence[tuple[int, int]],
+    qmap: QuoteMap,
+    own_found: Sequence[Found],
+    heads: Heads,
+) -> tuple[float, int]:
+    """Mean p(biased) over the outlet's own sentences (quoted words left out), and how many there were."""
+    rows = []
+    starts = [f.slant.span.start for f in own_found]
+    for ss, se in sentences:
+        view = [t for ps, pe in qmap.outside(ss, se) for t in range(*token_range(toks, ps, pe))]
+        if len(view) < 4:
+            continue  # a sentence that is all quotation (or a dateline) says nothing in the outlet's voice
+        lo, hi = bisect.bisect_left(starts, ss), bisect.bisect_left(starts, se)
+        inside = own_found[lo:hi]
+        mass = sum(f.weight for f in inside)
+        phrases = sum(f.slant.technique != "Loaded_Language" for f in inside)
+        rows.append(bias_row(toks, view, text[ss:se], loaded=mass, phrases=phrases, dims=heads.bias.dims))
+    if not rows:
+        return 0.0, 0
+    p = heads.bias.proba(rows)[:, heads.bias.labels.index("biased")]
+    return float(p.mean()), len(rows)
+
+
 def analyse_slant(
     article: Article,
     sentences: Sequence[tuple[int, int]],
@@ -49,20 +80,23 @@ def analyse_slant(
     quotes: Sequence[Quote],
     *,
     lexicon: Lexicon | None = None,
+    heads: Heads | None = None,
 ) -> ArticleSlant:
     """Score one article: loaded language, subjectivity, stance per central actor, frames, spans.
 
     Words inside direct quotes are attributed to their speaker: they appear in ``spans`` with
-    ``speaker`` set and in ``quoted_slant``, but do not move the outlet's own scores.
+    ``speaker`` set and in ``quoted_slant``, and their stance toward actors in ``quoted_stance``,
+    but they do not move the outlet's own scores. ``heads`` defaults to the shipped heads.
     """
     lex = lexicon or load_lexicon()
+    heads = heads or load_heads()
     text = article.text
     qmap = QuoteMap.build(quotes)
     own = qmap.outside(0, len(text))
     words_all = count_words(text, [(0, len(text))])
     words_own = count_words(text, own)
     quote_share = 1.0 - words_own / words_all if words_all else 0.0
-    found = find_spans(text, article.id, qmap, lex)
+    found = find_spans(text, article.id, qmap, lex, span_min=SPAN_MIN)
     own_found = [f for f in found if f.slant.speaker is None]
     mass = sum(f.weight for f in own_found)
     quoted: dict[str, float] = defaultdict(float)
@@ -72,25 +106,34 @@ def analyse_slant(
     markers = opinion_markers(text, own)
     subj = subjective_mass(text, own, lex)
     opinion = density_score(markers + mass, words_own, scale=8.0)
-    phrase_valence = [(f.slant.span.start, f.slant.span.end, f.valence) for f in own_found if f.valence]
+    phrase_valence = [(f.slant.span.start, f.slant.span.end, f.valence) for f in found if f.valence]
+    toks = Tokens.of(text, lex)
+    stance, quoted_stance = target_stance(text, toks, sentences, mentions, qmap, phrase_valence, heads.stance)
+    bias, n_sent = sentence_bias(text, toks, sentences, qmap, own_found, heads)
     return ArticleSlant(
         article_id=article.id,
         loaded_language=density_score(mass, words_own),
         subjectivity=density_score(0.5 * subj + 0.5 * markers + 0.5 * mass, words_own, prior_rate=1.5),
-        stance=entity_stance(text, sentences, mentions, qmap, phrase_valence, lex),
+        stance={name: round(st.score, 4) for name, st in stance.items()},
         frames=frame_scores(text, words_all, lex),
-        spans=tuple(f.slant for f in found),
+        spans=phrase_spans(text, article.id, found, qmap),
         confidence=_confidence(words_own, quote_share),
         genre=_genre(words_own, quote_share, opinion),
         words=words_own,
         quote_share=quote_share,
         quoted_slant={k: round(v, 4) for k, v in sorted(quoted.items(), key=lambda kv: -kv[1])},
         lean=partisan_lean(text, own, lex)[0],
+        stance_detail=stance,
+        quoted_stance=quoted_stance,
+        sentence_bias=bias,
+        sentences=n_sent,
+        model=heads.source,
     )
 
 
 @stage(needs=("text", "sentences", "mentions", "quotes"), provides=("slant",), english_only=True)
 def slant(doc: Doc, settings: Settings) -> Doc:
     """Attach the article's ``ArticleSlant`` (needs the ``slant`` field on ``Doc``)."""
-    result = analyse_slant(doc.article, doc.sentences, doc.mentions, doc.quotes)
+    heads = load_heads(settings.slant_model)
+    result = analyse_slant(doc.article, doc.sentences, doc.mentions, doc.quotes, heads=heads)
     return doc.with_layers(slant=result)

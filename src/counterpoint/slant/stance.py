@@ -1,21 +1,15 @@
-"""Stance of the outlet toward each central actor, from the sentences about it, quotes excluded.
+"""Who the actors of an article are (mentions folded into actors), and its US partisan word choice.
 
-For every sentence that mentions an actor in the outlet's own words, the valence of the words
-around the mention (VADER valences, overridden by the phrase lexicon's valence inside flagged
-phrases, flipped after a negator) is summed with weights that fall off with distance from the
-mention, squashed to -1..1, and averaged over the sentences with one neutral pseudo-sentence,
-so an actor named once gets a mild score rather than an extreme one.
+The stance toward each actor is scored sentence by sentence in ``targeted``.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from counterpoint.model import Mention
-from counterpoint.slant.lexicon import WORD_RE, Lexicon, QuoteMap
+from counterpoint.slant.lexicon import Lexicon
 
 #: Places and adjectives that stand for a country's government in news copy.
 METONYMS: dict[str, str] = {
@@ -33,7 +27,6 @@ METONYMS: dict[str, str] = {
 }  # fmt: skip
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "n't", "cannot"})
-WINDOW = 6.0  # tokens at which a word's weight has halved
 MAX_ENTITIES = 6
 
 
@@ -57,76 +50,6 @@ def central_actors(mentions: Sequence[Mention], *, limit: int = MAX_ENTITIES) ->
     """The actors mentioned at least twice, most mentioned first (at most ``limit``)."""
     counts = Counter(actor_names(mentions).values())
     return [n for n, c in counts.most_common() if c >= 2][:limit]
-
-
-def _token_valences(
-    text: str, start: int, end: int, lex: Lexicon, phrase_valence: list[tuple[int, int, float]]
-) -> list[tuple[int, int, float]]:
-    toks = []
-    negate = 0
-    first = {ps: pv for ps, _pe, pv in phrase_valence if start <= ps < end}
-    inner = [(ps, pe) for ps, pe, _pv in phrase_valence if ps < end and pe > start]
-    for m in WORD_RE.finditer(text, start, end):
-        w = m.group().lower().replace("’", "'")
-        base = w[:-2] if w.endswith("'s") else w
-        if m.start() in first:
-            v = first[m.start()]
-        elif inner and any(ps <= m.start() < pe for ps, pe in inner):
-            v = 0.0
-        else:
-            v = lex.valence.get(base, 0.0)
-        if negate > 0 and v:
-            v = -0.74 * v
-        negate = 3 if base in NEGATORS or base.endswith("n't") else max(0, negate - 1)
-        toks.append((m.start(), m.end(), v))
-    return toks
-
-
-def entity_stance(
-    text: str,
-    sentences: Sequence[tuple[int, int]],
-    mentions: Sequence[Mention],
-    quotes: QuoteMap,
-    phrase_valence: Sequence[tuple[int, int, float]],
-    lex: Lexicon,
-) -> dict[str, float]:
-    """Actor -> stance (-1..1) in the outlet's own words, for the article's central actors.
-
-    ``phrase_valence`` gives ``(start, end, valence)`` of flagged phrases: their valence replaces
-    the VADER valences of the words inside them.
-    """
-    names = actor_names(mentions)
-    central = set(central_actors(mentions))
-    phrase_valence = sorted(phrase_valence)
-    by_sentence: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
-    starts = [s for s, _e in sentences]
-    for i, m in enumerate(mentions):
-        name = names.get(i)
-        if name not in central or quotes.inside(m.span.start, m.span.end):
-            continue
-        k = bisect.bisect_right(starts, m.span.start) - 1
-        if k >= 0 and sentences[k][0] <= m.span.start < sentences[k][1]:
-            by_sentence[sentences[k]].append((m.span.start, m.span.end, name))
-    scores: dict[str, list[float]] = defaultdict(list)
-    for (ss, se), ms in by_sentence.items():
-        toks = [
-            t for ps, pe in quotes.outside(ss, se) for t in _token_valences(text, ps, pe, lex, phrase_valence)
-        ]
-        index = {t[0]: n for n, t in enumerate(toks)}
-        positions: dict[str, list[int]] = defaultdict(list)
-        for ms_, _me, name in ms:
-            near = min(range(len(toks)), key=lambda n: abs(toks[n][0] - ms_), default=None)
-            if near is not None:
-                positions[name].append(index.get(ms_, near))
-        for name, pos in positions.items():
-            total = 0.0
-            for n, (ts, te, v) in enumerate(toks):
-                if not v or any(ts < b and a < te for a, b, _n in ms):
-                    continue
-                dist = min(abs(n - p) for p in pos)
-                total += v / (1.0 + dist / WINDOW)
-            scores[name].append(math.tanh(total / 3.0))
-    return {name: sum(v) / (len(v) + 1) for name, v in scores.items()}
 
 
 def partisan_lean(text: str, parts: Sequence[tuple[int, int]], lex: Lexicon) -> tuple[float, int]:

@@ -96,8 +96,14 @@ def _norm(word: str) -> str:
     return w[:-2] if w.endswith("'s") else w
 
 
-def word_candidates(text: str, lex: Lexicon, *, vader_min: float = VADER_MIN) -> list[_Cand]:
-    """Single loaded words from the VADER and Pattern lexicons."""
+def word_candidates(
+    text: str, lex: Lexicon, *, vader_min: float = VADER_MIN, span_min: float | None = None
+) -> list[_Cand]:
+    """Single loaded words from the VADER and Pattern lexicons.
+
+    With ``span_min``, negative words with ``span_min <= |valence| < vader_min`` are candidates
+    too, with weight 0 and no valence: shown as spans (annotators mark them) but not scored.
+    """
     out = []
     rank = len(lex.phrases)
     for m in WORD_RE.finditer(text):
@@ -105,6 +111,10 @@ def word_candidates(text: str, lex: Lexicon, *, vader_min: float = VADER_MIN) ->
         if w in FACTUAL:
             continue
         v = lex.valence.get(w)
+        if v is not None and span_min is not None and -vader_min < v <= -span_min:
+            why = f"negative word (VADER {v:+.1f})"
+            out.append(_Cand(m.start(), m.start() + len(w), "Loaded_Language", why, 0.0, rank + 2))
+            continue
         if v is not None and abs(v) >= vader_min:
             sign = "negative" if v < 0 else "positive"
             why = f"strongly {sign} word (VADER {v:+.1f})"
@@ -119,10 +129,20 @@ def word_candidates(text: str, lex: Lexicon, *, vader_min: float = VADER_MIN) ->
 
 
 def find_spans(
-    text: str, article_id: str, quotes: QuoteMap, lex: Lexicon, *, vader_min: float = VADER_MIN
+    text: str,
+    article_id: str,
+    quotes: QuoteMap,
+    lex: Lexicon,
+    *,
+    vader_min: float = VADER_MIN,
+    span_min: float | None = None,
 ) -> tuple[Found, ...]:
-    """Persuasive spans in ``text`` with their weights (0..1) and valences, in text order."""
-    chosen = _resolve(_phrase_candidates(text, lex) + word_candidates(text, lex, vader_min=vader_min))
+    """Persuasive words and lexicon phrases in ``text`` with their weights (0..1) and valences, in order.
+
+    ``span_min`` adds weaker negative words with weight 0 (see ``word_candidates``).
+    """
+    words = word_candidates(text, lex, vader_min=vader_min, span_min=span_min)
+    chosen = _resolve(_phrase_candidates(text, lex) + words)
     seen: Counter[str] = Counter()
     out = []
     for c in chosen:

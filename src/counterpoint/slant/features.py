@@ -1,0 +1,253 @@
+"""Cheap features for the slant heads, computed from one tokenisation of the text.
+
+``Tokens.of(text, lex)`` tokenises once and looks every word up in the lexicons; ``stance_row``
+describes one (sentence, target) pair and ``bias_row`` one sentence, each as a sparse ``Row``:
+the dense lexicon features first (names in ``STANCE_DENSE`` / ``BIAS_DENSE``), then hashed words,
+word pairs and - for stance - the words in a window on each side of the target.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from counterpoint.slant.head import Row, hashed, squash
+from counterpoint.slant.lexicon import WORD_RE, Lexicon
+
+STANCE_FEATURES = "stance/1"
+BIAS_FEATURES = "bias/1"
+NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "n't"})
+SPEECH = frozenset(
+    {"said", "says", "say", "told", "tells", "tweeted", "wrote", "argued", "added", "asked", "claimed"}
+)
+_NOT_NAMES = frozenset({"i", "the", "a", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this"})
+WINDOW = 5  # words on each side of the target that get their own position-tagged features
+HALF = 6.0  # words from the target at which a valence's weight has halved
+
+STANCE_DENSE: tuple[str, ...] = (
+    "near_valence",  # distance-weighted valence around the target (the former stance rule)
+    "near_pos",
+    "near_neg",
+    "sent_pos",
+    "sent_neg",
+    "left_pos",
+    "left_neg",
+    "right_pos",
+    "right_neg",
+    "negated",  # a valenced word after a negator
+    "target_first",  # the target opens the sentence: usually its subject
+    "target_speaks",  # a speech verb right after (or before) the target
+    "phrase_neg",  # phrase-lexicon valence (persuasion phrases), negative part
+    "phrase_pos",
+    "adj_pos",  # Pattern adjective polarity
+    "adj_neg",
+    "length",
+    "question",
+    "exclaim",
+    "quote_marks",
+    "own_pos",  # valence of words nearer the target than any other name in the sentence
+    "own_neg",
+    "other_names",  # capitalised words that are not the target (other people the words may be about)
+)
+BIAS_DENSE: tuple[str, ...] = (
+    "loaded_mass",  # weighted loaded-language spans per 10 words (the shipped lexicon's score)
+    "vader_pos",
+    "vader_neg",
+    "adj_subj",
+    "phrases",
+    "length",
+    "question",
+    "exclaim",
+    "quote_marks",
+    "first_person",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Words of one text with their offsets and lexicon values (computed once per article)."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    words: tuple[str, ...]  # lower-case, possessive 's removed
+    valence: tuple[float, ...]  # VADER -4..4, flipped (x -0.74) in the three words after a negator
+    negated: tuple[bool, ...]
+    adj: tuple[float, ...]  # Pattern polarity of strongly subjective adjectives, else 0
+    caps: tuple[bool, ...] = ()  # capitalised (a name, or the first word of a sentence)
+
+    @classmethod
+    def of(cls, text: str, lex: Lexicon) -> Tokens:
+        matches = list(WORD_RE.finditer(text))
+        raw = [m.group() for m in matches]
+        memo = lex.word_memo
+        info = [memo.get(r) or _word_info(r, lex) for r in raw]
+        words = [i[0] for i in info]
+        val, neg = [], []
+        after_neg = 0
+        for base, v, _a in info:
+            flipped = bool(after_neg and v)
+            val.append(-0.74 * v if flipped else v)
+            neg.append(flipped)
+            if after_neg or base in NEGATORS or base.endswith("n't"):
+                after_neg = 3 if base in NEGATORS or base.endswith("n't") else after_neg - 1
+        return cls(
+            tuple(m.start() for m in matches),
+            tuple(m.end() for m in matches),
+            tuple(words),
+            tuple(val),
+            tuple(neg),
+            tuple(i[2] for i in info),
+            tuple(r[0].isupper() for r in raw),
+        )
+
+
+def _word_info(raw: str, lex: Lexicon) -> tuple[str, float, float]:
+    w = raw.lower().replace("’", "'")
+    base = w[:-2] if w.endswith("'s") else w
+    a = lex.adjectives.get(base)
+    info = (base, lex.valence.get(base, 0.0), a[0] if a is not None and a[1] >= 0.5 else 0.0)
+    if len(lex.word_memo) < 200_000:
+        lex.word_memo[raw] = info
+    return info
+
+
+def _dense(values: Sequence[float]) -> Row:
+    idx = [i for i, v in enumerate(values) if v]
+    return idx, [values[i] for i in idx]
+
+
+def _add_hashed(row: Row, keys: Sequence[str], dense: int, dims: int) -> None:
+    if not keys or dims <= 0:
+        return
+    scale = 1.0 / len(keys) ** 0.5
+    for k in keys:
+        row[0].append(hashed(k, dense, dims))
+        row[1].append(scale)
+
+
+def stance_row(
+    toks: Tokens,
+    view: Sequence[int],
+    target: tuple[int, int],
+    text: str,
+    *,
+    phrase: tuple[float, float] = (0.0, 0.0),
+    dims: int = 0,
+) -> Row:
+    """Features of the stance the words ``view`` (token indexes, in order) take toward ``target``.
+
+    ``target`` is the token index range ``[first, last)`` of the mention; ``view`` is the
+    sentence's tokens in the voice being scored (the outlet's words, or one quote's) and may or may
+    not include the target's own tokens. ``phrase`` is the (negative, positive) valence of
+    persuasion phrases in the view. ``text`` is the sentence's text (for punctuation cues).
+    """
+    t0, t1 = target
+    pos = {i: n for n, i in enumerate(view)}
+    near_valence = near_pos = near_neg = sp = sn = lp = ln = rp = rn = 0.0
+    negated = ap = an = op = on = 0.0
+    others = [i for i in view[1:] if toks.caps[i] and not t0 <= i < t1 and toks.words[i] not in _NOT_NAMES]
+    keys: list[str] = []
+    words: list[str] = []
+    for i in view:
+        if t0 <= i < t1:
+            if not words or words[-1] != "<t>":
+                words.append("<t>")
+            continue
+        w, v = toks.words[i], toks.valence[i]
+        words.append(w)
+        dist = t0 - i if i < t0 else i - t1 + 1
+        if v:
+            weight = 1.0 / (1.0 + dist / HALF)
+            near_valence += v * weight
+            if v > 0:
+                sp += v
+                near_pos += v * weight
+            else:
+                sn -= v
+                near_neg -= v * weight
+            if dist <= WINDOW:
+                if i < t0:
+                    lp, ln = (lp + v, ln) if v > 0 else (lp, ln - v)
+                else:
+                    rp, rn = (rp + v, rn) if v > 0 else (rp, rn - v)
+            negated += toks.negated[i]
+            if not others or dist <= min(abs(i - o) for o in others):
+                op, on = (op + v, on) if v > 0 else (op, on - v)
+        a = toks.adj[i]
+        ap, an = (ap + a, an) if a > 0 else (ap, an - a)
+        if dist <= WINDOW:
+            keys.append(f"w|{'L' if i < t0 else 'R'}|{w}")
+            if dist <= 2:
+                keys.append(f"w|{'L' if i < t0 else 'R'}{dist}|{w}")
+        if toks.negated[i]:
+            keys.append(f"n|{w}")
+    keys.extend(f"u|{w}" for w in words)
+    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+    first = view[0] if view else 0
+    following = {toks.words[i] for i in view if t1 <= i < t1 + 3} | {
+        toks.words[i] for i in view if t0 - 3 <= i < t0
+    }
+    row = _dense(
+        (
+            squash(near_valence, 3.0),
+            squash(near_pos, 3.0),
+            squash(near_neg, 3.0),
+            squash(sp, 4.0),
+            squash(sn, 4.0),
+            squash(lp, 2.0),
+            squash(ln, 2.0),
+            squash(rp, 2.0),
+            squash(rn, 2.0),
+            min(negated, 2.0) / 2.0,
+            float(t0 <= first + 1 and t0 in pos),
+            float(bool(following & SPEECH)),
+            squash(phrase[0], 2.0),
+            squash(phrase[1], 2.0),
+            squash(ap, 1.5),
+            squash(an, 1.5),
+            min(len(view), 60) / 60.0,
+            float("?" in text),
+            float("!" in text),
+            float('"' in text or "“" in text),
+            squash(op, 2.0),
+            squash(on, 2.0),
+            min(len(others), 4) / 4.0,
+        )
+    )
+    _add_hashed(row, keys, len(STANCE_DENSE), dims)
+    return row
+
+
+def bias_row(
+    toks: Tokens, view: Sequence[int], text: str, *, loaded: float = 0.0, phrases: int = 0, dims: int = 0
+) -> Row:
+    """Features of one sentence (token indexes ``view``) for the sentence-bias head.
+
+    ``loaded`` is the sentence's weighted loaded-language mass from ``find_spans`` and
+    ``phrases`` the number of persuasion-phrase hits in it.
+    """
+    n = max(len(view), 1)
+    vp = sum(toks.valence[i] for i in view if toks.valence[i] > 0)
+    vn = -sum(toks.valence[i] for i in view if toks.valence[i] < 0)
+    subj = sum(abs(toks.adj[i]) for i in view)
+    words = [toks.words[i] for i in view]
+    first = sum(w in {"i", "we", "our", "my", "you", "your"} for w in words)
+    row = _dense(
+        (
+            squash(10.0 * loaded / n, 1.0),
+            squash(vp, 4.0),
+            squash(vn, 4.0),
+            squash(subj, 1.5),
+            min(phrases, 3) / 3.0,
+            min(n, 60) / 60.0,
+            float("?" in text),
+            float("!" in text),
+            float('"' in text or "“" in text),
+            float(first > 0),
+        )
+    )
+    keys = [f"u|{w}" for w in words]
+    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+    _add_hashed(row, keys, len(BIAS_DENSE), dims)
+    return row
