@@ -20,7 +20,8 @@ from counterpoint.cli import main
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
 from counterpoint.factories import default_pipeline
-from counterpoint.report.html import template_env, write_report
+from counterpoint.report import write_report
+from counterpoint.report.html import template_env
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
 from counterpoint.store import web as q
