@@ -12,6 +12,7 @@ peak resident memory of the whole process tree is sampled.
   incremental    50 new articles into the N-article store vs the same 50 into an empty store
   outputs        bytes per article of report (index + story pages) and analysis.json
   seeds          `counterpoint analyze ../shared/corpus/seeds` wall time (when present)
+  stages         CPU milliseconds per article of each per-article stage, in one process
 
 Usage: python benchmarks/bench_e2e.py [--sizes 1000,10000] [--baseline-size 1000] [--repeat 1]
 """
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -97,6 +99,35 @@ def output_bytes(out: Path) -> dict[str, int]:
     }
 
 
+def stage_costs(n: int) -> dict[str, float]:
+    """CPU milliseconds per article of each per-article stage, in this process (where the cores go)."""
+    from collections import Counter
+
+    from counterpoint.config import Settings
+    from counterpoint.factories import default_pipeline
+    from counterpoint.model import Doc, RawDocument, content_id
+
+    settings, pipe = Settings(workers=1), default_pipeline()
+    docs = []
+    for i, art in enumerate(synth.articles(n + 1, words=800, storylines=2, seed=5)):
+        body = synth.as_scraped_text(art, seed=i)
+        docs.append(Doc.from_raw(RawDocument(content_id(body), f"mem{i}", body, "text")))
+    spent: Counter[str] = Counter()
+    sentences = candidates = 0
+    for k, doc in enumerate(docs):
+        for st in pipe.article_stages:
+            t = time.process_time()
+            doc = st(doc, settings)
+            if k:  # the first article loads the models
+                spent[st.name] += time.process_time() - t
+        if k:
+            sentences += len(doc.sentences)
+            candidates += sum(v.kind == "sentence" for v in doc.vectors)
+    out = {name: round(1000 * secs / n, 1) for name, secs in spent.most_common()}
+    return {**out, "sentences_per_article": round(sentences / n, 1),
+            "claim_candidates_per_article": round(candidates / n, 1)}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000")
@@ -104,11 +135,17 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--data", default=str(HERE / "_data"))
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: baseline,incremental,seeds")
+    ap.add_argument(
+        "--skip", default="", help="comma list of parts to skip: stages,baseline,incremental,seeds"
+    )
     args = ap.parse_args()
     data, skip = Path(args.data), set(args.skip.split(","))
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, object] = {}
+    if "stages" not in skip:
+        costs = stage_costs(40)
+        results["stage_cpu_ms_per_article"] = costs
+        print(f"per-article stages, CPU ms per article (40 articles, one process): {json.dumps(costs)}")
     if "baseline" not in skip:
         rate = baseline(corpus(data, args.baseline_size), args.baseline_size)
         results["baseline_spacy_articles_per_s"] = round(rate, 1)
