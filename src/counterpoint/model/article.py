@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:  # the slant package builds on this module, so only the type is imported
     from counterpoint.slant.model import ArticleSlant
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 RawFormat = Literal["text", "html"]
 
