@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from counterpoint.config import Settings
@@ -115,3 +117,20 @@ def test_nlp_is_skipped_for_french_with_a_reason() -> None:
     out = Pipeline.build([nlp], given=("raw", "text", "language")).run_article(doc, Settings(workers=1))
     assert out.mentions == ()
     assert out.notes == (("nlp", "skipped: English-only stage, article language is 'fr'"),)
+
+
+def test_nlp_load_keeps_torch_out_of_the_worker_yet_importable() -> None:
+    # a fresh interpreter: this test process may have imported spaCy or torch already
+    code = (
+        "import importlib.util, sys\n"
+        "from counterpoint.stages.nlp import load_nlp\n"
+        "load_nlp()\n"
+        "assert 'torch' not in sys.modules, 'thinc imported torch'\n"
+        "if importlib.util.find_spec('torch') is not None:\n"
+        "    import torch\n"
+        "    assert torch.zeros(1).shape == (1,)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"

@@ -13,6 +13,7 @@ becomes one huge spaCy Doc.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
@@ -67,9 +68,28 @@ GPE_ALIASES = {
 _COUNTRY_ACRONYMS = {"US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "PRC", "UAE"}
 
 
+def _import_spacy_without_torch() -> None:
+    """Import spaCy without letting thinc import torch.
+
+    thinc imports torch whenever it is installed (the ``[torch]``/``[dev]`` extras install it), which
+    costs ~4 s in every worker process although the CPU pipelines loaded here never use it. While
+    spaCy is first imported, ``torch`` is hidden (a ``None`` entry in ``sys.modules`` makes its import
+    fail, which thinc handles); afterwards the entry is removed, so code that does need torch (the
+    ``minilm-torch`` embedder) still imports it. A process that already loaded torch is left alone.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # the documented way to block an import
+    try:
+        import spacy  # noqa: F401 - imported for its side effect: thinc settles has_torch = False
+    finally:
+        del sys.modules["torch"]
+
+
 @cache
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     """Load a spaCy pipeline once per process with only the pipes the stages use."""
+    _import_spacy_without_torch()
     import spacy
 
     try:
