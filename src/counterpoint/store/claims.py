@@ -129,13 +129,16 @@ def _candidate(
     facts: str,
 ) -> ClaimCandidate:  # fmt: skip
     d = json.loads(facts)
+    numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    if d["numbers"] or d["times"]:
 
-    def span(s: int, e: int) -> Span:
-        # every fact lies inside its sentence; slice the stored sentence instead of the article
-        return Span(aid, s, e, text[s - start : e - start] if start <= s <= e <= end else "")
+        def span(s: int, e: int) -> Span:
+            # every fact lies inside its sentence; slice the stored sentence instead of the article
+            return Span(aid, s, e, text[s - start : e - start] if start <= s <= e <= end else "")
 
-    numbers = tuple(NumberFact(span(s, e), v, u, q, k) for s, e, v, u, q, k in d["numbers"])
-    times = tuple(TimeExpr(span(s, e), v, p, span(ss, se)) for s, e, v, p, ss, se in d["times"])
+        numbers = tuple(NumberFact(span(s, e), v, u, q, k) for s, e, v, u, q, k in d["numbers"])
+        times = tuple(TimeExpr(span(s, e), v, p, span(ss, se)) for s, e, v, p, ss, se in d["times"])
     claim = ClaimText(text, frozenset(d["entities"]), numbers, times)
     return ClaimCandidate(Span(aid, start, end, text), score, kind, loaded, speaker, claim)
 
@@ -154,7 +157,7 @@ def scope_state(db: sqlite3.Connection, scope_id: str) -> ScopeState | None:
     ):
         state.candidates.append(_candidate(aid, s, e, text, score, kind, loaded, speaker, facts))
         state.roots.append(int(root))
-        state.top.append(tuple(float(x) for x in np.frombuffer(top, dtype=np.float32)))
+        state.top.append(tuple(np.frombuffer(top, dtype=np.float32).tolist()))
     for kind, first, second, why, rule in db.execute(
         "SELECT kind, first, second, why, rule FROM claim_links WHERE scope_id = ?"
         " ORDER BY kind, first, second",
