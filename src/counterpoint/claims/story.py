@@ -33,7 +33,7 @@ import numpy as np
 
 from counterpoint.claims.align import match_score, nearest
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
-from counterpoint.claims.compare import Judge, RuleJudge, Verdict
+from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.model import Span
 from counterpoint.model.claim import (
     ArticleFacts,
@@ -41,7 +41,9 @@ from counterpoint.model.claim import (
     Claim,
     ClaimCandidate,
     ClaimText,
+    ConflictLink,
     ScopeResult,
+    ScopeState,
 )
 
 #: claim kinds that are not factual claims even when they score high
@@ -112,11 +114,11 @@ def claim_id(scope_id: str, span: Span) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-class _Groups:
-    """Union-find over candidate indexes."""
+class Groups:
+    """Union-find over candidate indexes, from each index's parent (itself for a new one)."""
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    def __init__(self, parent: Sequence[int]) -> None:
+        self.parent = list(parent)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -143,41 +145,79 @@ def compare_scope(
 
     ``embed`` maps evidence sentences to L2-normalised rows (by span, so a caller can cache
     them); ``story_of`` maps article ids to story ids
-    (all articles belong to ``scope_id`` when omitted, i.e. the scope is a story).
+    (all articles belong to ``scope_id`` when omitted, i.e. the scope is a story). The result
+    carries the ``ScopeState`` that ``claims.update.update_scope`` extends later.
     """
     judge = judge or RuleJudge()
-    story_of = story_of or {a.article_id: scope_id for a in articles}
-    by_id = {a.article_id: a for a in articles}
-    originals = [a for a in articles if a.duplicate_of is None or a.duplicate_of not in by_id]
+    story_of = dict(story_of or {a.article_id: scope_id for a in articles})
+    originals = comparable(articles, story_of)
+    cands, owner = candidates(originals)
+    state = ScopeState(story_of, [a.article_id for a in originals], cands, [], [], [], [])
+    if cands:
+        vectors = embed([c.span for c in cands])
+        rows = nearest(vectors, neighbours)
+        pairs = {(min(i, j), max(i, j)): cos for i, row in enumerate(rows) for j, cos in row}
+        edges, state.conflicts = judge_pairs(pairs, cands, owner, judge)
+        groups = Groups(list(range(len(cands))))
+        state.refused = group(edges, groups, cands, vectors)
+        state.roots = [groups.find(i) for i in range(len(cands))]
+        state.top = [tuple(cos for _j, cos in row) for row in rows]
+    return assemble(scope_id, state, {a.article_id: a for a in originals})
+
+
+def comparable(articles: Sequence[ArticleFacts], members: Mapping[str, str]) -> list[ArticleFacts]:
+    """The articles that take part: near-duplicates of another member would corroborate it with itself."""
+    return [a for a in articles if a.duplicate_of is None or a.duplicate_of not in members]
+
+
+def candidates(articles: Sequence[ArticleFacts]) -> tuple[list[ClaimCandidate], list[ArticleFacts]]:
+    """Every candidate sentence of ``articles`` (weak ones included), in order, with its article."""
     cands: list[ClaimCandidate] = []
     owner: list[ArticleFacts] = []
-    for a in originals:
+    for a in articles:
         for c in article_claims(a, threshold=CHECKWORTHY_THRESHOLD - WEAK_MARGIN):
             cands.append(c)
             owner.append(a)
-    if not cands:
-        return ScopeResult([], {}, {})
-    vectors = embed([c.span for c in cands])
-    groups = _Groups(len(cands))
-    conflicts: list[tuple[int, int, Verdict]] = []
+    return cands, owner
+
+
+def judge_pairs(
+    pairs: Mapping[tuple[int, int], float],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    judge: Judge,
+) -> tuple[list[tuple[float, int, int]], list[ConflictLink]]:
+    """Score candidate pairs (i < j -> cosine): the matching edges, and the conflicts the judge finds.
+
+    Pairs within one article are skipped; conflicts are judged only between different sources and
+    returned in pair order, so the result does not depend on the order pairs were proposed in.
+    """
     edges: list[tuple[float, int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    for i, row in enumerate(nearest(vectors, neighbours)):
-        for j, cos in row:
-            pair = (min(i, j), max(i, j))
-            if pair in seen or owner[i].article_id == owner[j].article_id:
-                continue
-            seen.add(pair)
-            score = match_score(cands[i].claim, cands[j].claim, cos)
-            if score >= GROUP_THRESHOLD:
-                edges.append((score, *pair))
-            if (score >= RELATED_THRESHOLD or cos >= RELATED_COSINE) and owner[i].source != owner[j].source:
-                same = score >= GROUP_THRESHOLD
-                verdict = judge.judge(cands[i].claim, cands[j].claim, same_claim=same)
-                if verdict is not None and verdict.conflict:
-                    conflicts.append((*pair, verdict))
-    # best pairs first; two groups join only if their founders match too, which stops A~B~C chains
-    # from gluing unrelated sentences through one that mentions a bit of both
+    conflicts: list[ConflictLink] = []
+    for (i, j), cos in sorted(pairs.items()):
+        if owner[i].article_id == owner[j].article_id:
+            continue
+        score = match_score(cands[i].claim, cands[j].claim, cos)
+        if score >= GROUP_THRESHOLD:
+            edges.append((score, i, j))
+        if (score >= RELATED_THRESHOLD or cos >= RELATED_COSINE) and owner[i].source != owner[j].source:
+            verdict = judge.judge(cands[i].claim, cands[j].claim, same_claim=score >= GROUP_THRESHOLD)
+            if verdict is not None and verdict.conflict:
+                conflicts.append(ConflictLink(i, j, verdict.why, verdict.rule))
+    return edges, conflicts
+
+
+def group(
+    edges: Sequence[tuple[float, int, int]],
+    groups: Groups,
+    cands: Sequence[ClaimCandidate],
+    vectors: np.ndarray,
+) -> list[tuple[int, int]]:
+    """Join matching pairs into claims, best first; return the pairs the founder rule refused.
+
+    Two groups join only if their founding sentences match too, which stops A~B~C chains from
+    gluing unrelated sentences through one that mentions a bit of both.
+    """
     refused: list[tuple[int, int]] = []
     for _score, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ri, rj = groups.find(i), groups.find(j)
@@ -189,21 +229,35 @@ def compare_scope(
                 refused.append((i, j))
                 continue
         groups.union(i, j)
+    return refused
+
+
+def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFacts]) -> ScopeResult:
+    """Claims, statuses, omissions and briefs of a scope from its grouped and judged candidates.
+
+    Bookkeeping only (no scoring): ``articles`` needs each compared member's outlet, label and
+    date, not its text or layers.
+    """
+    cands = state.candidates
+    if not cands:
+        return ScopeResult([], {}, {}, state)
+    owner = [articles[c.span.article_id] for c in cands]
+    story_of = state.members
+    groups = Groups(state.roots)
     # A sentence often carries several facts ("… since 2018, following the arrest of … and the
     # detention of …"): a refused pair still supports both claims, as extra evidence of each.
     support: dict[int, set[int]] = defaultdict(set)
-    for i, j in refused:
+    for i, j in state.refused:
         ri, rj = groups.find(i), groups.find(j)
         if ri != rj:
             support[ri].add(j)
             support[rj].add(i)
-
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(cands)):
         members[groups.find(i)].append(i)
     claims: list[Claim] = []
     claim_of: dict[int, Claim] = {}
-    in_conflict = {k for i, j, _v in conflicts for k in (groups.find(i), groups.find(j))}
+    in_conflict = {groups.find(k) for c in state.conflicts for k in (c.first, c.second)}
     for root in sorted(members, key=lambda r: (cands[r].span.article_id, cands[r].span.start)):
         if root not in in_conflict and all(cands[i].score < CHECKWORTHY_THRESHOLD for i in members[root]):
             continue  # only weak sentences: context, not a claim
@@ -237,27 +291,41 @@ def compare_scope(
         claims.append(claim)
         for i in idx:
             claim_of[i] = claim
-    conflicts = [(i, j, v) for i, j, v in conflicts if i in claim_of and j in claim_of]
-    for i, j, verdict in conflicts:
+    conflicts = [
+        (c.first, c.second, c) for c in state.conflicts if c.first in claim_of and c.second in claim_of
+    ]
+    # what each claim lists already, as sets: a claim can be in hundreds of conflicts
+    listed: dict[str, set[str]] = defaultdict(set)
+    said: dict[str, set[str]] = defaultdict(set)
+    for i, j, link in conflicts:
         first, second = claim_of[i], claim_of[j]
-        why = _conflict_why(owner[i], cands[i], owner[j], cands[j], verdict)
+        why = _conflict_why(owner[i], cands[i], owner[j], cands[j], link.why)
         for x, y in ((first, second), (second, first)):
             x.status = "conflicting"
-            if y.id != x.id and y.id not in x.conflicts_with:
+            if y.id != x.id and y.id not in listed[x.id]:
+                listed[x.id].add(y.id)
                 x.conflicts_with.append(y.id)
-            if why not in x.why:
+            if why not in said[x.id]:
+                said[x.id].add(why)
                 x.why.append(why)
     claims.sort(key=_claim_order)
+    originals = [articles[a] for a in state.compared]
     omissions = _omissions(claims, originals, story_of, scope_id)
-    briefs = {sid: brief(cs, conflicts, cands, owner, claim_of) for sid, cs in _by_story(claims).items()}
-    return ScopeResult(claims, omissions, briefs)
+    # a story's brief states only conflicts whose first claim is its own: hand each story just those
+    stated: dict[str, list[tuple[int, int, ConflictLink]]] = defaultdict(list)
+    for c in conflicts:
+        stated[claim_of[c[0]].story_id].append(c)
+    briefs = {
+        sid: brief(cs, stated.get(sid, []), cands, owner, claim_of) for sid, cs in _by_story(claims).items()
+    }
+    return ScopeResult(claims, omissions, briefs, state)
 
 
 def _conflict_why(
-    oa: ArticleFacts, ca: ClaimCandidate, ob: ArticleFacts, cb: ClaimCandidate, verdict: Verdict
+    oa: ArticleFacts, ca: ClaimCandidate, ob: ArticleFacts, cb: ClaimCandidate, verdict_why: str | None
 ) -> str:
     first, second = oa.name, ob.name
-    detail = (verdict.why or "they disagree").replace("the first", first).replace("the second", second)
+    detail = (verdict_why or "they disagree").replace("the first", first).replace("the second", second)
     return f"{first} reports “{ca.span.text.strip()}”; {second} reports “{cb.span.text.strip()}” — {detail}"
 
 
@@ -281,16 +349,14 @@ def _omissions(
 ) -> dict[str, list[str]]:
     """Per article: the corroborated claims of its own story that it carries no evidence for."""
     out: dict[str, list[str]] = {}
+    told = [
+        (c, {s.article_id for s in c.evidence})
+        for c in claims
+        if c.status != "single_source" and c.sources >= 2
+    ]
     for a in articles:
         story = story_of.get(a.article_id, scope_id)
-        missing = [
-            c.id
-            for c in claims
-            if c.status != "single_source"
-            and c.sources >= 2
-            and c.story_id == story
-            and all(s.article_id != a.article_id for s in c.evidence)
-        ]
+        missing = [c.id for c, carried in told if c.story_id == story and a.article_id not in carried]
         if missing:
             out[a.article_id] = missing
     return out
@@ -298,7 +364,7 @@ def _omissions(
 
 def brief(
     claims: Sequence[Claim],
-    conflicts: Sequence[tuple[int, int, Verdict]],
+    conflicts: Sequence[tuple[int, int, object]],
     cands: Sequence[ClaimCandidate],
     owner: Sequence[ArticleFacts],
     claim_of: Mapping[int, Claim],

@@ -109,13 +109,48 @@ class BriefSentence:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ConflictLink:
+    """A judge's disagreement between two candidates of a scope (indexes into its candidates)."""
+
+    first: int
+    second: int
+    why: str | None
+    rule: str | None = None
+
+
+@dataclass(slots=True)
+class ScopeState:
+    """What a later update of a scope needs of its last comparison, so that old members are never re-scored.
+
+    ``candidates`` are in comparison order (members in scope order, sentences in text order); new
+    articles' candidates are appended. ``roots[i]`` is the index of the founder of candidate
+    ``i``'s group; ``top[i]`` the cosines of its nearest candidates, best first (how close a
+    newcomer must be to enter its neighbour list); ``refused`` the matching pairs the founder rule
+    kept apart (each still supports the other's claim); ``members`` the article -> story map the
+    state was computed for and ``compared`` the members that took part (duplicates left out).
+    """
+
+    members: dict[str, str]
+    compared: list[str]
+    candidates: list[ClaimCandidate]
+    roots: list[int]
+    top: list[tuple[float, ...]]
+    refused: list[tuple[int, int]]
+    conflicts: list[ConflictLink]
+
+
 @dataclass(slots=True)
 class ScopeResult:
-    """Claims of one scope; omissions (article id -> claim ids) and a brief per story."""
+    """Claims of one scope; omissions (article id -> claim ids) and a brief per story.
+
+    ``state`` is what an incremental update starts from next time (None: nothing to keep).
+    """
 
     claims: list[Claim]
     omissions: dict[str, list[str]]
     briefs: dict[str, list[BriefSentence]]
+    state: ScopeState | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,13 @@ A scope is a storyline, or a story in none. Its partition carries the comparison
 each member article (read from the store) and the claim-sentence vectors the per-article
 ``vectors`` stage stored; ``compute`` aligns and judges the claims, writes the briefs and
 omissions and builds the scope's timeline, embedding only sentences that have no stored
-vector; ``commit`` replaces the scope's results and its signature in one transaction. A scope
-is recomputed only when its member articles changed since it was stored, so re-running on the
-same input does no work. Scopes are independent: a distributed runner may compute them in any
-order, in parallel.
+vector; ``commit`` replaces the scope's results, its signature and the state an update starts
+from in one transaction. A scope is recomputed only when its member articles changed since it
+was stored, so re-running on the same input does no work. When it only gained articles (the usual
+case: new articles joined its stories) it is *updated* (``claims/update.py``): only the new
+articles' sentences are scored, aligned against the stored candidates and judged; when a member
+left or moved, it is compared from scratch. Scopes are independent: a distributed runner may
+compute them in any order, in parallel.
 """
 
 from __future__ import annotations
@@ -22,9 +25,17 @@ from counterpoint.claims.backends import judge_for
 from counterpoint.claims.compare import Judge
 from counterpoint.claims.story import compare_scope, covered_share
 from counterpoint.claims.timeline import build_timeline
+from counterpoint.claims.update import can_update, update_scope
 from counterpoint.config import Settings
 from counterpoint.model import Span
-from counterpoint.model.claim import ArticleFacts, ClaimScope, DatedSentence, ScopeResult, TimelineEvent
+from counterpoint.model.claim import (
+    ArticleFacts,
+    ClaimScope,
+    DatedSentence,
+    ScopeResult,
+    ScopeState,
+    TimelineEvent,
+)
 from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
 from counterpoint.stories.embed import Embedder, embed
@@ -48,6 +59,23 @@ class ScopeWork:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeUpdate:
+    """A scope that only gained articles: its stored state, the new articles' facts and the rest's headers.
+
+    ``headers`` (outlet, label, date of every member) and ``times`` (the timeline's layers of the
+    old members) are read without the layers the comparison needs; ``vectors`` are the stored
+    sentence vectors of every compared member.
+    """
+
+    scope: ClaimScope
+    state: ScopeState
+    new: list[ArticleFacts]
+    headers: list[ArticleFacts]
+    times: list[ArticleFacts]
+    vectors: Mapping[VectorKey, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
 class ScopeOutcome:
     """What ``commit`` stores for one scope, with the sentence vectors embedded on the way."""
 
@@ -55,6 +83,7 @@ class ScopeOutcome:
     result: ScopeResult
     timeline: list[TimelineEvent]
     fresh_vectors: list[tuple[VectorKey, np.ndarray]] = field(default_factory=list)
+    updated: bool = False  # extended from the stored state rather than compared from scratch
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +132,9 @@ class ClaimsStep:
         self.model = settings.story_embedder if embedder is None else type(embedder).__name__
         self.embedder = embedder
         self.judge = judge or judge_for(settings)
-        self.counts = {"scopes": 0, "claims": 0, "conflicting": 0}
+        self.counts = {"scopes": 0, "scopes_updated": 0, "claims": 0, "conflicting": 0}
 
-    def partitions(self, store: Store) -> Iterator[StaleScopes | ScopeWork]:
+    def partitions(self, store: Store) -> Iterator[StaleScopes | ScopeWork | ScopeUpdate]:
         current = store.claim_scopes()
         stored = store.claim_signatures()
         wanted = {s.id for s in current}
@@ -116,19 +145,49 @@ class ClaimsStep:
             if stored.get(scope.id) == scope.signature:
                 continue
             ids = list(scope.story_of)
+            update = self._update(store, scope) if scope.id in stored else None
+            if update is not None:
+                yield update
+                continue
             yield ScopeWork(scope, store.load_facts(ids), store.sentence_vectors(ids, self.model))
 
-    def key(self, part: StaleScopes | ScopeWork) -> str:
+    def _update(self, store: Store, scope: ClaimScope) -> ScopeUpdate | None:
+        """The input of an incremental update when the scope only gained articles, else None."""
+        state = store.claim_scope_state(scope.id)
+        if state is None:
+            return None
+        ids = list(scope.story_of)
+        headers = store.claim_headers(ids)
+        dups = {h.article_id: h.duplicate_of for h in headers if h.duplicate_of is not None}
+        if not can_update(state, scope.story_of, dups):
+            return None
+        new = [a for a in ids if a not in state.members]
+        old = [a for a in ids if a in state.members]
+        vectors = store.sentence_vectors([*state.compared, *new], self.model)
+        return ScopeUpdate(scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors)
+
+    def key(self, part: StaleScopes | ScopeWork | ScopeUpdate) -> str:
         return f"{len(part.ids)} stale scopes" if isinstance(part, StaleScopes) else f"scope {part.scope.id}"
 
-    def compute(self, part: StaleScopes | ScopeWork) -> StaleScopes | ScopeOutcome:
+    def compute(self, part: StaleScopes | ScopeWork | ScopeUpdate) -> StaleScopes | ScopeOutcome:
         if isinstance(part, StaleScopes):
             return part
         vectors = _Vectors(part.vectors, self.embedder or encoder(self.model))
         scope = part.scope
-        result = compare_scope(scope.id, part.articles, vectors, story_of=scope.story_of, judge=self.judge)
-        timeline = build_timeline(timeline_items(part.articles), max_events=TIMELINE_EVENTS)
-        return ScopeOutcome(scope, result, timeline, list(vectors.fresh.items()))
+        if isinstance(part, ScopeUpdate):
+            members = {h.article_id: h for h in part.headers}
+            result = update_scope(
+                scope.id, part.state, part.new, members, vectors, story_of=scope.story_of, judge=self.judge
+            )
+            dated = {a.article_id: a for a in [*part.times, *part.new]}
+            articles = [dated[a] for a in scope.story_of if a in dated]
+        else:
+            articles = part.articles
+            result = compare_scope(scope.id, articles, vectors, story_of=scope.story_of, judge=self.judge)
+        timeline = build_timeline(timeline_items(articles), max_events=TIMELINE_EVENTS)
+        return ScopeOutcome(
+            scope, result, timeline, list(vectors.fresh.items()), isinstance(part, ScopeUpdate)
+        )
 
     def commit(self, store: Store, result: StaleScopes | ScopeOutcome) -> None:
         if isinstance(result, StaleScopes):
@@ -138,6 +197,7 @@ class ClaimsStep:
             store.save_sentence_vectors(self.model, result.fresh_vectors)
         store.save_claim_scope(result.scope, result.result, result.timeline)
         self.counts["scopes"] += 1
+        self.counts["scopes_updated"] += result.updated
         self.counts["claims"] += len(result.result.claims)
         self.counts["conflicting"] += sum(c.status == "conflicting" for c in result.result.claims)
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
-from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
+from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store.views import SlantRow
 
@@ -119,6 +119,12 @@ class Store(Protocol):
     def drop_claim_scopes(self, scope_ids: Sequence[str]) -> None: ...
 
     def load_facts(self, article_ids: Sequence[str]) -> list[ArticleFacts]: ...
+
+    def timeline_facts(self, article_ids: Sequence[str]) -> list[ArticleFacts]: ...
+
+    def claim_headers(self, article_ids: Sequence[str]) -> list[ArticleFacts]: ...
+
+    def claim_scope_state(self, scope_id: str) -> ScopeState | None: ...
 
     def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[VectorKey, np.ndarray]: ...
 

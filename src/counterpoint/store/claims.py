@@ -15,8 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from counterpoint.model import Span
-from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
+from counterpoint.model import NumberFact, Span, TimeExpr
+from counterpoint.model.claim import (
+    ArticleFacts,
+    ClaimCandidate,
+    ClaimScope,
+    ClaimText,
+    ConflictLink,
+    ScopeResult,
+    ScopeState,
+    TimelineEvent,
+)
 from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
 
@@ -45,8 +54,13 @@ def signatures(db: sqlite3.Connection) -> dict[str, str]:
     return dict(db.execute("SELECT id, signature FROM claim_scopes"))
 
 
-def load_facts(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ArticleFacts]:
-    """The comparison input of each article (in the given order), read from the store."""
+def load_facts(
+    db: sqlite3.Connection, article_ids: Sequence[str], only: Sequence[str] = _LAYERS
+) -> list[ArticleFacts]:
+    """The comparison input of each article (in the given order), read from the store.
+
+    ``only`` limits the language layers read (the timeline needs only times and loaded spans).
+    """
     out: dict[str, ArticleFacts] = {}
     for chunk in _chunks(list(article_ids)):
         marks = ",".join("?" * len(chunk))
@@ -61,9 +75,9 @@ def load_facts(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[Artic
         layers: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for aid, layer, start, end, key, label, data in db.execute(
             'SELECT article_id, layer, start, "end", key, label, data FROM items'
-            f" WHERE article_id IN ({marks}) AND layer IN ({','.join('?' * len(_LAYERS))})"
+            f" WHERE article_id IN ({marks}) AND layer IN ({','.join('?' * len(only))})"
             " ORDER BY article_id, layer, start",
-            [*chunk, *_LAYERS],
+            [*chunk, *only],
         ):
             text = arts[aid][1] if aid in arts else ""
             layers[aid][layer].append(item_from_row(text, aid, layer, start, end, key, label, data))
@@ -78,6 +92,102 @@ def load_facts(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[Artic
                 tuple(lay["number"]), tuple(lay["time"]), tuple(sp.span for sp in lay["loaded"]),
             )  # fmt: skip
     return [out[a] for a in article_ids if a in out]
+
+
+def headers(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ArticleFacts]:
+    """Each article's outlet, label, date and original (no text, no layers): what assembling claims needs."""
+    out: dict[str, ArticleFacts] = {}
+    for chunk in _chunks(list(article_ids)):
+        for aid, outlet, title, source, published, dup in db.execute(
+            "SELECT a.id, a.outlet, a.title, a.source, a.published, d.duplicate_of FROM articles a"
+            f" LEFT JOIN duplicates d ON d.article_id = a.id WHERE a.id IN ({','.join('?' * len(chunk))})",
+            list(chunk),
+        ):
+            out[aid] = ArticleFacts(aid, "", outlet, title or source.rsplit("/", 1)[-1], published, dup)
+    return [out[a] for a in article_ids if a in out]
+
+
+def _facts_json(c: ClaimCandidate) -> str:
+    claim = c.claim
+    return json.dumps(
+        {
+            "entities": sorted(claim.entities),
+            "numbers": [
+                [n.span.start, n.span.end, n.value, n.unit, n.qualifier, n.kind] for n in claim.numbers
+            ],
+            "times": [
+                [t.span.start, t.span.end, t.value, t.precision, t.sentence.start, t.sentence.end]
+                for t in claim.times
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _candidate(
+    aid: str, start: int, end: int, text: str, score: float, kind: str, loaded: float, speaker: str | None,
+    facts: str,
+) -> ClaimCandidate:  # fmt: skip
+    d = json.loads(facts)
+    numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    if d["numbers"] or d["times"]:
+
+        def span(s: int, e: int) -> Span:
+            # every fact lies inside its sentence; slice the stored sentence instead of the article
+            return Span(aid, s, e, text[s - start : e - start] if start <= s <= e <= end else "")
+
+        numbers = tuple(NumberFact(span(s, e), v, u, q, k) for s, e, v, u, q, k in d["numbers"])
+        times = tuple(TimeExpr(span(s, e), v, p, span(ss, se)) for s, e, v, p, ss, se in d["times"])
+    claim = ClaimText(text, frozenset(d["entities"]), numbers, times)
+    return ClaimCandidate(Span(aid, start, end, text), score, kind, loaded, speaker, claim)
+
+
+def scope_state(db: sqlite3.Connection, scope_id: str) -> ScopeState | None:
+    """What the last comparison of a scope left for an update (None: none stored, compare from scratch)."""
+    row = db.execute("SELECT members FROM claim_scopes WHERE id = ?", (scope_id,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    members = json.loads(row[0])
+    state = ScopeState(dict(members["story_of"]), list(members["compared"]), [], [], [], [], [])
+    for aid, s, e, text, score, kind, loaded, speaker, facts, root, top in db.execute(
+        'SELECT article_id, start, "end", text, score, kind, loaded, speaker, facts, root, top'
+        " FROM claim_candidates WHERE scope_id = ? ORDER BY position",
+        (scope_id,),
+    ):
+        state.candidates.append(_candidate(aid, s, e, text, score, kind, loaded, speaker, facts))
+        state.roots.append(int(root))
+        state.top.append(tuple(np.frombuffer(top, dtype=np.float32).tolist()))
+    for kind, first, second, why, rule in db.execute(
+        "SELECT kind, first, second, why, rule FROM claim_links WHERE scope_id = ?"
+        " ORDER BY kind, first, second",
+        (scope_id,),
+    ):
+        if kind == "refused":
+            state.refused.append((int(first), int(second)))
+        else:
+            state.conflicts.append(ConflictLink(int(first), int(second), why, rule))
+    return state
+
+
+def _save_state(db: sqlite3.Connection, scope_id: str, state: ScopeState) -> None:
+    db.execute(
+        "UPDATE claim_scopes SET members = ? WHERE id = ?",
+        (json.dumps({"story_of": state.members, "compared": state.compared}), scope_id),
+    )
+    db.executemany(
+        'INSERT INTO claim_candidates (scope_id, position, article_id, start, "end", text, score, kind,'
+        " loaded, speaker, facts, root, top) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(scope_id, i, c.span.article_id, c.span.start, c.span.end, c.span.text, c.score, c.kind, c.loaded,
+          c.speaker, _facts_json(c), root, np.asarray(top, dtype=np.float32).tobytes())
+         for i, (c, root, top) in enumerate(zip(state.candidates, state.roots, state.top, strict=True))],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT OR IGNORE INTO claim_links (scope_id, kind, first, second, why, rule)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(scope_id, "refused", i, j, None, None) for i, j in state.refused]
+        + [(scope_id, "conflict", c.first, c.second, c.why, c.rule) for c in state.conflicts],
+    )
 
 
 def cached_vectors(
@@ -140,7 +250,7 @@ def _delete_scope(db: sqlite3.Connection, scope_id: str) -> None:
     db.execute(
         "DELETE FROM claim_evidence WHERE claim_id IN (SELECT id FROM claims WHERE scope_id = ?)", (scope_id,)
     )
-    for table in ("claims", "omissions", "briefs", "timeline_events"):
+    for table in ("claims", "omissions", "briefs", "timeline_events", "claim_candidates", "claim_links"):
         db.execute(f"DELETE FROM {table} WHERE scope_id = ?", (scope_id,))
     db.execute("DELETE FROM claim_scopes WHERE id = ?", (scope_id,))
 
@@ -191,12 +301,17 @@ def save_scope(
             "INSERT INTO claim_scopes (id, kind, signature) VALUES (?, ?, ?)",
             (scope.id, scope.kind, scope.signature),
         )
+        if result.state is not None:
+            _save_state(db, scope.id, result.state)
 
 
 def reset_claims(db: sqlite3.Connection) -> None:
     """Forget every claim result (vectors stay: they depend on the text only)."""
     with _tx(db):
-        for table in ("claim_evidence", "claims", "omissions", "briefs", "timeline_events", "claim_scopes"):
+        for table in (
+            "claim_evidence", "claims", "omissions", "briefs", "timeline_events", "claim_scopes",
+            "claim_candidates", "claim_links",
+        ):  # fmt: skip
             db.execute(f"DELETE FROM {table}")
 
 

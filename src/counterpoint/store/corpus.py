@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, TimelineEvent
+from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store import claims as db_claims
 from counterpoint.store import stories as db_stories
@@ -98,6 +98,18 @@ class CorpusTables:
 
     def load_facts(self, article_ids: Sequence[str]) -> list[ArticleFacts]:
         return db_claims.load_facts(self.db, article_ids)
+
+    def timeline_facts(self, article_ids: Sequence[str]) -> list[ArticleFacts]:
+        """``load_facts`` with only what the timeline reads: text, times and loaded spans."""
+        return db_claims.load_facts(self.db, article_ids, ("time", "loaded"))
+
+    def claim_headers(self, article_ids: Sequence[str]) -> list[ArticleFacts]:
+        """Outlet, label, date and original of each article: no text, no layers."""
+        return db_claims.headers(self.db, article_ids)
+
+    def claim_scope_state(self, scope_id: str) -> ScopeState | None:
+        """What the last comparison of a scope left for an incremental update, if anything."""
+        return db_claims.scope_state(self.db, scope_id)
 
     def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[VectorKey, np.ndarray]:
         return db_claims.sentence_vectors(self.db, article_ids, model)

@@ -325,9 +325,49 @@ def m007_corpus_stages(db: sqlite3.Connection) -> None:
     )
 
 
+def m009_claim_state(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- what an incremental update of a claim scope starts from (claims/update.py): every candidate
+        -- sentence of the scope with its check-worthiness result, the facts the aligner compares, its
+        -- group (the position of the group's founder) and the cosines of its nearest candidates
+        CREATE TABLE claim_candidates (
+            scope_id TEXT NOT NULL,
+            position INTEGER NOT NULL,            -- comparison order within the scope
+            article_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            score REAL NOT NULL,
+            kind TEXT NOT NULL,
+            loaded REAL NOT NULL,
+            speaker TEXT,
+            facts TEXT NOT NULL,                  -- JSON {entities, numbers, times}, offsets absolute
+            root INTEGER NOT NULL,                -- position of the founder of its group
+            top BLOB NOT NULL,                    -- float32 cosines of its nearest candidates, best first
+            PRIMARY KEY (scope_id, position)
+        ) WITHOUT ROWID;
+        -- pairs of candidates: refused (matching, kept apart by the founder rule) or conflict
+        CREATE TABLE claim_links (
+            scope_id TEXT NOT NULL,
+            kind TEXT NOT NULL,                   -- refused | conflict
+            first INTEGER NOT NULL,
+            second INTEGER NOT NULL,
+            why TEXT,
+            rule TEXT,
+            PRIMARY KEY (scope_id, kind, first, second)
+        ) WITHOUT ROWID;
+        -- members the state was computed for (article -> story) and whether each took part;
+        -- NULL for scopes stored before this migration: they are compared from scratch once
+        ALTER TABLE claim_scopes ADD COLUMN members TEXT
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
-    m007_corpus_stages,
+    m007_corpus_stages, m009_claim_state,
 ]  # fmt: skip
 
 

@@ -1,0 +1,152 @@
+"""Update a scope's claims with its new articles instead of comparing the whole scope again.
+
+A storyline grows by a few articles at a time, and comparing it from scratch costs every member's
+check-worthiness scoring, neighbour search and pair scoring again. ``update_scope`` starts from
+the ``ScopeState`` the last comparison left (every candidate sentence with its scores, its group
+and how close its nearest neighbours were; refused pairs; conflicts) and does only the work the
+new candidates bring:
+
+1. check-worthiness of the new articles' sentences (``story.candidates``);
+2. neighbours: each new candidate's ``k`` nearest among all candidates (one matrix product against
+   the stored vectors), and every old candidate whose ``k`` nearest a new one now enters (its
+   stored neighbour cosines say how close a newcomer must be);
+3. scoring and judging of those pairs only (``story.judge_pairs``), the same rules as a full
+   comparison;
+4. grouping of the new matching pairs, best first, on top of the stored groups (``story.group``,
+   the founder rule included);
+5. claims, statuses, omissions and briefs assembled again from the whole state
+   (``story.assemble``): bookkeeping over the scope's candidates, no scoring.
+
+Where the result can differ from a full comparison (``docs/claims.md``, "Incremental updates"):
+an old pair a newcomer pushed out of an old candidate's ``k`` nearest stays compared; old matching
+pairs were grouped before the new ones, so where the founder rule's outcome depends on the order
+of edges two chains may be joined differently; and the HNSW index of big scopes is approximate
+anyway. Groups are never split by an update.
+
+Only additions are updated this way: when a member left the scope, moved to another story of it,
+or became a duplicate of another member, the caller compares the scope from scratch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from counterpoint.claims.compare import Judge, RuleJudge
+from counterpoint.claims.story import (
+    NEIGHBOURS,
+    Groups,
+    assemble,
+    candidates,
+    comparable,
+    group,
+    judge_pairs,
+)
+from counterpoint.model import Span
+from counterpoint.model.claim import ArticleFacts, ScopeResult, ScopeState
+
+
+def can_update(
+    state: ScopeState | None, story_of: Mapping[str, str], duplicate_of: Mapping[str, str]
+) -> bool:
+    """Whether the scope only gained articles since ``state``, so that an update gives its claims.
+
+    ``duplicate_of`` maps the scope's near-duplicate members to their originals. False when a
+    member left, moved to another story, or stopped (or started) taking part in the comparison
+    because its original joined the scope: those need a full comparison.
+    """
+    if state is None:
+        return False
+    if any(story_of.get(aid) != sid for aid, sid in state.members.items()):
+        return False
+    compared = set(state.compared)
+    for aid in state.members:
+        dup = duplicate_of.get(aid)
+        takes_part = dup is None or dup not in story_of
+        if takes_part != (aid in compared):
+            return False
+    return True
+
+
+def update_scope(
+    scope_id: str,
+    state: ScopeState,
+    new_articles: Sequence[ArticleFacts],
+    members: Mapping[str, ArticleFacts],
+    embed: Callable[[Sequence[Span]], np.ndarray],
+    *,
+    story_of: Mapping[str, str],
+    judge: Judge | None = None,
+    neighbours: int = NEIGHBOURS,
+) -> ScopeResult:
+    """The claims of a scope that gained ``new_articles`` since ``state`` (see the module docstring).
+
+    ``new_articles`` carry their facts (text and layers); ``members`` needs only the outlet, label
+    and date of every compared member, old and new (``ArticleFacts`` without text is enough);
+    ``embed`` maps spans to L2-normalised rows, old candidates' rows coming from the store.
+    """
+    judge = judge or RuleJudge()
+    fresh = comparable(new_articles, story_of)
+    new_cands, _owner = candidates(fresh)
+    n = len(state.candidates)
+    cands = [*state.candidates, *new_cands]
+    everyone = {**members, **{a.article_id: a for a in fresh}}
+    owner = [everyone[c.span.article_id] for c in cands]
+    before = set(state.compared)
+    out = ScopeState(
+        dict(story_of),
+        [*state.compared, *(a.article_id for a in fresh if a.article_id not in before)],
+        cands,
+        [*state.roots, *range(n, len(cands))],
+        list(state.top),
+        list(state.refused),
+        list(state.conflicts),
+    )
+    if new_cands:
+        vectors = embed([c.span for c in cands])
+        pairs = _new_pairs(vectors, n, out.top, neighbours)
+        edges, conflicts = judge_pairs(pairs, cands, owner, judge)
+        groups = Groups(out.roots)
+        out.refused += group(edges, groups, cands, vectors)
+        out.roots = [groups.find(i) for i in range(len(cands))]
+        out.conflicts = sorted([*out.conflicts, *conflicts], key=lambda c: (c.first, c.second))
+    return assemble(scope_id, out, everyone)
+
+
+def _new_pairs(
+    vectors: np.ndarray, n: int, top: list[tuple[float, ...]], neighbours: int
+) -> dict[tuple[int, int], float]:
+    """Candidate pairs (i < j -> cosine) with a new row (index >= ``n``), as ``nearest`` proposes them.
+
+    Extends ``top`` (each row's nearest cosines, best first) in place with the new rows and with
+    the new rows that enter an old row's ``k`` nearest.
+    """
+    total = len(vectors)
+    k = min(neighbours, total - 1)
+    v = np.ascontiguousarray(vectors, dtype=np.float32)
+    sims = v[n:] @ v.T  # new rows x all rows
+    for x in range(total - n):
+        sims[x, n + x] = -np.inf
+    pairs: dict[tuple[int, int], float] = {}
+    if k <= 0:
+        top.extend(() for _ in range(total - n))
+        return pairs
+    for x in range(total - n):
+        row = np.argpartition(-sims[x], k - 1)[:k]
+        order = row[np.argsort(-sims[x, row], kind="stable")]
+        top.append(tuple(float(sims[x, j]) for j in order))
+        for j in order:
+            pairs[(int(j), n + x) if j < n + x else (n + x, int(j))] = float(sims[x, j])
+    # old rows whose k nearest a new row enters: closer than their k-th, or they had fewer than k
+    old = sims[:, :n]
+    kth = np.array([t[k - 1] if len(t) >= k else -np.inf for t in top[:n]], dtype=np.float32)
+    for j in np.flatnonzero((old > kth[None, :]).any(axis=0)):
+        closer = [(float(old[x, j]), n + int(x)) for x in np.flatnonzero(old[:, j] > kth[j])]
+        kept: list[tuple[float, int]] = [(c, -1) for c in top[j]]  # -1: an old neighbour, paired already
+        merged = sorted([*kept, *closer], key=lambda t: -t[0])[:k]
+        top[j] = tuple(c for c, _ in merged)
+        for cos, i in merged:
+            if i >= 0:
+                pairs.setdefault((int(j), i), cos)
+    return pairs

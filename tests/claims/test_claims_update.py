@@ -1,0 +1,187 @@
+"""Incremental claim updates: adding articles in two runs gives the claims of one run over all of them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from counterpoint.claims.align import nearest
+from counterpoint.claims.update import _new_pairs, can_update
+from counterpoint.config import Settings
+from counterpoint.factories import default_pipeline
+from counterpoint.model.claim import ScopeState
+from counterpoint.runners.corpus import update_claims
+from counterpoint.runners.local import run
+from counterpoint.store import open_store
+from counterpoint.store.claims import claims_for_output, omissions_for_output
+from counterpoint.store.sqlite import SQLiteStore
+
+SETTINGS = Settings(workers=1, story_embedder="hashing")
+
+# One fictional story told by six outlets, in the wording each would use. The first three are
+# ingested in a first run, the last three in a second one.
+_VOTE = (
+    "The harbour council of the fictional town of Amsel voted on Tuesday to extend the ferry contract "
+    "with Tidewell Lines for five more years, ending a dispute between fishermen and shopkeepers."
+)
+RECORDS = [
+    ("tide", "Amsel extends ferry deal", [
+        _VOTE,
+        "Mayor Lena Castell said fares would stay frozen at 12 crowns until the timetable is agreed.",
+        "The regional authority in Northmark said it would review the decision within thirty days.",
+    ]),
+    ("harbourpost", "Ferry contract extended in Amsel", [
+        _VOTE.replace("ending", "closing"),
+        "Fares will stay frozen at 12 crowns until the autumn timetable is agreed, Mayor Lena Castell said.",
+        "A spokesperson for Northmark's regional authority said the decision would be reviewed within "
+        "thirty days and that its findings would be published online.",
+    ]),
+    ("quaytimes", "Amsel council backs ferry deal", [
+        _VOTE.replace("voted on Tuesday", "voted Tuesday"),
+        "The regional authority in Northmark said it would review the decision within thirty days.",
+    ]),
+    ("northmark-daily", "Tidewell keeps Amsel ferry route", [
+        "Amsel's harbour council on Tuesday extended the Tidewell Lines ferry contract by five years.",
+        "Mayor Lena Castell said fares would stay frozen at 30 crowns until the new timetable is agreed.",
+        "Fishermen had opposed the extension for months, saying the ferries crowd the harbour at dawn.",
+    ]),
+    ("coastwatch", "Ferry deal: fishermen lose harbour fight", [
+        "Fishermen in Amsel lost their fight against the ferry contract on Tuesday, when the harbour "
+        "council extended the Tidewell Lines deal for five more years.",
+        "The regional authority in Northmark said it would review the decision within thirty days.",
+        "The contract is worth 40 million crowns a year to Tidewell Lines, according to council papers.",
+    ]),
+    ("amsel-herald", "Council extends Tidewell contract", [
+        "The Amsel harbour council voted on Tuesday to extend its ferry contract with Tidewell Lines for "
+        "five more years.",
+        "The contract is worth 40 million crowns a year, council papers show.",
+        "Mayor Lena Castell said fares would stay frozen at 12 crowns until the timetable is agreed.",
+    ]),
+]  # fmt: skip
+
+
+def _feed(folder: Path, records: list[tuple[str, str, list[str]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def record(outlet: str, title: str, paras: list[str]) -> str:
+        return json.dumps({"outlet": outlet, "title": title, "date": "2025-05-06",
+                           "url": f"https://{outlet}.example/a", "text": "\n\n".join(paras)})  # fmt: skip
+
+    lines = [record(*r) for r in records]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _open(path: Path) -> SQLiteStore:
+    store = open_store(str(path))
+    assert isinstance(store, SQLiteStore)
+    return store
+
+
+def _claims(store: SQLiteStore) -> dict[frozenset[tuple[str, int, int]], tuple[str, str, int]]:
+    """Each claim by its evidence: (id, status, sources); the grouping is the set of keys."""
+    return {
+        frozenset((e["article_id"], e["start"], e["end"]) for e in c["evidence"]): (
+            c["id"],
+            c["status"],
+            c["sources"],
+        )
+        for c in claims_for_output(store.db)
+    }
+
+
+def test_update_two_runs_equal_one_run_on_a_multi_outlet_story(tmp_path: Path) -> None:
+    first, second = _feed(tmp_path / "a", RECORDS[:3]), _feed(tmp_path / "b", RECORDS[3:])
+    grown = _open(tmp_path / "grown.db")
+    run(grown, [str(first)], default_pipeline(), SETTINGS)
+    stats = run(grown, [str(second)], default_pipeline(), SETTINGS)
+    assert stats.stories["stories"] == 1  # the six tellings are one story, so the scope grew
+    assert stats.claims["scopes"] == 1
+    assert stats.claims["scopes_updated"] == 1
+    once = _open(tmp_path / "once.db")
+    run(once, [str(first), str(second)], default_pipeline(), SETTINGS)
+    assert _claims(grown) == _claims(once)
+    assert omissions_for_output(grown.db) == omissions_for_output(once.db)
+    statuses = {status for _id, status, _n in _claims(grown).values()}
+    assert "corroborated" in statuses
+    assert "conflicting" in statuses  # 12 crowns against 30 crowns, found by the update
+
+
+def test_update_two_runs_equal_one_run_on_the_seeds(tmp_path: Path, seeds_dir: Path) -> None:
+    files = sorted(seeds_dir.iterdir())
+    part = tmp_path / "part"
+    part.mkdir()
+    for f in files[:-1]:
+        shutil.copy(f, part / f.name)
+    settings = Settings(workers=1)  # MiniLM, as a user runs it
+    grown = _open(tmp_path / "grown.db")
+    run(grown, [str(part)], default_pipeline(), settings)
+    stats = run(grown, [str(seeds_dir)], default_pipeline(), settings)
+    assert stats.claims["scopes_updated"] >= 1
+    once = _open(tmp_path / "once.db")
+    run(once, [str(seeds_dir)], default_pipeline(), settings)
+    assert _claims(grown) == _claims(once)
+    assert omissions_for_output(grown.db) == omissions_for_output(once.db)
+
+
+def test_update_removed_member_falls_back_to_full_comparison(tmp_path: Path) -> None:
+    store = _open(tmp_path / "c.db")
+    run(store, [str(_feed(tmp_path / "in", RECORDS[:4]))], default_pipeline(), SETTINGS)
+    gone = store.db.execute("SELECT id FROM articles WHERE outlet = 'harbourpost'").fetchone()[0]
+    with store.db:
+        store.db.execute("DELETE FROM story_articles WHERE article_id = ?", (gone,))
+    stats = update_claims(store, SETTINGS)
+    assert stats["scopes"] == 1
+    assert stats["scopes_updated"] == 0
+    after = _claims(store)
+    assert all(aid != gone for ev in after for aid, _s, _e in ev)
+    store.reset_claims()
+    update_claims(store, SETTINGS)
+    assert _claims(store) == after
+
+
+def test_update_rerun_with_nothing_new_does_no_work(tmp_path: Path) -> None:
+    store = _open(tmp_path / "c.db")
+    folder = _feed(tmp_path / "in", RECORDS[:3])
+    run(store, [str(folder)], default_pipeline(), SETTINGS)
+    before = _claims(store)
+    again = update_claims(store, SETTINGS)
+    assert again["scopes"] == 0
+    assert again["scopes_updated"] == 0
+    assert _claims(store) == before
+
+
+def _state(members: dict[str, str], compared: list[str]) -> ScopeState:
+    return ScopeState(members, compared, [], [], [], [], [])
+
+
+def test_update_can_update_only_when_members_were_added() -> None:
+    state = _state({"a": "s1", "b": "s1"}, ["a", "b"])
+    assert can_update(state, {"a": "s1", "b": "s1", "c": "s2"}, {})
+    assert not can_update(None, {"a": "s1"}, {})
+    assert not can_update(state, {"a": "s1"}, {})  # b left
+    assert not can_update(state, {"a": "s1", "b": "s2"}, {})  # b moved to another story
+    # b's original joined the scope: b is a copy now and must leave the comparison
+    assert not can_update(state, {"a": "s1", "b": "s1", "c": "s1"}, {"b": "c"})
+    # b was a copy of an article outside the scope and still is: nothing changes for it
+    assert can_update(state, {"a": "s1", "b": "s1", "c": "s1"}, {"b": "x"})
+
+
+def test_update_new_pairs_are_the_pairs_nearest_proposes_with_a_new_row() -> None:
+    rng = np.random.default_rng(7)
+    v = rng.normal(size=(60, 16)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    n, k = 45, 5
+    top = [tuple(c for _j, c in row) for row in nearest(v[:n], k)]
+    pairs = _new_pairs(v, n, top, k)
+    full = nearest(v, k)
+    expected = {(min(i, j), max(i, j)) for i, row in enumerate(full) for j, _c in row if max(i, j) >= n}
+    assert set(pairs) == expected
+    for got, want in zip(top, full, strict=True):  # the neighbour cosines kept for the next update
+        assert got == pytest.approx([c for _j, c in want], abs=1e-5)
+    for (i, j), cos in pairs.items():
+        assert cos == pytest.approx(float(v[i] @ v[j]), abs=1e-5)
