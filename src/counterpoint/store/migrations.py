@@ -325,7 +325,7 @@ def m007_corpus_stages(db: sqlite3.Connection) -> None:
     )
 
 
-def m009_claim_state(db: sqlite3.Connection) -> None:
+def m008_claim_state(db: sqlite3.Connection) -> None:
     _run_script(
         db,
         """
@@ -367,7 +367,7 @@ def m009_claim_state(db: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
-    m007_corpus_stages, m009_claim_state,
+    m007_corpus_stages, m008_claim_state,
 ]  # fmt: skip
 
 
