@@ -24,7 +24,6 @@ from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
-from counterpoint.stories.dedup import NearDuplicateIndex
 from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
 from counterpoint.stories.events import event_frame
 from counterpoint.stories.storylines import StorylineConfig, link_storylines
@@ -65,6 +64,10 @@ class StoriesStep:
         self.embedder = embedder
         self.batch = max(1, min(BATCH, settings.batch_size * 4))
         self.clusterer = StoryClusterer(cluster, dim=DIM)
+        # imported here, not at the top: datasketch pulls in scipy (~0.7 s), and every worker process
+        # imports this module through the registry although only the parent runs corpus stages
+        from counterpoint.stories.dedup import NearDuplicateIndex
+
         self.dedup = NearDuplicateIndex()
         self.touched: set[str] = set()
         self.counts = {"articles": 0, "new_stories": 0, "joined": 0, "duplicates": 0, "not_compared": 0}
