@@ -159,7 +159,9 @@ def scaled_store(src: Path, n: int) -> Path:
     all ``n`` articles. The stories, claims and conflicts of a copy are those the real pipeline
     found for the original: the output writers see ``n / base`` times the real corpus.
     """
-    from counterpoint.runners.local import link_corpus
+    from counterpoint.config import Settings
+    from counterpoint.runners.corpus import run_step
+    from counterpoint.stages.entities import EntitiesStep, entities
     from counterpoint.store import open_store
 
     dst = DATA / f"scaled_{n}.db"
@@ -189,7 +191,7 @@ def scaled_store(src: Path, n: int) -> Path:
     conn.execute("COMMIT")
     conn.close()
     store = open_store(str(tmp))
-    link_corpus(store)
+    run_step(store, entities, EntitiesStep(Settings()))  # link entities again over all n articles
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     tmp.rename(dst)

@@ -190,24 +190,6 @@ def _save_state(db: sqlite3.Connection, scope_id: str, state: ScopeState) -> Non
     )
 
 
-def cached_vectors(
-    db: sqlite3.Connection, model: str, spans: Sequence[tuple[str, int, int]]
-) -> dict[tuple[str, int, int], np.ndarray]:
-    """Stored claim-sentence embeddings for these (article id, start, end) keys."""
-    out: dict[tuple[str, int, int], np.ndarray] = {}
-    ids = sorted({a for a, _s, _e in spans})
-    wanted = set(spans)
-    for chunk in _chunks(ids):
-        for aid, s, e, blob in db.execute(
-            f'SELECT article_id, start, "end", vector FROM claim_vectors WHERE model = ?'
-            f" AND article_id IN ({','.join('?' * len(chunk))})",
-            [model, *chunk],
-        ):
-            if (aid, s, e) in wanted:
-                out[(aid, s, e)] = np.frombuffer(blob, dtype=np.float32)
-    return out
-
-
 def sentence_vectors(
     db: sqlite3.Connection, article_ids: Sequence[str], model: str
 ) -> dict[tuple[str, int, int], np.ndarray]:
