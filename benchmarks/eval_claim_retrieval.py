@@ -311,14 +311,13 @@ def load_ecb_leads() -> list[tuple[str, str, str]]:
     return out
 
 
-def ecb_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ecb_pairs(encoder: str = "minilm") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of lead sentences within an ECB+ topic: (topic, same event 0/1, pair features)."""
     from counterpoint.claims.align import pair_features
-    from counterpoint.stories.embed import embed
 
     leads = load_ecb_leads()
     texts = [t for _topic, _story, t in leads]
-    vecs = cached("minilm-ecb", texts, embed)
+    vecs = cached(f"{encoder}-ecb", texts, encoder_fn(encoder))
     claims = claim_texts(texts, cached("ents", texts, entity_names))
     topic, same, feats = [], [], []
     for i, j in itertools.combinations(range(len(leads)), 2):
@@ -329,10 +328,19 @@ def ecb_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(topic), np.array(same), np.array(feats)
 
 
-def run_checkthat(refit: bool) -> dict[str, Any]:
+def encoder_fn(name: str) -> Callable[[Sequence[str]], np.ndarray]:
+    """The sentence encoder ``name`` (``Settings.claim_embedder`` values) as an ``embed`` function."""
+    from counterpoint.stories.embed import embed, load_embedder
+
+    fn = load_embedder(name)
+    return lambda texts: embed(texts, fn)
+
+
+def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
     """Rank all claims for every train and dev tweet with the three systems; optionally refit weights."""
     from counterpoint.claims import align
-    from counterpoint.stories.embed import embed
+
+    embed = encoder_fn(encoder)
 
     claim_ids, vclaims, titles = load_claims()
     n = len(claim_ids)
@@ -342,15 +350,20 @@ def run_checkthat(refit: bool) -> dict[str, Any]:
     splits = {s: load_split(s) for s in ("train", "dev")}
     tweets = [t for queries, _q in splits.values() for t in queries.values()]
 
+    timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    views = [cached("minilm-vclaim", vclaims, embed), cached("minilm-title", titles, embed)]
-    tvecs = cached("minilm-tweets", tweets, embed)
+    views = [cached(f"{encoder}-vclaim", vclaims, embed), cached(f"{encoder}-title", titles, embed)]
+    tvecs = cached(f"{encoder}-tweets", tweets, embed)
     claims = claim_texts(texts, cached("ents", texts, entity_names))
     tclaims = claim_texts(tweets, cached("ents", tweets, entity_names))
     t_prep = time.perf_counter() - t0
+    t0 = time.process_time()
+    embed(tweets[:2000])
+    timings["encode 2,000 tweets, CPU s (not cached)"] = time.process_time() - t0
     t0 = time.perf_counter()
     bm25 = BM25([align.content_tokens(t) for t in texts])
-    timings = {"prepare (cached after first run)": t_prep, "BM25 index": time.perf_counter() - t0}
+    timings["prepare (cached after first run)"] = t_prep
+    timings["BM25 index"] = time.perf_counter() - t0
 
     depth = align.SHORTLIST
     pool, pool_vecs = [*claims, *claims], np.vstack(views)
@@ -387,6 +400,7 @@ def run_checkthat(refit: bool) -> dict[str, Any]:
     weights = np.array(align.WEIGHTS)
     pairs = {s: pair_labels(*shorts[s]) for s in shorts}
     report: dict[str, Any] = {
+        "encoder": encoder,
         "data": {"claims": n, **{s: len(q) for s, (q, _r) in splits.items()}},
         "results": results,
         "pairs_at_threshold": {s: prf(logistic(x @ weights), y, align.MATCH_THRESHOLD)
@@ -405,11 +419,11 @@ def run_checkthat(refit: bool) -> dict[str, Any]:
     return report
 
 
-def run_ecb(weights: np.ndarray, threshold: float) -> dict[str, Any]:
+def run_ecb(weights: np.ndarray, threshold: float, encoder: str = "minilm") -> dict[str, Any]:
     """Same-event vs same-topic-other-event lead-sentence pairs in ECB+, by ECB+'s train/test topics."""
     from sklearn.metrics import roc_auc_score
 
-    topic, same, feats = ecb_pairs()
+    topic, same, feats = ecb_pairs(encoder)
     p = logistic(feats @ weights)
     out: dict[str, Any] = {"pairs": len(same)}
     for part, mask in (("topics 1-35", ~np.isin(topic, list(ECB_TEST_TOPICS))),
@@ -429,6 +443,9 @@ def main() -> int:
     ap.add_argument(
         "--fit", action="store_true", help="also refit the scorer's weights and threshold on train"
     )
+    ap.add_argument(
+        "--encoder", default="minilm", help="sentence encoder: minilm (default), static, minilm-torch, hashing"
+    )
     args = ap.parse_args()
     if not (DATA / "verified_claims.docs.tsv").is_file():
         print(f"CheckThat! 2020 task 2 data not found at {DATA}; nothing to do")
@@ -436,11 +453,11 @@ def main() -> int:
     from counterpoint.claims import align
 
     t0 = time.perf_counter()
-    report = run_checkthat(args.fit)
+    report = run_checkthat(args.fit, args.encoder)
     report["threshold"] = align.MATCH_THRESHOLD
     report["anchors_test_MAP@5"] = ANCHORS
     if (ECB / "docs_story_clusters.jsonl").is_file():
-        report["ecb"] = run_ecb(np.array(align.WEIGHTS), align.MATCH_THRESHOLD)
+        report["ecb"] = run_ecb(np.array(align.WEIGHTS), align.MATCH_THRESHOLD, args.encoder)
     report["seconds"]["total"] = round(time.perf_counter() - t0, 1)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -129,7 +129,7 @@ class ClaimsStep:
     def __init__(
         self, settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None
     ) -> None:
-        self.model = settings.story_embedder if embedder is None else type(embedder).__name__
+        self.model = settings.claim_embedder if embedder is None else type(embedder).__name__
         self.embedder = embedder
         self.judge = judge or judge_for(settings)
         self.counts = {"scopes": 0, "scopes_updated": 0, "claims": 0, "conflicting": 0}

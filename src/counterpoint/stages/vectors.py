@@ -25,13 +25,13 @@ from counterpoint.stories import StoryDoc
 from counterpoint.stories.embed import Embedder, embed, embed_text, load_embedder
 
 #: the encoder names ``story_embedder`` accepts
-ENCODERS = ("minilm", "minilm-torch", "hashing")
+ENCODERS = ("minilm", "minilm-torch", "static", "hashing")
 
 
 def encoder(name: str) -> Embedder:
     """The encoder called ``name``, loaded lazily and once per process (one thread: one per worker)."""
     if name not in ENCODERS:
-        raise ConfigError(f"story_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
+        raise ConfigError(f"story_embedder and claim_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
     return load_embedder(name)
 
 
@@ -62,12 +62,16 @@ def encode(texts: Sequence[str], name: str) -> np.ndarray:
     english_only=True,
 )
 def vectors(doc: Doc, settings: Settings) -> Doc:
-    """Embed the article's lead and its claim-candidate sentences in one encoder call."""
-    name = settings.story_embedder
+    """Embed the article's lead (``story_embedder``) and its claim candidates (``claim_embedder``)."""
+    lead, claim = settings.story_embedder, settings.claim_embedder
     spans = claim_candidates(doc)
-    rows = encode([lead_text(doc), *(s.text for s in spans)], name)
-    out = [Vector("lead", 0, 0, name, rows[0].tobytes())]
+    texts = [lead_text(doc), *(s.text for s in spans)]
+    if lead == claim:  # one encoder call for all
+        rows = encode(texts, lead)
+    else:
+        rows = np.concatenate([encode(texts[:1], lead), encode(texts[1:], claim)])
+    out = [Vector("lead", 0, 0, lead, rows[0].tobytes())]
     out += [
-        Vector("sentence", s.start, s.end, name, r.tobytes()) for s, r in zip(spans, rows[1:], strict=True)
+        Vector("sentence", s.start, s.end, claim, r.tobytes()) for s, r in zip(spans, rows[1:], strict=True)
     ]
     return doc.with_layers(vectors=tuple(out))

@@ -70,6 +70,8 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
       (``onnx_encoder``); ``threads`` is its intra-op thread count, 1 per worker process;
     * ``"minilm-torch"``: the same model in fp32 through sentence-transformers; needs the
       ``[torch]`` extra, and ``threads`` is ignored (torch uses its own setting);
+    * ``"static"``: token vectors distilled from the same MiniLM, averaged per sentence
+      (``static_encoder``): for the many claim-candidate sentences, ~100x cheaper;
     * ``"hashing"``: ``HashingEmbedder``.
 
     Tests replace an embedder by passing their own to ``embed``, or clear this cache with
@@ -79,11 +81,15 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
         from counterpoint.stories.onnx_encoder import load_onnx_encoder
 
         return load_onnx_encoder(threads=threads)
+    if backend == "static":
+        from counterpoint.stories.static_encoder import load_static_encoder
+
+        return load_static_encoder()
     if backend == "minilm-torch":
         return load_torch_embedder()
     if backend == "hashing":
         return HashingEmbedder()
-    raise CounterpointError(f"unknown embedder {backend!r}: use 'minilm', 'minilm-torch' or 'hashing'")
+    raise CounterpointError(f"unknown embedder {backend!r}: use 'minilm', 'minilm-torch', 'static' or 'hashing'")
 
 
 @cache
