@@ -8,10 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, article_text
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.model import Hints, RawDocument
+from counterpoint.runners import local
 from counterpoint.runners.local import _reason_class, group_key, run
 from counterpoint.store import open_store
 
@@ -36,7 +38,10 @@ def test_local_runner_ingests_and_rerun_adds_nothing(tmp_path: Path) -> None:
     assert store.counts() == {"articles": 5, "duplicates": 0, "skipped": 1, "pending": 0}
 
 
-def test_local_runner_process_pool_gives_same_result_as_in_process(tmp_path: Path) -> None:
+def test_local_runner_process_pool_gives_same_result_as_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "IN_PROCESS_MAX", 0)  # a pool even for these few documents
     corpus = _corpus(tmp_path / "in", 7)
     results = []
     for workers in (1, 2):
@@ -45,6 +50,20 @@ def test_local_runner_process_pool_gives_same_result_as_in_process(tmp_path: Pat
         results.append(sorted((s.article.id, s.article.text) for s in store.iter_articles()))
     assert results[0] == results[1]
     assert len(results[0]) == 7
+
+
+def test_local_runner_keeps_a_small_run_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*_a: object, **_k: object) -> None:
+        raise AssertionError("a worker pool was started for a handful of documents")
+
+    monkeypatch.setattr(local, "ProcessPoolExecutor", no_pool)
+    corpus = _corpus(tmp_path / "in", local.IN_PROCESS_MAX)
+    store = open_store(str(tmp_path / "s.db"))
+    stats = run(store, [str(corpus)], default_pipeline(), Settings(workers=2, batch_size=2))
+    assert stats.articles == local.IN_PROCESS_MAX
+    _corpus(tmp_path / "more", local.IN_PROCESS_MAX + 1)
+    with pytest.raises(AssertionError, match="worker pool"):
+        run(open_store(":memory:"), [str(tmp_path / "more")], default_pipeline(), Settings(workers=2))
 
 
 def test_local_runner_reads_stdin(tmp_path: Path) -> None:

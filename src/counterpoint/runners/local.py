@@ -165,6 +165,11 @@ def stage_inputs(
     return stats
 
 
+#: a run with at most this many pending documents stays in this process: starting a worker costs
+#: ~3 CPU-seconds (imports, spaCy, the encoders), about what ten articles cost to analyse
+IN_PROCESS_MAX = 10
+
+
 @cache
 def _pipeline_for(names: tuple[str, ...]) -> Pipeline:
     # Built once per worker process: stage functions are looked up by name, not pickled.
@@ -227,7 +232,7 @@ def process_pending(
         if progress:
             progress("analysing", done, total)
 
-    if settings.workers <= 1:
+    if settings.workers <= 1 or (total is not None and total <= IN_PROCESS_MAX):
         for docs in batches():
             save(pipeline.run_batch(docs, settings))
         return stats
