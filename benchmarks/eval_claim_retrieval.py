@@ -444,7 +444,9 @@ def main() -> int:
         "--fit", action="store_true", help="also refit the scorer's weights and threshold on train"
     )
     ap.add_argument(
-        "--encoder", default="minilm", help="sentence encoder: minilm (default), static, minilm-torch, hashing"
+        "--encoder",
+        default="minilm",
+        help="sentence encoder: minilm (default), static, minilm-torch or hashing",
     )
     args = ap.parse_args()
     if not (DATA / "verified_claims.docs.tsv").is_file():

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, article_text
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline

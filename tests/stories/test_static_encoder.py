@@ -31,7 +31,8 @@ def static() -> st.StaticEncoder:
 def test_static_rows_are_unit_length_in_order_and_independent_of_the_batch(static: st.StaticEncoder) -> None:
     texts = [t for pair in PARAPHRASES for t in pair]
     rows = static(texts)
-    assert rows.shape == (len(texts), DIM) and rows.dtype == np.float32
+    assert rows.shape == (len(texts), DIM)
+    assert rows.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
     alone = np.vstack([static([t]) for t in reversed(texts)])[::-1]
     np.testing.assert_allclose(rows, alone, atol=1e-6)
@@ -50,7 +51,8 @@ def test_static_text_without_tokens_gets_a_zero_row_and_empty_input_an_empty_arr
     static: st.StaticEncoder,
 ) -> None:
     rows = static(["", "   ", "Floods hit the north."])
-    assert not rows[:2].any() and abs(float(np.linalg.norm(rows[2])) - 1) < 1e-5
+    assert not rows[:2].any()
+    assert abs(float(np.linalg.norm(rows[2])) - 1) < 1e-5
     assert static([]).shape == (0, DIM)
 
 
@@ -65,7 +67,8 @@ def test_static_is_reachable_by_name_and_close_to_minilm_in_ranking(static: st.S
 
 
 def test_zipf_weights_grow_with_rank_and_leave_skipped_tokens_at_the_floor() -> None:
-    vocab = {"[PAD]": 0, "[unused0]": 1, "[CLS]": 2, "a": 3, "b": 4, "the": 5, "of": 6, "##s": 7, "harbour": 8}
+    vocab = {"[PAD]": 0, "[unused0]": 1, "[CLS]": 2, "a": 3, "b": 4, "the": 5, "of": 6, "##s": 7}
+    vocab["harbour"] = 8
     w = st.zipf_weights(vocab)
     assert w[5] == pytest.approx(np.log(2))  # "the", the first whole word, is rank 1
     assert w[5] < w[6] < w[7] < w[8]
@@ -84,7 +87,8 @@ def test_table_is_built_once_under_the_lock_and_keyed_by_the_model(
 
     monkeypatch.setattr(st, "build_table", fake_build)
     path = st.table_path()
-    assert path.parent == tmp_path and st.model_key() in path.name
+    assert path.parent == tmp_path
+    assert st.model_key() in path.name
     threads = [threading.Thread(target=st.ensure_table) for _ in range(4)]
     for t in threads:
         t.start()

@@ -31,7 +31,7 @@ ENCODERS = ("minilm", "minilm-torch", "static", "hashing")
 def encoder(name: str) -> Embedder:
     """The encoder called ``name``, loaded lazily and once per process (one thread: one per worker)."""
     if name not in ENCODERS:
-        raise ConfigError(f"story_embedder and claim_embedder must be one of {', '.join(ENCODERS)}, not {name!r}")
+        raise ConfigError(f"story_embedder and claim_embedder must be one of {', '.join(ENCODERS)}: {name!r}")
     return load_embedder(name)
 
 

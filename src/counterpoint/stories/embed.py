@@ -89,7 +89,7 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
         return load_torch_embedder()
     if backend == "hashing":
         return HashingEmbedder()
-    raise CounterpointError(f"unknown embedder {backend!r}: use 'minilm', 'minilm-torch', 'static' or 'hashing'")
+    raise CounterpointError(f"unknown embedder {backend!r}: 'minilm', 'minilm-torch', 'static' or 'hashing'")
 
 
 @cache
