@@ -48,11 +48,11 @@ class Settings:
     #: package) or "hashing" (model-free word hashing: ~1000x cheaper, no synonyms; for very large
     #: corpora on small machines, and for tests)
     story_embedder: str = "minilm"
-    #: sentence embeddings for aligning claim candidates (~50 per article): "minilm" (the default),
-    #: "static" (token vectors distilled from the same pinned MiniLM, a weighted mean per sentence:
-    #: ~60x cheaper, but CheckThat MAP@5 0.66 against MiniLM's 0.84, see docs/BENCHMARKS.md),
-    #: "minilm-torch" or "hashing"
-    claim_embedder: str = "minilm"
+    #: sentence embeddings for aligning claim candidates (~50 per article): empty (the default) uses
+    #: ``story_embedder``; "static" (token vectors distilled from the same pinned MiniLM, a weighted
+    #: mean per sentence: ~60x cheaper, but CheckThat MAP@5 0.66 against MiniLM's 0.84, see
+    #: docs/BENCHMARKS.md), "minilm", "minilm-torch" or "hashing"
+    claim_embedder: str = ""
     #: who decides whether two aligned claims conflict: "rules" (offline, the default) or
     #: "llm" (opt-in: an OpenAI-compatible chat endpoint at ``claims_llm_url`` asked about each
     #: pair the rules leave undecided; article text is sent there, so only use an endpoint you trust)

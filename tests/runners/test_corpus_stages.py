@@ -86,6 +86,20 @@ def test_vectors_are_computed_per_article_and_read_by_the_corpus_stages(tmp_path
     assert _count(store, "SELECT COUNT(*) FROM claim_vectors") == stored
 
 
+def test_claim_sentences_use_their_own_encoder_when_one_is_set(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "v.db"))
+    settings = Settings(workers=1, story_embedder="hashing", claim_embedder="static")
+    run(store, [str(_feed(tmp_path / "in"))], default_pipeline(), settings)
+    assert _count(store, "SELECT COUNT(*) FROM lead_vectors WHERE model = 'hashing'") == 9
+    stored = _count(store, "SELECT COUNT(*) FROM claim_vectors WHERE model = 'static'")
+    assert stored > 0
+    assert _count(store, "SELECT COUNT(*) FROM claim_vectors") == stored
+    assert store.claim_totals()["claims_total"] > 0
+    store.reset_claims()
+    update_claims(store, settings)  # reads the static vectors back: nothing embedded again
+    assert _count(store, "SELECT COUNT(*) FROM claim_vectors") == stored
+
+
 class _Exploding(HashingEmbedder):
     """An encoder that fails on the sentences of one story, as a bug or a bad input might."""
 

@@ -37,7 +37,7 @@ from counterpoint.model.claim import (
     TimelineEvent,
 )
 from counterpoint.pipeline import corpus_stage
-from counterpoint.stages.vectors import encoder
+from counterpoint.stages.vectors import claim_encoder_name, encoder
 from counterpoint.stories.embed import Embedder, embed
 
 if TYPE_CHECKING:  # the protocol only: stages reach the store through its methods
@@ -129,7 +129,7 @@ class ClaimsStep:
     def __init__(
         self, settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None
     ) -> None:
-        self.model = settings.claim_embedder if embedder is None else type(embedder).__name__
+        self.model = claim_encoder_name(settings) if embedder is None else type(embedder).__name__
         self.embedder = embedder
         self.judge = judge or judge_for(settings)
         self.counts = {"scopes": 0, "scopes_updated": 0, "claims": 0, "conflicting": 0}

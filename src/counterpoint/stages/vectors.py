@@ -35,6 +35,11 @@ def encoder(name: str) -> Embedder:
     return load_embedder(name)
 
 
+def claim_encoder_name(settings: Settings) -> str:
+    """The encoder of claim-candidate sentences: ``claim_embedder``, else the story encoder."""
+    return settings.claim_embedder or settings.story_embedder
+
+
 def claim_candidates(doc: Doc) -> list[Span]:
     """The sentences of ``doc`` that the claims stage may compare (check-worthy, weak ones included)."""
     art = doc.article
@@ -63,7 +68,7 @@ def encode(texts: Sequence[str], name: str) -> np.ndarray:
 )
 def vectors(doc: Doc, settings: Settings) -> Doc:
     """Embed the article's lead (``story_embedder``) and its claim candidates (``claim_embedder``)."""
-    lead, claim = settings.story_embedder, settings.claim_embedder
+    lead, claim = settings.story_embedder, claim_encoder_name(settings)
     spans = claim_candidates(doc)
     texts = [lead_text(doc), *(s.text for s in spans)]
     if lead == claim:  # one encoder call for all
