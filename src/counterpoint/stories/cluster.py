@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -62,6 +62,8 @@ class ClusterConfig:
     date_penalty: float = 0.3
     #: entity counts kept per story (the most frequent), bounding memory
     story_entities: int = 48
+    mean_linkage: bool = False
+    merge_fresh: bool = False
 
 
 @dataclass(slots=True)
@@ -143,6 +145,18 @@ class _MonthIndex:
             self.size += 1
         self.rows[row] = unit
 
+    def drop(self, key: int) -> None:
+        """Remove a story (merged into another): its row is taken by the last one."""
+        row = self.row_of.pop(key, None)
+        if row is None:
+            return
+        last = self.size - 1
+        if row != last:
+            moved = int(self.keys[last])
+            self.rows[row], self.keys[row] = self.rows[last], moved
+            self.row_of[moved] = row
+        self.size = last
+
     def search(self, vec: np.ndarray, k: int) -> np.ndarray:
         """Keys of the ``k`` rows with the largest inner product with ``vec`` (in no order)."""
         n = self.size
@@ -183,6 +197,7 @@ class StoryClusterer:
         # centroid (zeros while nothing is embedded) and the date span as day ordinals (-1: undated).
         self._unit = np.zeros((64, dim), dtype=np.float32)
         self._span = np.full((64, 2), -1, dtype=np.int64)
+        self._scale = np.zeros(64, dtype=np.float32)  # |centroid sum| / members: mean cosine = cos x scale
         self._postings: dict[str, deque[int]] = {}
         self._enorm: dict[int, tuple[int, float]] = {}  # story key -> (articles seen, entity norm)
         self._fresh: list[int] = []  # stories founded during the current ``add`` call
@@ -261,7 +276,87 @@ class StoryClusterer:
         out: list[Assignment] = []
         for i, (doc, vec) in enumerate(zip(docs, vectors, strict=True)):
             out.append(self._add_one(doc, vec, known, monthly.get(i)))
+        if self.config.merge_fresh:
+            merged = self._merge_fresh(out)
+            if merged:
+                out = [
+                    replace(a, story_id=merged[a.story_id][0], score=merged[a.story_id][1])
+                    if a.story_id in merged else a
+                    for a in out
+                ]
         return out
+
+    def _merge_fresh(self, assigned: Sequence[Assignment]) -> dict[str, tuple[str, float]]:
+        """Merge each story founded during this call into the best other story, if their members agree.
+
+        An online pass founds a story when an article arrives before the members it belongs with;
+        two halves of one event then sit apart. A story founded in this call is not stored yet, so
+        it can be folded into another at no cost to the store. Two stories merge when the mean
+        cosine between their members (average linkage, ``mean_linkage``) plus the entity term
+        reaches the joining threshold: the same rule an article meets, applied to a whole story.
+        Returns merged story id -> (story it went into, merge score).
+        """
+        out: dict[str, tuple[str, float]] = {}
+        members: dict[str, list[str]] = {}
+        for a in assigned:
+            members.setdefault(a.story_id, []).append(a.article_id)
+        for key in list(self._fresh):
+            f = self._stories.get(key)
+            if f is None or not f.english or not f.embedded:
+                continue
+            weights = self._weights(f.entities)
+            vec = (f.vsum / f.embedded).astype(np.float32)  # mean member: cos x scale is the mean cosine
+            frame = EventFrame(frozenset(f.places), frozenset(f.modes))
+            best, score = self._best(vec, weights, self._salient(weights), f.first, frame, exclude=key)
+            if best is None or score < self.config.threshold:
+                continue
+            into = self._stories[best]
+            out[f.id] = (into.id, round(score, 4))
+            for merged_id, (target, s) in list(out.items()):
+                if target == f.id:  # stories merged into this one earlier follow it
+                    out[merged_id] = (into.id, s)
+            moved = members.pop(f.id, [])
+            members.setdefault(into.id, []).extend(moved)
+            self._absorb(into, f, moved)
+        return out
+
+    def _absorb(self, into: _Story, f: _Story, moved: Sequence[str]) -> None:
+        """Fold story ``f`` (founded in this call, never stored) into ``into`` and forget it."""
+        into.vsum += f.vsum
+        into.embedded += f.embedded
+        into.articles += f.articles
+        into.duplicates += f.duplicates
+        into.outlets.update(f.outlets)
+        into.places.update(f.places)
+        into.modes.update(f.modes)
+        into.entities.update(f.entities)
+        self._enorm.pop(into.key, None)
+        for day in (f.first, f.last):
+            if day is not None:
+                into.first = day if into.first is None else min(into.first, day)
+                into.last = day if into.last is None else max(into.last, day)
+        for aid in moved:
+            self._story_of[aid] = into.key
+        for e in f.entities:
+            posted = self._postings.get(e)
+            if posted is not None and f.key in posted:
+                posted.remove(f.key)
+        for e, _n in into.entities.most_common(self.config.block_entities):
+            self._post(e, into.key)
+        for index in (self._index, self._undated):
+            if f.key in index:
+                index.remove(f.key)
+        for m in self._in_month.pop(f.key, ()):
+            self._months[m].drop(f.key)
+        del self._stories[f.key], self._by_id[f.id]
+        self._dirty.discard(f.key)
+        self._fresh.remove(f.key)
+        self._unit[f.key] = 0.0
+        self._scale[f.key] = 0.0
+        self._span[f.key] = -1
+        self._dirty.add(into.key)
+        self._sync(into)
+        self._index_story(into, fresh=False)
 
     def _monthly_candidates(
         self, docs: Sequence[StoryDoc], vectors: np.ndarray
@@ -378,9 +473,12 @@ class StoryClusterer:
         day: date | None,
         frame: EventFrame,
         monthly: list[np.ndarray] | None = None,
+        exclude: int | None = None,
     ) -> tuple[int | None, float]:
         cfg = self.config
         keys = self._candidates(vec, salient, day, monthly)
+        if exclude is not None:
+            keys = keys[keys != exclude]
         penalties = np.zeros(len(keys))
         if day is not None and len(keys):
             # gap to the nearest end of each candidate's span; undated stories pay no date penalty
@@ -395,6 +493,8 @@ class StoryClusterer:
         if not len(keys):
             return None, -math.inf
         cos = (self._unit[keys] @ vec).astype(np.float64)
+        if cfg.mean_linkage:
+            cos *= self._scale[keys]
         bounds = cos + cfg.entity_weight - penalties  # entity overlap is at most 1
         # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
@@ -535,8 +635,10 @@ class StoryClusterer:
         while s.key >= len(self._unit):
             self._unit = np.concatenate([self._unit, np.zeros_like(self._unit)])
             self._span = np.concatenate([self._span, np.full_like(self._span, -1)])
+            self._scale = np.concatenate([self._scale, np.zeros_like(self._scale)])
         norm = float(np.linalg.norm(s.vsum)) if s.english else 0.0
         self._unit[s.key] = s.vsum / norm if norm > 0 else 0.0
+        self._scale[s.key] = norm / s.embedded if s.embedded else 0.0
         if s.first is not None and s.last is not None:
             self._span[s.key] = (s.first.toordinal(), s.last.toordinal())
 
