@@ -9,10 +9,15 @@ An article is scored against a few candidate stories only:
   posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
   than a rare one).
 
-``score = cos(article, story centroid) + entity_weight * entity overlap - date penalty``,
-where entity overlap is the cosine of idf-weighted log entity counts and the date penalty
-grows with the days between the article and the story's date span (past ``max_gap_days``
-the story is not a candidate at all). Articles without a date are matched on content
+``score = mean cos(article, story members) + entity_weight * entity overlap - date penalty``,
+where the mean cosine to the members (average linkage) is the cosine to the centroid times the
+centroid sum's length over the member count (no member vectors needed), entity overlap is the cosine
+of idf-weighted log entity counts (weighed down for an article naming few entities) and the date
+penalty grows with the days between the article and the story's date span (past ``max_gap_days``
+the story is not a candidate at all). Scoring by the mean cosine, not the centroid cosine, is what
+stops chaining: a story that has grown diffuse has a short centroid sum, so it no longer draws in
+every article of its topic. After each batch, a story founded in it is merged into the best other
+story when the two stories' members agree by the same rule (``merge_fresh``). Articles without a date are matched on content
 alone. A story whose event frame clashes with the article's (``events.py``: the lead puts the
 event in another country, or it was a call and the story a visit) is not a candidate either:
 like events read alike, and where and how they happened is what tells them apart.
@@ -45,9 +50,18 @@ class ClusterConfig:
     """Parameters of story clustering (tuned on ECB+, see docs/stories.md)."""
 
     #: an article joins the best story scoring at least this
-    threshold: float = 0.8
+    threshold: float = 0.6
     #: weight of entity overlap (0..1) added to the embedding cosine
-    entity_weight: float = 0.8
+    entity_weight: float = 0.25
+    #: an article naming fewer distinct entities than this gets a proportionally smaller entity
+    #: weight (a short lead naming only "Trump" overlaps every story about him); 0: always full
+    full_names: int = 6
+    #: score a story by the mean cosine between the article and its members (average linkage)
+    #: rather than the cosine to its centroid, which a large, diffuse story makes close to anything
+    mean_linkage: bool = True
+    #: after each batch, merge a story founded in it into the best other story when their members
+    #: agree (the joining rule applied story to story)
+    merge_fresh: bool = True
     #: nearest story centroids taken from the ANN index per article
     ann_k: int = 16
     #: most salient entities of an article used as blocking keys
@@ -62,8 +76,6 @@ class ClusterConfig:
     date_penalty: float = 0.3
     #: entity counts kept per story (the most frequent), bounding memory
     story_entities: int = 48
-    mean_linkage: bool = False
-    merge_fresh: bool = False
 
 
 @dataclass(slots=True)
@@ -310,14 +322,16 @@ class StoryClusterer:
             best, score = self._best(vec, weights, self._salient(weights), f.first, frame, exclude=key)
             if best is None or score < self.config.threshold:
                 continue
-            into = self._stories[best]
-            out[f.id] = (into.id, round(score, 4))
+            into, gone = self._stories[best], f
+            if best > key and best in self._fresh:
+                into, gone = f, into  # the older story of the two keeps its id
+            out[gone.id] = (into.id, round(score, 4))
             for merged_id, (target, s) in list(out.items()):
-                if target == f.id:  # stories merged into this one earlier follow it
+                if target == gone.id:  # stories merged into this one earlier follow it
                     out[merged_id] = (into.id, s)
-            moved = members.pop(f.id, [])
+            moved = members.pop(gone.id, [])
             members.setdefault(into.id, []).extend(moved)
-            self._absorb(into, f, moved)
+            self._absorb(into, gone, moved)
         return out
 
     def _absorb(self, into: _Story, f: _Story, moved: Sequence[str]) -> None:
@@ -494,8 +508,11 @@ class StoryClusterer:
             return None, -math.inf
         cos = (self._unit[keys] @ vec).astype(np.float64)
         if cfg.mean_linkage:
-            cos *= self._scale[keys]
-        bounds = cos + cfg.entity_weight - penalties  # entity overlap is at most 1
+            cos *= self._scale[keys]  # the mean cosine to the story's members
+        # the entity evidence counts in proportion to how many names the article (or story) gives:
+        # a short lead naming only "Trump" overlaps every story about him
+        ew = cfg.entity_weight * min(1.0, len(doc_w) / cfg.full_names) if cfg.full_names else cfg.entity_weight
+        bounds = cos + ew - penalties  # entity overlap is at most 1
         # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
         query = {e: w * self._idf(e) / doc_norm for e, w in doc_w.items()} if doc_norm else {}
@@ -512,7 +529,7 @@ class StoryClusterer:
             s = self._stories[key]
             if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):
                 continue  # another place or another kind of meeting: another event, however alike
-            score = cos_l[i] + cfg.entity_weight * self._entity_sim(query, key) - pen_l[i]
+            score = cos_l[i] + ew * self._entity_sim(query, key) - pen_l[i]
             if score > best_score or (score == best_score and best is not None and key < best):
                 best, best_score = key, score
         return best, best_score
