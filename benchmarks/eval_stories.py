@@ -112,7 +112,9 @@ def analyze_neus(articles: Sequence[tuple[int, str, str]], work: Path) -> tuple[
     seconds = time.perf_counter() - t0
     analysis = json.loads((work / "out" / "analysis.json").read_text(encoding="utf-8"))
     source = {a["id"]: Path(a["source"]).name for a in analysis["articles"]}
-    story = {source[aid]: s["id"] for s in analysis["stories"] for aid in s["article_ids"] + s["duplicate_ids"]}
+    story = {
+        source[aid]: s["id"] for s in analysis["stories"] for aid in s["article_ids"] + s["duplicate_ids"]
+    }
     # an input the run skipped (or merged into an identical one) is a story of its own
     return [story.get(f"a{k:04d}.json", f"skipped:{k}") for k in range(len(articles))], seconds
 
@@ -127,8 +129,9 @@ def errors(gold: Sequence[int], pred: Sequence[str], titles: Sequence[str], show
     merged = sorted((m for m in by_pred.values() if len({gold[i] for i in m}) > 1), key=len, reverse=True)
     split = [m for m in by_gold.values() if len({pred[i] for i in m}) > 1]
     sizes = sorted((len(m) for m in by_pred.values()), reverse=True)
+    mixed = sum(len({gold[i] for i in m}) for m in merged)
     lines = [
-        f"merged: {len(merged)} of our stories hold articles of {sum(len({gold[i] for i in m}) for m in merged)}"
+        f"merged: {len(merged)} of our stories hold articles of {mixed}"
         f" gold stories ({sum(len(m) for m in merged)} articles); split: {len(split)} of {len(by_gold)} gold"
         f" stories are spread over more than one of ours; largest stories: {sizes[:6]};"
         f" singletons: {sizes.count(1)}"
@@ -156,7 +159,9 @@ def eval_neus(limit: int) -> None:
     sweep = {thr: baseline(texts, thr) for thr in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)}
     best = max(sweep, key=lambda t: bcubed([str(g) for g in gold], sweep[t])[2])
     systems[f"TF-IDF + average linkage (oracle threshold {best})"] = sweep[best]
-    print(f"NeuS AllSides val: {len(articles)} articles, {len(set(gold))} stories; analyze took {seconds:.0f}s")
+    print(
+        f"NeuS AllSides val: {len(articles)} articles, {len(set(gold))} stories; analyze took {seconds:.0f}s"
+    )
     print(f"{'system':<56} {'half':<9} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'stories':>8}")
     for name, p in systems.items():
         for half, keep in (("all", None), ("tuned", 0), ("held-out", 1)):

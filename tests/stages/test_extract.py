@@ -72,7 +72,9 @@ def _headed(title: str | None, body: str) -> Doc:
 
 def test_extract_headline_with_a_one_sentence_lead_is_kept() -> None:
     # a feed item or wire summary: a headline and one short sentence is a real news item
-    doc = _headed("Supreme Court halts Louisiana abortion restrictions", "The court blocked the law on Friday.")
+    doc = _headed(
+        "Supreme Court halts Louisiana abortion restrictions", "The court blocked the law on Friday."
+    )
     assert doc.skipped is None, doc.skipped
     assert doc.article.text == "The court blocked the law on Friday."
 

@@ -216,7 +216,8 @@ def test_story_cluster_no_chaining_through_a_centroid() -> None:
     # each member (0.57): the mean cosine to the members keeps it out, the centroid cosine let it in
     a, b, c = unit(1, 0.45, 0), unit(1, -0.45, 0), unit(1, 0, 1.25)
     centroid = (a + b) / np.linalg.norm(a + b)
-    assert float(a @ b) > 0.6 and float(c @ a) < 0.6 <= float(c @ centroid)
+    assert float(a @ b) > 0.6
+    assert float(c @ a) < 0.6 <= float(c @ centroid)
     docs, vecs = [doc("a"), doc("b"), doc("c")], np.stack([a, b, c])
     out = StoryClusterer(ClusterConfig(threshold=0.6, entity_weight=0.0)).add(docs, vecs)
     assert out[0].story_id == out[1].story_id != out[2].story_id
@@ -236,7 +237,8 @@ def test_story_cluster_fresh_stories_whose_members_agree_are_merged() -> None:
     out = c.add(docs, vecs)
     assert len({o.story_id for o in out}) == 1
     assert out[0].score is None  # the older story keeps its id; b1 moved in with the merge score
-    assert out[1].score is not None and out[1].score >= 0.8
+    assert out[1].score is not None
+    assert out[1].score >= 0.8
     assert len(c) == 1
     states, _df, _n = c.changes()
     assert [(s.articles, s.embedded) for s in states] == [(3, 3)]

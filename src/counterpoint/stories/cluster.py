@@ -17,9 +17,10 @@ penalty grows with the days between the article and the story's date span (past 
 the story is not a candidate at all). Scoring by the mean cosine, not the centroid cosine, is what
 stops chaining: a story that has grown diffuse has a short centroid sum, so it no longer draws in
 every article of its topic. After each batch, a story founded in it is merged into the best other
-story when the two stories' members agree by the same rule (``merge_fresh``). Articles without a date are matched on content
-alone. A story whose event frame clashes with the article's (``events.py``: the lead puts the
-event in another country, or it was a call and the story a visit) is not a candidate either:
+story when the two stories' members agree by the same rule (``merge_fresh``). Articles without
+a date are matched on content alone. A story whose event frame clashes with the article's
+(``events.py``: the lead puts the event in another country, or it was a call and the story a
+visit) is not a candidate either:
 like events read alike, and where and how they happened is what tells them apart.
 The article joins the best story scoring at least ``threshold``, else founds a new one.
 
@@ -293,7 +294,8 @@ class StoryClusterer:
             if merged:
                 out = [
                     replace(a, story_id=merged[a.story_id][0], score=merged[a.story_id][1])
-                    if a.story_id in merged else a
+                    if a.story_id in merged
+                    else a
                     for a in out
                 ]
         return out
@@ -511,7 +513,9 @@ class StoryClusterer:
             cos *= self._scale[keys]  # the mean cosine to the story's members
         # the entity evidence counts in proportion to how many names the article (or story) gives:
         # a short lead naming only "Trump" overlaps every story about him
-        ew = cfg.entity_weight * min(1.0, len(doc_w) / cfg.full_names) if cfg.full_names else cfg.entity_weight
+        ew = (
+            cfg.entity_weight * min(1.0, len(doc_w) / cfg.full_names) if cfg.full_names else cfg.entity_weight
+        )
         bounds = cos + ew - penalties  # entity overlap is at most 1
         # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))

@@ -11,6 +11,7 @@ not an adjective) when there is one.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -108,16 +109,19 @@ def _shared_phrase(story_titles: Sequence[str], taken: set[str]) -> str | None:
     """
     pairs: Counter[str] = Counter()
     singles: Counter[str] = Counter()
+    shown: dict[str, str] = {}  # the word as a title first wrote it (a name keeps its capital)
     for t in story_titles:
+        for w in _WORD.findall(t):
+            shown.setdefault(w.casefold(), w if w[1:].islower() and not t.startswith(w) else w.lower())
         words = [w.casefold() for w in _WORD.findall(t)]
         keep = [w for w in words if w not in _STOP and w not in taken]
         singles.update(set(keep))
-        pairs.update({f"{a} {b}" for a, b in zip(words, words[1:]) if a in keep and b in keep})
-    for counts, ok in ((pairs, lambda w: True), (singles, lambda w: not w.endswith(_ADJ_SUFFIX))):
+        pairs.update({f"{a} {b}" for a, b in itertools.pairwise(words) if a in keep and b in keep})
+    for counts, single in ((pairs, False), (singles, True)):
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        term = next((w for w, n in ranked if n >= 2 and ok(w)), None)
+        term = next((w for w, n in ranked if n >= 2 and not (single and w.endswith(_ADJ_SUFFIX))), None)
         if term:
-            return term
+            return " ".join(shown.get(w, w) for w in term.split())
     return None
 
 
