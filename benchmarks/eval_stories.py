@@ -1,4 +1,14 @@
-"""Story clustering quality on ECB+ (../shared/eval/ecbplus-story-clusters), ours vs a simple baseline.
+"""Story clustering quality on real multi-outlet news (NeuS AllSides) and on ECB+, ours vs a baseline.
+
+NeuS (../shared/eval/neus-allsides-val): 307 real AllSides stories, each one left-, one centre- and
+one right-rated outlet's headline + lead, no dates, no outlet names. The 921 articles are written as
+{title, text} JSON files, one per article, in a shuffled order, and put through the real default path
+(``counterpoint analyze``, MiniLM ONNX encoder) together, as a new user would. Scores are B-cubed
+P/R/F1 and ARI over all 921 (an article the run skips counts as a story of its own), overall and per
+half (stories of even line number, on which the rules were tuned, and odd, held out), against
+TF-IDF (title + text) + average-linkage at a threshold fixed in advance (0.7) and at its best
+threshold on the data (an oracle). Errors are reported as merged (a story of ours holding articles
+of several gold stories) and split (a gold story over several of ours), with examples.
 
 ECB+ pairs two different events of the same kind in each topic (two earthquakes,
 two arrests); a story is ``topic_subtopic``. Scores: B-cubed P/R/F1 and ARI at
@@ -10,7 +20,7 @@ story level and at topic level, for
 * baseline: TF-IDF of the full text + agglomerative clustering (cosine, average linkage)
   with its distance threshold chosen on the same data (an upper bound for it).
 
-    .venv/bin/python benchmarks/eval_stories.py [--limit N]
+    .venv/bin/python benchmarks/eval_stories.py [--limit N] [--only neus|ecb]
 """
 
 from __future__ import annotations
@@ -18,7 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -28,6 +41,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "eval" / "ecbplus-story-clusters" / "docs_story_clusters.jsonl"
+NEUS = ROOT.parent / "shared" / "eval" / "neus-allsides-val" / "val.source"
+#: the baseline's cosine-distance threshold, fixed before looking at NeuS (the ECB+ sweep's range)
+BASELINE_THRESHOLD = 0.7
+_ITEM = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)$", re.S)
 
 
 def bcubed(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float, float]:
@@ -70,10 +87,105 @@ def baseline(texts: Sequence[str], threshold: float) -> list[str]:
     return [str(c) for c in model.fit_predict(x)]
 
 
+def neus_articles(limit: int = 0) -> list[tuple[int, str, str]]:
+    """(gold story, headline, lead) of every NeuS article, in a fixed shuffled order."""
+    out = []
+    for i, line in enumerate(NEUS.read_text(encoding="utf-8").splitlines()[: limit or None]):
+        for part in line.split("[SEP]"):
+            m = _ITEM.match(part.strip())
+            if m:  # the source ends every headline with ". " before ARTICLE=>
+                out.append((i, m.group(1).removesuffix(".").strip(), m.group(2).strip()))
+    random.Random(0).shuffle(out)
+    return out
+
+
+def analyze_neus(articles: Sequence[tuple[int, str, str]], work: Path) -> tuple[list[str], float]:
+    """Story of each article after one ``counterpoint analyze`` of them all, and the run's seconds."""
+    inputs = work / "in"
+    inputs.mkdir()
+    for k, (_g, title, text) in enumerate(articles):
+        (inputs / f"a{k:04d}.json").write_text(json.dumps({"title": title, "text": text}), encoding="utf-8")
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "counterpoint", "analyze", str(inputs), "--out", str(work / "out"),
+           "--db", str(work / "neus.db")]  # fmt: skip
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t0
+    analysis = json.loads((work / "out" / "analysis.json").read_text(encoding="utf-8"))
+    source = {a["id"]: Path(a["source"]).name for a in analysis["articles"]}
+    story = {
+        source[aid]: s["id"] for s in analysis["stories"] for aid in s["article_ids"] + s["duplicate_ids"]
+    }
+    # an input the run skipped (or merged into an identical one) is a story of its own
+    return [story.get(f"a{k:04d}.json", f"skipped:{k}") for k in range(len(articles))], seconds
+
+
+def errors(gold: Sequence[int], pred: Sequence[str], titles: Sequence[str], show: int = 3) -> list[str]:
+    """Merged and split stories, with the headlines of a few of each."""
+    by_pred: dict[str, list[int]] = defaultdict(list)
+    by_gold: dict[int, list[int]] = defaultdict(list)
+    for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
+        by_pred[p].append(i)
+        by_gold[g].append(i)
+    merged = sorted((m for m in by_pred.values() if len({gold[i] for i in m}) > 1), key=len, reverse=True)
+    split = [m for m in by_gold.values() if len({pred[i] for i in m}) > 1]
+    sizes = sorted((len(m) for m in by_pred.values()), reverse=True)
+    mixed = sum(len({gold[i] for i in m}) for m in merged)
+    lines = [
+        f"merged: {len(merged)} of our stories hold articles of {mixed}"
+        f" gold stories ({sum(len(m) for m in merged)} articles); split: {len(split)} of {len(by_gold)} gold"
+        f" stories are spread over more than one of ours; largest stories: {sizes[:6]};"
+        f" singletons: {sizes.count(1)}"
+    ]
+    for kind, groups in (("merged", merged[:show]), ("split", split[:show])):
+        for m in groups:
+            lines.append(f"  {kind}: " + " | ".join(f"[{gold[i] if kind == 'merged' else pred[i][:6]}] "
+                                                   f"{titles[i][:70]}" for i in m))  # fmt: skip
+    return lines
+
+
+def eval_neus(limit: int) -> None:
+    """Ours (the real ``counterpoint analyze``) vs TF-IDF + average linkage on NeuS, same run."""
+    from sklearn.metrics import adjusted_rand_score
+
+    articles = neus_articles(limit)
+    gold = [g for g, _t, _x in articles]
+    with tempfile.TemporaryDirectory() as tmp:
+        pred, seconds = analyze_neus(articles, Path(tmp))
+    texts = [f"{t}. {x}" for _g, t, x in articles]
+    systems: dict[str, list[str]] = {"ours (counterpoint analyze)": pred}
+    systems[f"TF-IDF + average linkage (fixed threshold {BASELINE_THRESHOLD})"] = baseline(
+        texts, BASELINE_THRESHOLD
+    )
+    sweep = {thr: baseline(texts, thr) for thr in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)}
+    best = max(sweep, key=lambda t: bcubed([str(g) for g in gold], sweep[t])[2])
+    systems[f"TF-IDF + average linkage (oracle threshold {best})"] = sweep[best]
+    print(
+        f"NeuS AllSides val: {len(articles)} articles, {len(set(gold))} stories; analyze took {seconds:.0f}s"
+    )
+    print(f"{'system':<56} {'half':<9} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'stories':>8}")
+    for name, p in systems.items():
+        for half, keep in (("all", None), ("tuned", 0), ("held-out", 1)):
+            idx = [i for i, g in enumerate(gold) if keep is None or g % 2 == keep]
+            g_s = [str(gold[i]) for i in idx]
+            p_s = [p[i] for i in idx]
+            bp, br, bf = bcubed(g_s, p_s)
+            ari = adjusted_rand_score(g_s, p_s)
+            print(f"{name:<56} {half:<9} {bp:6.3f} {br:6.3f} {bf:6.3f} {ari:6.3f} {len(set(p_s)):8d}")
+    print("\n".join(errors(gold, pred, [t for _g, t, _x in articles])))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--limit", type=int, default=0, help="only the first N documents (smoke test)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N documents / stories (smoke test)")
+    ap.add_argument("--only", choices=("neus", "ecb"), help="run one of the two evaluations")
     args = ap.parse_args()
+    if args.only != "ecb":
+        if NEUS.is_file():
+            eval_neus(args.limit)
+        else:
+            print(f"NeuS data not found at {NEUS} (clone with ../shared beside the repo); skipped")
+    if args.only == "neus":
+        return 0
     if not DATA.is_file():
         print(f"ECB+ data not found at {DATA} (clone with ../shared beside the repo); nothing to do")
         return 0

@@ -36,8 +36,11 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     #: a short line seen in at least this many documents of one outlet is treated as chrome
     repeat_min_docs: int = 3
-    #: an article with fewer words than this after cleaning is skipped as "no text"
+    #: an article with fewer words than this after cleaning is skipped as "no text"...
     min_words: int = 20
+    #: ...unless it has a headline (3+ words) and a lead of at least this many words: a headline
+    #: with a one-sentence lead is a real news item (feeds and wire summaries are often no more)
+    min_lead_words: int = 5
     #: comma-separated stage names to run instead of all of them, e.g. "extract,metadata,language"
     #: to ingest quickly and analyse later with --reprocess; empty runs every stage
     stages: str = ""

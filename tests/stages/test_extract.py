@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from counterpoint.config import Settings
-from counterpoint.model import Doc, RawDocument, content_id
+from counterpoint.model import Doc, Hints, RawDocument, content_id
 from counterpoint.stages.clean import clean_text, word_count
 from counterpoint.stages.extract import MAX_LINE_CHARS, extract, oversize_reason
 
@@ -63,3 +63,32 @@ def test_extract_e_mail_regex_is_linear_on_a_long_token() -> None:
     clean_text("x" * 100_000)
     assert time.perf_counter() - started < 2
     assert clean_text("Contact: desk@news.example\n\n" + ARTICLE).removed[0].reason == "footer/contact"
+
+
+def _headed(title: str | None, body: str) -> Doc:
+    raw = RawDocument(content_id(body), "mem", body, "text", Hints(title=title))
+    return extract(Doc.from_raw(raw), Settings(workers=1))
+
+
+def test_extract_headline_with_a_one_sentence_lead_is_kept() -> None:
+    # a feed item or wire summary: a headline and one short sentence is a real news item
+    doc = _headed(
+        "Supreme Court halts Louisiana abortion restrictions", "The court blocked the law on Friday."
+    )
+    assert doc.skipped is None, doc.skipped
+    assert doc.article.text == "The court blocked the law on Friday."
+
+
+def test_extract_short_text_without_headline_or_without_a_lead_is_skipped() -> None:
+    assert _headed(None, "The court blocked the law on Friday.").skipped is not None
+    assert _headed("Supreme Court halts Louisiana law", "Read more.").skipped is not None
+    assert _headed("Supreme Court halts Louisiana law", "Subscribe to our newsletter").skipped is not None
+
+
+def test_extract_a_dek_without_full_stop_under_a_stated_headline_is_the_lead() -> None:
+    # the cleaner alone would take the one line for a headline and leave no text
+    dek = "Governor-elect is among officials who say more legislation is needed to clarify the terms"
+    doc = _headed("Florida set to restore voting rights to felons", dek)
+    assert doc.skipped is None, doc.skipped
+    assert doc.article.text == dek
+    assert doc.article.title == "Florida set to restore voting rights to felons"

@@ -40,7 +40,7 @@ def test_story_cluster_same_event_joins_other_event_founds() -> None:
 
 def test_story_cluster_entities_tell_apart_two_events_of_one_kind() -> None:
     # two arrests, near-identical wording: the people arrested differ
-    c = StoryClusterer(ClusterConfig(threshold=1.2))
+    c = StoryClusterer(ClusterConfig(threshold=1.2, entity_weight=0.8, full_names=0))
     v = unit(1, 0.2)
     a = doc("a", ents=("e:smith", "e:smith", "e:police"))
     b = doc("b", ents=("e:jones", "e:jones", "e:police"))
@@ -209,3 +209,39 @@ def test_story_cluster_batch_finds_stories_founded_earlier_in_the_same_batch() -
     out = c.add(docs[1:], vs[1:])
     assert out[-1].story_id == out[6].story_id  # joined the story of d7, founded in this batch
     assert len(c) == 40
+
+
+def test_story_cluster_no_chaining_through_a_centroid() -> None:
+    # a and b are one event; c is near their centroid's direction (cosine 0.625) but further from
+    # each member (0.57): the mean cosine to the members keeps it out, the centroid cosine let it in
+    a, b, c = unit(1, 0.45, 0), unit(1, -0.45, 0), unit(1, 0, 1.25)
+    centroid = (a + b) / np.linalg.norm(a + b)
+    assert float(a @ b) > 0.6
+    assert float(c @ a) < 0.6 <= float(c @ centroid)
+    docs, vecs = [doc("a"), doc("b"), doc("c")], np.stack([a, b, c])
+    out = StoryClusterer(ClusterConfig(threshold=0.6, entity_weight=0.0)).add(docs, vecs)
+    assert out[0].story_id == out[1].story_id != out[2].story_id
+    before = ClusterConfig(threshold=0.6, entity_weight=0.0, mean_linkage=False, merge_fresh=False)
+    assert len({o.story_id for o in StoryClusterer(before).add(docs, vecs)}) == 1
+
+
+def test_story_cluster_fresh_stories_whose_members_agree_are_merged() -> None:
+    # a founds a story; b1 is too far from a and founds another; b2 is closest to b1 and joins it,
+    # but is closer still to a than b1 was: the two stories' members now agree on average (0.825)
+    a, b1, b2 = unit(1, 0, 0), unit(0.75, 0.6614, 0), unit(0.9, 0.4158, 0.1309)
+    docs, vecs = [doc("a"), doc("b1"), doc("b2")], np.stack([a, b1, b2])
+    cfg = ClusterConfig(threshold=0.8, entity_weight=0.0, merge_fresh=False)
+    apart = StoryClusterer(cfg).add(docs, vecs)
+    assert apart[0].story_id != apart[1].story_id == apart[2].story_id
+    c = StoryClusterer(ClusterConfig(threshold=0.8, entity_weight=0.0, merge_fresh=True))
+    out = c.add(docs, vecs)
+    assert len({o.story_id for o in out}) == 1
+    assert out[0].score is None  # the older story keeps its id; b1 moved in with the merge score
+    assert out[1].score is not None
+    assert out[1].score >= 0.8
+    assert len(c) == 1
+    states, _df, _n = c.changes()
+    assert [(s.articles, s.embedded) for s in states] == [(3, 3)]
+    # a later article is compared with the merged story only
+    more = c.add([doc("d")], np.stack([b2]))
+    assert more[0].story_id == out[0].story_id

@@ -4,7 +4,7 @@ import numpy as np
 
 from counterpoint.model.story import StorySummary
 from counterpoint.stories.storylines import StorylineConfig, link_storylines, storyline_id
-from counterpoint.stories.titles import date_span, story_title, storyline_title
+from counterpoint.stories.titles import date_span, loadedness, story_title, storyline_title
 
 
 def vec(*values: float) -> np.ndarray:
@@ -94,3 +94,32 @@ def test_titles_date_span_forms() -> None:
     assert date_span("2025-06-05", "2025-10-31") == "5 Jun – 31 Oct 2025"
     assert date_span(None, None) is None
     assert date_span("2026-13-01", "2026-01-01") is None
+
+
+def test_titles_story_title_prefers_the_less_loaded_of_central_headlines() -> None:
+    members = [
+        ("Disgraceful, shocking vote: Senate slams the door on horrible bill", "Body.", 0.92),
+        ("Senate votes down the border bill", "Body.", 0.9),
+    ]
+    assert loadedness(members[0][0]) > loadedness(members[1][0])
+    assert story_title(members) == "Senate votes down the border bill"
+    # a long headline is shown whole, never cut mid-word or with an ellipsis
+    long = "House passes bill to combat hate crimes against Asian Americans after a year of attacks " * 2
+    assert story_title([(long.strip(), "", 1.0)]) == long.strip()
+
+
+def test_titles_story_without_headline_is_titled_by_a_clause_not_an_ellipsis() -> None:
+    text = (
+        "Officials in the town of Amsel voted on Tuesday to keep the ferry running, after a year in "
+        "which passenger numbers fell by a third and the operator threatened to stop the service. More."
+    )
+    title = story_title([(None, text, 0.5)])
+    assert title == "Officials in the town of Amsel voted on Tuesday to keep the ferry running"
+    assert "…" not in title
+
+
+def test_titles_storyline_title_skips_a_dangling_adjective() -> None:
+    titles = ["Carney's strategic visit to Beijing", "A strategic reset in Beijing", "Strategic talks"]
+    assert storyline_title(["Mark Carney", "China"], titles) == "Mark Carney and China: Beijing"
+    pairs = ["Canada and China sign trade deal", "What the trade deal means", "Trade deal signed"]
+    assert storyline_title(["Canada", "China"], pairs) == "Canada and China: trade deal"

@@ -85,6 +85,11 @@ def extract(doc: Doc, settings: Settings) -> Doc:
         )
     else:
         cleaned = clean_text(body, repeated=doc.repeated_lines, cfg=settings.clean)
+        if art.title and cleaned.title and not cleaned.text and cleaned.title != art.title:
+            # the input stated its headline, so the one line the cleaner took for a headline is the
+            # lead (a dek without a full stop): keep it as the text
+            removed = tuple(r for r in cleaned.removed if r.reason != "title")
+            cleaned = Cleaned(cleaned.title, removed, art.title)
         doc = doc.with_article(
             text=cleaned.text, removed=cleaned.removed, title=_first(art.title, cleaned.title)
         )
@@ -93,11 +98,16 @@ def extract(doc: Doc, settings: Settings) -> Doc:
         if reason:
             return doc.skip(reason)
     words = word_count(doc.article.text)
-    if words < settings.min_words:
+    if words < settings.min_words and not _headline_and_lead(doc.article.title, words, settings):
         return doc.skip(
             f"no article text after cleaning ({words} words; at least {settings.min_words} needed)"
         )
     return doc
+
+
+def _headline_and_lead(title: str | None, words: int, settings: Settings) -> bool:
+    """A short item that is still news: a headline of a few words over a lead of a sentence or two."""
+    return words >= settings.min_lead_words and title is not None and word_count(title) >= 3
 
 
 @stage(needs=("text", "removed"), provides=("title", "outlet", "author", "published", "dateline"))

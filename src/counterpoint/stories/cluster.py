@@ -9,12 +9,18 @@ An article is scored against a few candidate stories only:
   posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
   than a rare one).
 
-``score = cos(article, story centroid) + entity_weight * entity overlap - date penalty``,
-where entity overlap is the cosine of idf-weighted log entity counts and the date penalty
-grows with the days between the article and the story's date span (past ``max_gap_days``
-the story is not a candidate at all). Articles without a date are matched on content
-alone. A story whose event frame clashes with the article's (``events.py``: the lead puts the
-event in another country, or it was a call and the story a visit) is not a candidate either:
+``score = mean cos(article, story members) + entity_weight * entity overlap - date penalty``,
+where the mean cosine to the members (average linkage) is the cosine to the centroid times the
+centroid sum's length over the member count (no member vectors needed), entity overlap is the cosine
+of idf-weighted log entity counts (weighed down for an article naming few entities) and the date
+penalty grows with the days between the article and the story's date span (past ``max_gap_days``
+the story is not a candidate at all). Scoring by the mean cosine, not the centroid cosine, is what
+stops chaining: a story that has grown diffuse has a short centroid sum, so it no longer draws in
+every article of its topic. After each batch, a story founded in it is merged into the best other
+story when the two stories' members agree by the same rule (``merge_fresh``). Articles without
+a date are matched on content alone. A story whose event frame clashes with the article's
+(``events.py``: the lead puts the event in another country, or it was a call and the story a
+visit) is not a candidate either:
 like events read alike, and where and how they happened is what tells them apart.
 The article joins the best story scoring at least ``threshold``, else founds a new one.
 
@@ -28,7 +34,7 @@ from __future__ import annotations
 import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -45,9 +51,18 @@ class ClusterConfig:
     """Parameters of story clustering (tuned on ECB+, see docs/stories.md)."""
 
     #: an article joins the best story scoring at least this
-    threshold: float = 0.8
+    threshold: float = 0.6
     #: weight of entity overlap (0..1) added to the embedding cosine
-    entity_weight: float = 0.8
+    entity_weight: float = 0.25
+    #: an article naming fewer distinct entities than this gets a proportionally smaller entity
+    #: weight (a short lead naming only "Trump" overlaps every story about him); 0: always full
+    full_names: int = 6
+    #: score a story by the mean cosine between the article and its members (average linkage)
+    #: rather than the cosine to its centroid, which a large, diffuse story makes close to anything
+    mean_linkage: bool = True
+    #: after each batch, merge a story founded in it into the best other story when their members
+    #: agree (the joining rule applied story to story)
+    merge_fresh: bool = True
     #: nearest story centroids taken from the ANN index per article
     ann_k: int = 16
     #: most salient entities of an article used as blocking keys
@@ -143,6 +158,18 @@ class _MonthIndex:
             self.size += 1
         self.rows[row] = unit
 
+    def drop(self, key: int) -> None:
+        """Remove a story (merged into another): its row is taken by the last one."""
+        row = self.row_of.pop(key, None)
+        if row is None:
+            return
+        last = self.size - 1
+        if row != last:
+            moved = int(self.keys[last])
+            self.rows[row], self.keys[row] = self.rows[last], moved
+            self.row_of[moved] = row
+        self.size = last
+
     def search(self, vec: np.ndarray, k: int) -> np.ndarray:
         """Keys of the ``k`` rows with the largest inner product with ``vec`` (in no order)."""
         n = self.size
@@ -183,6 +210,7 @@ class StoryClusterer:
         # centroid (zeros while nothing is embedded) and the date span as day ordinals (-1: undated).
         self._unit = np.zeros((64, dim), dtype=np.float32)
         self._span = np.full((64, 2), -1, dtype=np.int64)
+        self._scale = np.zeros(64, dtype=np.float32)  # |centroid sum| / members: mean cosine = cos x scale
         self._postings: dict[str, deque[int]] = {}
         self._enorm: dict[int, tuple[int, float]] = {}  # story key -> (articles seen, entity norm)
         self._fresh: list[int] = []  # stories founded during the current ``add`` call
@@ -261,7 +289,90 @@ class StoryClusterer:
         out: list[Assignment] = []
         for i, (doc, vec) in enumerate(zip(docs, vectors, strict=True)):
             out.append(self._add_one(doc, vec, known, monthly.get(i)))
+        if self.config.merge_fresh:
+            merged = self._merge_fresh(out)
+            if merged:
+                out = [
+                    replace(a, story_id=merged[a.story_id][0], score=merged[a.story_id][1])
+                    if a.story_id in merged
+                    else a
+                    for a in out
+                ]
         return out
+
+    def _merge_fresh(self, assigned: Sequence[Assignment]) -> dict[str, tuple[str, float]]:
+        """Merge each story founded during this call into the best other story, if their members agree.
+
+        An online pass founds a story when an article arrives before the members it belongs with;
+        two halves of one event then sit apart. A story founded in this call is not stored yet, so
+        it can be folded into another at no cost to the store. Two stories merge when the mean
+        cosine between their members (average linkage, ``mean_linkage``) plus the entity term
+        reaches the joining threshold: the same rule an article meets, applied to a whole story.
+        Returns merged story id -> (story it went into, merge score).
+        """
+        out: dict[str, tuple[str, float]] = {}
+        members: dict[str, list[str]] = {}
+        for a in assigned:
+            members.setdefault(a.story_id, []).append(a.article_id)
+        for key in list(self._fresh):
+            f = self._stories.get(key)
+            if f is None or not f.english or not f.embedded:
+                continue
+            weights = self._weights(f.entities)
+            vec = (f.vsum / f.embedded).astype(np.float32)  # mean member: cos x scale is the mean cosine
+            frame = EventFrame(frozenset(f.places), frozenset(f.modes))
+            best, score = self._best(vec, weights, self._salient(weights), f.first, frame, exclude=key)
+            if best is None or score < self.config.threshold:
+                continue
+            into, gone = self._stories[best], f
+            if best > key and best in self._fresh:
+                into, gone = f, into  # the older story of the two keeps its id
+            out[gone.id] = (into.id, round(score, 4))
+            for merged_id, (target, s) in list(out.items()):
+                if target == gone.id:  # stories merged into this one earlier follow it
+                    out[merged_id] = (into.id, s)
+            moved = members.pop(gone.id, [])
+            members.setdefault(into.id, []).extend(moved)
+            self._absorb(into, gone, moved)
+        return out
+
+    def _absorb(self, into: _Story, f: _Story, moved: Sequence[str]) -> None:
+        """Fold story ``f`` (founded in this call, never stored) into ``into`` and forget it."""
+        into.vsum += f.vsum
+        into.embedded += f.embedded
+        into.articles += f.articles
+        into.duplicates += f.duplicates
+        into.outlets.update(f.outlets)
+        into.places.update(f.places)
+        into.modes.update(f.modes)
+        into.entities.update(f.entities)
+        self._enorm.pop(into.key, None)
+        for day in (f.first, f.last):
+            if day is not None:
+                into.first = day if into.first is None else min(into.first, day)
+                into.last = day if into.last is None else max(into.last, day)
+        for aid in moved:
+            self._story_of[aid] = into.key
+        for e in f.entities:
+            posted = self._postings.get(e)
+            if posted is not None and f.key in posted:
+                posted.remove(f.key)
+        for e, _n in into.entities.most_common(self.config.block_entities):
+            self._post(e, into.key)
+        for index in (self._index, self._undated):
+            if f.key in index:
+                index.remove(f.key)
+        for m in self._in_month.pop(f.key, ()):
+            self._months[m].drop(f.key)
+        del self._stories[f.key], self._by_id[f.id]
+        self._dirty.discard(f.key)
+        self._fresh.remove(f.key)
+        self._unit[f.key] = 0.0
+        self._scale[f.key] = 0.0
+        self._span[f.key] = -1
+        self._dirty.add(into.key)
+        self._sync(into)
+        self._index_story(into, fresh=False)
 
     def _monthly_candidates(
         self, docs: Sequence[StoryDoc], vectors: np.ndarray
@@ -378,9 +489,12 @@ class StoryClusterer:
         day: date | None,
         frame: EventFrame,
         monthly: list[np.ndarray] | None = None,
+        exclude: int | None = None,
     ) -> tuple[int | None, float]:
         cfg = self.config
         keys = self._candidates(vec, salient, day, monthly)
+        if exclude is not None:
+            keys = keys[keys != exclude]
         penalties = np.zeros(len(keys))
         if day is not None and len(keys):
             # gap to the nearest end of each candidate's span; undated stories pay no date penalty
@@ -395,7 +509,14 @@ class StoryClusterer:
         if not len(keys):
             return None, -math.inf
         cos = (self._unit[keys] @ vec).astype(np.float64)
-        bounds = cos + cfg.entity_weight - penalties  # entity overlap is at most 1
+        if cfg.mean_linkage:
+            cos *= self._scale[keys]  # the mean cosine to the story's members
+        # the entity evidence counts in proportion to how many names the article (or story) gives:
+        # a short lead naming only "Trump" overlaps every story about him
+        ew = (
+            cfg.entity_weight * min(1.0, len(doc_w) / cfg.full_names) if cfg.full_names else cfg.entity_weight
+        )
+        bounds = cos + ew - penalties  # entity overlap is at most 1
         # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
         query = {e: w * self._idf(e) / doc_norm for e, w in doc_w.items()} if doc_norm else {}
@@ -412,7 +533,7 @@ class StoryClusterer:
             s = self._stories[key]
             if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):
                 continue  # another place or another kind of meeting: another event, however alike
-            score = cos_l[i] + cfg.entity_weight * self._entity_sim(query, key) - pen_l[i]
+            score = cos_l[i] + ew * self._entity_sim(query, key) - pen_l[i]
             if score > best_score or (score == best_score and best is not None and key < best):
                 best, best_score = key, score
         return best, best_score
@@ -535,8 +656,10 @@ class StoryClusterer:
         while s.key >= len(self._unit):
             self._unit = np.concatenate([self._unit, np.zeros_like(self._unit)])
             self._span = np.concatenate([self._span, np.full_like(self._span, -1)])
+            self._scale = np.concatenate([self._scale, np.zeros_like(self._scale)])
         norm = float(np.linalg.norm(s.vsum)) if s.english else 0.0
         self._unit[s.key] = s.vsum / norm if norm > 0 else 0.0
+        self._scale[s.key] = norm / s.embedded if s.embedded else 0.0
         if s.first is not None and s.last is not None:
             self._span[s.key] = (s.first.toordinal(), s.last.toordinal())
 
