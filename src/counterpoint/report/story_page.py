@@ -9,6 +9,7 @@ citation of an article of another story of the storyline links to that story's p
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment
@@ -23,6 +24,46 @@ MAX_ITEMS = 100
 MAX_EVIDENCE = 3
 #: Articles of a story shown in full on its page.
 DEFAULT_MAX_FULL_TEXT = 20
+
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def human_date(value: str) -> str:
+    """An ISO value of the dates stage as a reader says it: "Wed 14 Jan 2026", "Jan 2026", "the 1990s"."""
+    try:
+        if len(value) == 3 and value.isdigit():
+            return f"the {value}0s"
+        if len(value) == 4:
+            return value
+        if "-W" in value:
+            y, w = value.split("-W")
+            monday = date.fromisocalendar(int(y), int(w), 1)
+            return f"week of {monday.day} {_MONTH_NAMES[monday.month - 1]} {monday.year}"
+        if len(value) == 7:
+            return f"{_MONTH_NAMES[int(value[5:]) - 1]} {value[:4]}"
+        d = date.fromisoformat(value[:10])
+    except (ValueError, IndexError):
+        return value
+    return f"{d.strftime('%a')} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def story_timeline(
+    timeline: list[dict[str, Any]], members: set[str], in_storyline: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(events, plans) shown on a story page, each with a readable ``when``.
+
+    In a storyline, the page shows only the events its own articles report, so the storyline's
+    timeline is not repeated under each of its stories.
+    """
+    events: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
+    for e in timeline:
+        if in_storyline and not any(ev["article_id"] in members for ev in e["evidence"]):
+            continue
+        e = {**e, "when": human_date(e["date"])}
+        (plans if e.get("kind") == "plan" else events).append(e)
+    return events, plans
 
 
 def _links(store: Store, story_id: str, cited: set[str], on_page: set[str]) -> dict[str, str]:
@@ -53,9 +94,11 @@ def story_context(
         elif sa.article.id not in originals:
             row = ArticleRow(sa, row.words, False, row.title, row.title_is_fallback, copy=True)
         rows.append(row)
-    claims, timeline = sides["claims"], sides["timeline"]
+    claims = sides["claims"]
+    timeline, plans = story_timeline(sides["timeline"], set(members), storyline is not None)
+    inferred = store.inferred_dates(members[:MAX_ITEMS])
     cited = {ev["article_id"] for c in claims[:MAX_ITEMS] for ev in c["evidence"]}
-    cited |= {ev["article_id"] for e in timeline[:MAX_ITEMS] for ev in e["evidence"]}
+    cited |= {ev["article_id"] for e in [*timeline[:MAX_ITEMS], *plans[:MAX_ITEMS]] for ev in e["evidence"]}
     cited |= {ev["article_id"] for b in sides["brief"] for ev in b["citations"]}
     cited |= {ev["article_id"] for c in sides["conflicts"] for s in c["sides"] for ev in s["evidence"]}
     cited |= {o["article_id"] for o in sides["omissions"]}
@@ -80,6 +123,8 @@ def story_context(
         "omission_total": len(sides["omissions"]),
         "timeline": timeline[:MAX_ITEMS],
         "timeline_total": len(timeline),
+        "plans": plans[:MAX_ITEMS],
+        "inferred": {aid: {"day": human_date(d), "window": w} for aid, (d, w) in inferred.items()},
         "articles": rows,
         "article_total": len(members),
         "max_items": MAX_ITEMS,
