@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from counterpoint.claims.brief import attribute, clean_span, story_brief
 from counterpoint.model import Span
-from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText
+from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
 
 def _cand(
@@ -88,7 +88,8 @@ def test_brief_states_corroborated_facts_and_attributes_the_rest() -> None:
 
 def test_brief_states_a_conflict_both_ways_once() -> None:
     cands, owner, claim_of = _setup()
-    brief = story_brief("s1", [0, 1, 2, 3], cands, owner, claim_of, [(0, 3), (0, 3)], words=10)
+    link = ConflictLink(0, 3, "different figures", "numbers")
+    brief = story_brief("s1", [0, 1, 2, 3], cands, owner, claim_of, [(0, 3, link), (0, 3, link)], words=10)
     conflicts = [b for b in brief if ", while " in b.sentence]
     assert len(conflicts) <= 1
     if conflicts:

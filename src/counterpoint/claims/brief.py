@@ -33,17 +33,18 @@ from dataclasses import dataclass
 
 from counterpoint.claims.timeline import _STOPWORDS, _content_terms
 from counterpoint.model import Span
-from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate
+from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate, ConflictLink
 
 #: words a brief reaches before it stops: it ends after the sentence that crosses it (tuned on half of
 #: NeuS val)
 BRIEF_WORDS = 40
 #: sentences in a brief at most, conflicts included
 MAX_SENTENCES = 5
-#: conflicts stated in a brief at most (each quotes both sides)
-MAX_CONFLICTS = 1
 #: a sentence sharing this much of its content words with a chosen one repeats it
 REDUNDANT = 0.5
+#: a polarity conflict is stated only when its negated word is in at most this share of the story's
+#: sentences (or two of them)
+RARE_SHARE = 0.1
 #: a sentence of another source sharing this much of the content words corroborates it (with at
 #: least ``MIN_ECHO_TERMS`` content words on each side, so two short generic lines do not)
 ECHO, MIN_ECHO_TERMS = 0.5, 5
@@ -57,6 +58,8 @@ _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
 _WORD = re.compile(r"\w+")
+#: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
+_NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by)\b", re.IGNORECASE)
 #: a sentence ends as one does: a heading or a cut-off line does not
 _ENDS = re.compile(r"[.!][\"'”’)]*$")
@@ -190,7 +193,7 @@ def story_brief(
     cands: Sequence[ClaimCandidate],
     owner: Sequence[ArticleFacts],
     claim_of: Mapping[int, Claim],
-    conflicts: Sequence[tuple[int, int]] = (),
+    conflicts: Sequence[tuple[int, int, ConflictLink]] = (),
     *,
     words: int | None = None,
 ) -> list[BriefSentence]:
@@ -222,18 +225,40 @@ def story_brief(
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
     out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story) for s in chosen]
-    # a conflict about what the brief tells replaces the sentence it disputes, stated both ways
+    # a conflict replaces the sentence it disputes, or closes the brief, stated both ways
     at = {s.index: k for k, s in enumerate(chosen)}
-    stated = 0
-    for i, j in conflicts:
-        k = at.get(i, at.get(j))
-        if k is None or stated >= MAX_CONFLICTS:
+    for i, j, link in conflicts:
+        if not _statable(link, pool):
             continue
         both = _conflict(i, j, cands, owner, claim_of)
-        if both is not None:
+        if both is None:
+            continue
+        k = at.get(i, at.get(j))
+        if k is not None:
             out[k] = both
-            stated += 1
+        else:
+            out = [*out[: MAX_SENTENCES - 1], both]
+        break  # one conflict: the claims list has the rest
     return out
+
+
+def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
+    """Whether a judge's conflict is firm enough to state in the brief.
+
+    Figures and dates that differ for one claim, and the optional LLM judge's verdicts, are. A
+    negation found by the word-level polarity rule is only when the negated word is rare in the
+    story: on a word most of its sentences use ("coronavirus", "transgender") it is nearly always
+    two wordings of one fact ("did not have protective gear" / "without protective gear").
+    """
+    if link.rule != "polarity":
+        return True
+    m = _NEGATED_WORD.search(link.why or "")
+    if m is None:
+        return False
+    stem = next(iter(_content_terms(m.group(1))), None)
+    if stem is None:
+        return False
+    return sum(stem in s.terms for s in pool) <= max(2, RARE_SHARE * len(pool))
 
 
 def _conflict(

@@ -60,11 +60,6 @@ GROUP_THRESHOLD = 0.5
 #: for a conflict: a claim and its denial share words but rarely score as the same claim
 RELATED_THRESHOLD = 0.25
 RELATED_COSINE = 0.45
-#: conflicts a brief states: a figure or a date that differs for the same claim. A negation found by
-#: the word-level polarity rule is listed with the claims but is too often two wordings of one fact
-#: ("did not have protective gear" / "without protective gear") to be stated as a disagreement; the
-#: optional LLM judge's verdicts are stated
-BRIEF_RULES = frozenset({"numbers", "dates", "llm"})
 #: nearest neighbours proposed per claim
 NEIGHBOURS = 8
 
@@ -313,11 +308,11 @@ def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFac
     originals = [articles[a] for a in state.compared]
     omissions = _omissions(claims, originals, story_of, scope_id)
     # a story's brief states only the conflicts between two of its own articles, and cites only them
-    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    pairs: dict[str, list[tuple[int, int, ConflictLink]]] = defaultdict(list)
     for i, j, link in conflicts:
         si = story_of.get(owner[i].article_id, scope_id)
-        if si == story_of.get(owner[j].article_id, scope_id) and link.rule in BRIEF_RULES:
-            pairs[si].append((i, j))
+        if si == story_of.get(owner[j].article_id, scope_id):
+            pairs[si].append((i, j, link))
     briefs = {
         sid: story_brief(sid, idx, cands, owner, claim_of, pairs.get(sid, []))
         for sid, idx in story_members(cands, owner, story_of, scope_id).items()
