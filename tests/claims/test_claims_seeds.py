@@ -190,7 +190,9 @@ def test_seed_timeline_has_one_entry_per_event_and_plans_apart(seeded: SQLiteSto
     assert len(texts) == len(set(texts))
     assert sum("Meng Wanzhou" in t for t in texts) <= 1
     by_date = {e["date"]: e for e in events}
-    assert "2026-01-14" in by_date and "arrived" in by_date["2026-01-14"]["text"]
-    assert "2026-01-16" in by_date and "Friday" in by_date["2026-01-16"]["text"]
+    assert "2026-01-14" in by_date
+    assert "arrived" in by_date["2026-01-14"]["text"]
+    assert "2026-01-16" in by_date
+    assert "Friday" in by_date["2026-01-16"]["text"]
     assert by_date["2035"]["kind"] == "plan"
     assert by_date["2018"]["kind"] == "event"
