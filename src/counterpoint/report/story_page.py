@@ -15,8 +15,11 @@ from typing import Any
 from jinja2 import Environment
 
 from counterpoint import __version__
+from counterpoint.claims.sides import story_sides as outlet_sides
+from counterpoint.model.claim import ArticleFacts
 from counterpoint.report.html import CSP, ArticleRow, article_layers, article_row, page_name, template_env
 from counterpoint.store import Store
+from counterpoint.store.claims import source_label
 
 #: Rows of each list on a story page (claims, conflicts, timeline, omissions, articles).
 MAX_ITEMS = 100
@@ -66,6 +69,22 @@ def story_timeline(
     return events, plans
 
 
+def _each_side(store: Store, claims: list[dict[str, Any]], rows: list[ArticleRow]) -> list[dict[str, Any]]:
+    """The story's outlets side by side (``claims.sides``), from its original reports."""
+    outlet_of: dict[str, str] = {}
+    speakers: dict[str, list[str]] = {}
+    loaded: dict[str, list[str]] = {}
+    for r in rows:
+        art = r.stored.article
+        outlet_of[art.id] = ArticleFacts(art.id, "", art.outlet, source_label(art.source)).name
+        layers = store.article_items(art.id, art.text)
+        speakers[art.id] = [q.speaker for q in layers.get("quote", ()) if q.speaker]
+        loaded[art.id] = [sp.span.text for sp in layers.get("loaded", ()) if sp.speaker is None]
+    if len(set(outlet_of.values())) < 2:
+        return []  # one side only: nothing to compare
+    return [s.to_dict() for s in outlet_sides(claims, outlet_of, speakers, loaded)]
+
+
 def _links(store: Store, story_id: str, cited: set[str], on_page: set[str]) -> dict[str, str]:
     """Article id -> href: an anchor on this page, or the article on its own story's page."""
     links = {aid: f"#a-{aid}" for aid in on_page}
@@ -95,6 +114,7 @@ def story_context(
             row = ArticleRow(sa, row.words, False, row.title, row.title_is_fallback, copy=True)
         rows.append(row)
     claims = sides["claims"]
+    each_side = _each_side(store, claims, [r for r in rows if not r.copy and not r.stored.duplicate_of])
     timeline, plans = story_timeline(sides["timeline"], set(members), storyline is not None)
     inferred = store.inferred_dates(members[:MAX_ITEMS])
     cited = {ev["article_id"] for c in claims[:MAX_ITEMS] for ev in c["evidence"]}
@@ -102,6 +122,7 @@ def story_context(
     cited |= {ev["article_id"] for b in sides["brief"] for ev in b["citations"]}
     cited |= {ev["article_id"] for c in sides["conflicts"] for s in c["sides"] for ev in s["evidence"]}
     cited |= {o["article_id"] for o in sides["omissions"]}
+    cited |= {c["evidence"][0]["article_id"] for s in each_side for c in s["only_it"] if c["evidence"]}
     on_page = {r.stored.article.id for r in rows if r.full_text}
     status = {
         k: sum(1 for c in claims if c["status"] == k)
@@ -124,6 +145,7 @@ def story_context(
         "timeline": timeline[:MAX_ITEMS],
         "timeline_total": len(timeline),
         "plans": plans[:MAX_ITEMS],
+        "each_side": each_side,
         "inferred": {aid: {"day": human_date(d), "window": w} for aid, (d, w) in inferred.items()},
         "articles": rows,
         "article_total": len(members),
