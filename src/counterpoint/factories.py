@@ -14,6 +14,7 @@ from counterpoint.stages.claims import claims
 from counterpoint.stages.dates import dates
 from counterpoint.stages.entities import entities
 from counterpoint.stages.extract import extract, metadata
+from counterpoint.stages.infer_dates import infer_dates
 from counterpoint.stages.language import language
 from counterpoint.stages.nlp import nlp
 from counterpoint.stages.numbers import numbers
@@ -24,7 +25,7 @@ from counterpoint.stages.vectors import vectors
 #: per-article stages (run in the worker processes), then corpus stages (over partitions of the store)
 DEFAULT_STAGES: tuple[AnyStage, ...] = (
     extract, metadata, language, nlp, quotes, numbers, dates, slant, vectors,
-    entities, stories, storylines, claims,
+    entities, stories, infer_dates, storylines, claims,
 )  # fmt: skip
 
 

@@ -213,7 +213,7 @@ def test_timeline_is_independent_of_input_order_and_limits_to_best_supported() -
     # 2018 has two articles; of the single-article events the month beats the year
     assert [e.date for e in top] == ["2018", "2025-10"]
     d = first[0].to_dict()
-    assert set(d) == {"date", "precision", "text", "evidence", "outlets"}
+    assert set(d) == {"date", "precision", "kind", "text", "evidence", "outlets"}
     assert d["evidence"][0] == first[0].evidence[0].to_dict()
 
 
@@ -307,3 +307,39 @@ def test_timeline_seeds_background_and_visit_in_order(
     assert meng < tariff < apec < met < arrived < talks
     assert events[-1].date == "2035"  # a target, not an event that happened: kept, sorted by its date
     assert not any("IST" in e.text or "Copyright" in e.text for e in events)  # no dateline chrome
+
+
+def test_timeline_separates_targets_from_past_events() -> None:
+    a = _article(
+        "a",
+        "Relations have soured since the arrest of Huawei executive Meng Wanzhou in 2018. "
+        "Carney has said Canada should aim to double its non-US exports by 2035.",
+        outlet="Harbour Times",
+    )
+    b = _article(
+        "b",
+        "The Canadian leader wants exports to markets other than the United States doubled by 2030.",
+        published=None,
+        outlet="Northern Ledger",
+    )
+    events = build_timeline(_dated(a) + _dated(b))
+    kinds = {e.date: e.kind for e in events}
+    assert kinds["2018"] == "event"
+    assert kinds["2035"] == "plan"  # after publication
+    assert kinds["2030"] == "plan"  # "by 2030" in an undated article
+
+
+def test_timeline_shows_the_sentence_about_one_date_when_there_is_one() -> None:
+    a = _article(
+        "a",
+        "Relations withered after the arrest of Meng Wanzhou in 2018 and the EV tariff decision in 2024.",
+        outlet="Harbour Times",
+    )
+    b = _article(
+        "b",
+        "The EV tariff decision Ottawa took in 2024 put a 100% duty on Chinese electric vehicles.",
+        outlet="Northern Ledger",
+    )
+    events = build_timeline(_dated(a) + _dated(b))
+    texts = [e.text for e in events]
+    assert len(texts) == len(set(texts))  # one sentence does not stand for two events

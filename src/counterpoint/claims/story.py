@@ -32,12 +32,12 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from counterpoint.claims.align import match_score, nearest
+from counterpoint.claims.brief import story_brief, story_members
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
 from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.model import Span
 from counterpoint.model.claim import (
     ArticleFacts,
-    BriefSentence,
     Claim,
     ClaimCandidate,
     ClaimText,
@@ -62,10 +62,6 @@ RELATED_THRESHOLD = 0.25
 RELATED_COSINE = 0.45
 #: nearest neighbours proposed per claim
 NEIGHBOURS = 8
-#: most sentences in a brief (corroborated first, then conflicts, then single-source)
-BRIEF_SENTENCES = 6
-#: conflicts stated in a brief at most (each quotes both sides)
-MAX_BRIEF_CONFLICTS = 2
 
 
 def covered_share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
@@ -311,12 +307,15 @@ def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFac
     claims.sort(key=_claim_order)
     originals = [articles[a] for a in state.compared]
     omissions = _omissions(claims, originals, story_of, scope_id)
-    # a story's brief states only conflicts whose first claim is its own: hand each story just those
-    stated: dict[str, list[tuple[int, int, ConflictLink]]] = defaultdict(list)
-    for c in conflicts:
-        stated[claim_of[c[0]].story_id].append(c)
+    # a story's brief states only the conflicts between two of its own articles, and cites only them
+    pairs: dict[str, list[tuple[int, int, ConflictLink]]] = defaultdict(list)
+    for i, j, link in conflicts:
+        si = story_of.get(owner[i].article_id, scope_id)
+        if si == story_of.get(owner[j].article_id, scope_id):
+            pairs[si].append((i, j, link))
     briefs = {
-        sid: brief(cs, stated.get(sid, []), cands, owner, claim_of) for sid, cs in _by_story(claims).items()
+        sid: story_brief(sid, idx, cands, owner, claim_of, pairs.get(sid, []))
+        for sid, idx in story_members(cands, owner, story_of, scope_id).items()
     }
     return ScopeResult(claims, omissions, briefs, state)
 
@@ -337,13 +336,6 @@ def _claim_order(c: Claim) -> tuple[int, int, float, str, int]:
     return (_STATUS_ORDER[c.status], -c.sources, -c.score, first.article_id, first.start)
 
 
-def _by_story(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
-    out: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        out[c.story_id].append(c)
-    return out
-
-
 def _omissions(
     claims: Sequence[Claim], articles: Sequence[ArticleFacts], story_of: Mapping[str, str], scope_id: str
 ) -> dict[str, list[str]]:
@@ -359,44 +351,4 @@ def _omissions(
         missing = [c.id for c, carried in told if c.story_id == story and a.article_id not in carried]
         if missing:
             out[a.article_id] = missing
-    return out
-
-
-def brief(
-    claims: Sequence[Claim],
-    conflicts: Sequence[tuple[int, int, object]],
-    cands: Sequence[ClaimCandidate],
-    owner: Sequence[ArticleFacts],
-    claim_of: Mapping[int, Claim],
-    *,
-    limit: int = BRIEF_SENTENCES,
-) -> list[BriefSentence]:
-    """A short neutral summary: corroborated claims first, then conflicts stated both ways, then the rest.
-
-    Every sentence is an evidence sentence as written (the least loaded wording of its claim),
-    except conflict sentences, which quote both sides verbatim and cite both.
-    """
-    ids = {c.id for c in claims}
-    said: list[BriefSentence] = []
-    stated: set[tuple[str, str, int, int]] = set()
-    for i, j, _v in conflicts:
-        a, b = claim_of[i], claim_of[j]
-        key = (min(a.id, b.id), max(a.id, b.id), cands[i].span.start, cands[j].span.start)
-        if a.id not in ids or key in stated or len(said) >= MAX_BRIEF_CONFLICTS:
-            continue
-        stated.add(key)
-        sentence = (
-            f"{owner[i].name} reports: “{cands[i].span.text.strip()}” "
-            f"{owner[j].name} reports: “{cands[j].span.text.strip()}”"
-        )
-        said.append(
-            BriefSentence(sentence, (cands[i].span, cands[j].span), tuple(dict.fromkeys((a.id, b.id))))
-        )
-    # corroborated claims first, but conflicts always get their say
-    out = [BriefSentence(c.text, tuple(c.evidence), (c.id,)) for c in claims if c.status == "corroborated"]
-    out = out[: max(0, limit - len(said))] + said
-    for c in sorted((c for c in claims if c.status == "single_source"), key=lambda c: -c.score):
-        if len(out) >= limit:
-            break
-        out.append(BriefSentence(c.text, tuple(c.evidence), (c.id,)))
     return out

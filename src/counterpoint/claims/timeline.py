@@ -120,6 +120,12 @@ _LEADING_CHROME = re.compile(
     r"^(?:[\s\-–—•*·▪◦>]+|[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+)+"
 )
 _SPACE = re.compile(r"\s+")
+#: "by 2035", "by the end of 2026", "target for 2030": the date is a goal, not an event
+_PLAN_CUE = re.compile(
+    r"\b(?:by(?:\s+the\s+(?:end|middle|start)\s+of)?|target(?:ed|s)?\s+(?:for|of)|goal\s+(?:for|of)|plans?\s+for)"
+    r"\s+(?:early\s+|late\s+|mid-?)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +138,9 @@ class _Item:
     terms: frozenset[str]  # content stems of this date's part of the sentence
     weight: float  # the IDF weight of ``terms``
     text_key: str  # the sentence, case and space folded: equal for syndicated copies
+    dates_in_sentence: int  # how many dates its sentence holds (one date: the sentence tells this event)
+    focus: str  # the part of the sentence this date owns (the whole sentence when it holds one date)
+    plan: bool  # a target or a plan: after its article's publication day, or "by <date>"
 
     @property
     def width(self) -> int:
@@ -230,8 +239,24 @@ def _prepare(d: DatedSentence, siblings: list[TimeExpr], idf: dict[str, float]) 
     assert d.time.value is not None  # filtered by _absolute
     start, end = _interval(d.time.value)
     key = _SPACE.sub(" ", d.time.sentence.text.casefold()).strip()
-    terms = _content_terms(_focus(d.time, siblings))
-    return _Item(d, start, end, terms, sum(idf.get(t, 1.0) for t in terms), key)
+    focus = _focus(d.time, siblings)
+    terms = _content_terms(focus)
+    n_dates = len({(t.span.start, t.span.end) for t in siblings})
+    weight = sum(idf.get(t, 1.0) for t in terms)
+    return _Item(d, start, end, terms, weight, key, n_dates, focus, _is_plan(d, start))
+
+
+def _is_plan(d: DatedSentence, start: date) -> bool:
+    """Whether the sentence states a target or plan for this date rather than something that happened."""
+    if d.published:
+        try:
+            if start > date.fromisoformat(d.published[:10]):
+                return True
+        except ValueError:
+            pass
+    s = d.time.sentence
+    before = s.text[: max(0, d.time.span.start - s.start)]
+    return _PLAN_CUE.search(before) is not None
 
 
 def _idf(sentences: Iterable[str]) -> dict[str, float]:
@@ -343,12 +368,33 @@ def _event(c: _Cluster) -> TimelineEvent:
         s for _, s in sorted(spans.values(), key=lambda ps: (ps[0], ps[1].article_id, ps[1].start))
     )
     outlets = tuple(sorted({m.src.outlet for m in c.members if m.src.outlet}))
-    return TimelineEvent(value, precise.src.time.precision, _display(shown.src.time), evidence, outlets)
+    # a plan when most of its sentences state it as one: "will double exports by 2035" told twice
+    plan = sum(m.plan for m in c.members) * 2 > len(c.members)
+    text = _display(shown.src.time)
+    if shown.dates_in_sentence > 1:
+        # a sentence about 2018 and 2024 is shown, under each, by the clause that date owns
+        clause = _clause(shown.focus)
+        if len(_words(clause)) >= MIN_TEXT_WORDS and clause in text:
+            text = clause
+    return TimelineEvent(
+        value, precise.src.time.precision, text, evidence, outlets, "plan" if plan else "event"
+    )
 
 
-def _text_key(m: _Item) -> tuple[float, int, int, str, str, int]:
+_CLAUSE_LEAD = re.compile(
+    r"^(?:[\s,;:()\u2014\u2013-]|and\b|but\b|while\b|whereas\b|then\b|was\b|were\b)+", re.I
+)
+
+
+def _clause(focus: str) -> str:
+    """A date's part of a sentence as shown: without the joining words and punctuation around it."""
+    return _CLAUSE_LEAD.sub("", focus).strip().rstrip(",;:").strip()
+
+
+def _text_key(m: _Item) -> tuple[int, float, int, int, str, str, int]:
     n = len(_words(_display(m.src.time)))
     return (
+        m.dates_in_sentence > 1,  # a sentence about this date alone, so two events do not show one sentence
         round(m.src.loaded, 1),  # a tenth apart is noise in a density score; wording differences are not
         0 if n >= MIN_TEXT_WORDS else 1,
         n,

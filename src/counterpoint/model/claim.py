@@ -28,7 +28,7 @@ class ArticleFacts:
     article_id: str
     text: str
     outlet: str | None = None
-    label: str | None = None  # how to name the source when the outlet is unknown (title or file name)
+    label: str | None = None  # where it came from when the outlet is unknown: its file name or domain
     published: str | None = None
     duplicate_of: str | None = None
     sentences: tuple[tuple[int, int], ...] = ()
@@ -45,8 +45,12 @@ class ArticleFacts:
 
     @property
     def name(self) -> str:
-        name = self.outlet or self.label or self.article_id[:8]
-        return name if len(name) <= 60 else name[:59].rstrip() + "…"
+        """The outlet, or "unknown outlet (<file or domain>)": a headline never names a source."""
+        if self.outlet:
+            return self.outlet
+        label = self.label or self.article_id[:8]
+        label = label if len(label) <= 40 else label[:39].rstrip() + "…"
+        return f"unknown outlet ({label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +177,13 @@ class TimelineEvent:
     text: str  # one evidence sentence as written (trimmed of leading chrome), never reworded
     evidence: tuple[Span, ...]  # every merged sentence, ``article.text[start:end] == text``
     outlets: tuple[str, ...]
+    kind: str = "event"  # event (it happened) | plan (a target or a scheduled date, after publication)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date,
             "precision": self.precision,
+            "kind": self.kind,
             "text": self.text,
             "evidence": [s.to_dict() for s in self.evidence],
             "outlets": list(self.outlets),

@@ -33,9 +33,10 @@ MAX_EVIDENCE = 3
 MAX_MENTIONS = 20
 
 
-def article_record(sa: StoredArticle) -> dict[str, Any]:
-    """One entry of ``articles`` in analysis.json."""
+def article_record(sa: StoredArticle, inferred: tuple[str, str] | None = None) -> dict[str, Any]:
+    """One entry of ``articles`` in analysis.json (``inferred``: the inferred day and window, if any)."""
     rec = sa.article.to_dict()
+    rec["published_inferred"], rec["published_window"] = inferred or (None, None)
     rec["duplicate_of"] = sa.duplicate_of
     rec["notes"] = [{"stage": s, "reason": r} for s, r in sa.notes]
     return rec
@@ -108,8 +109,9 @@ def write_analysis(
         slants: list[tuple[str, ArticleSlant]] = []
         urls: dict[str, str] = {}
         entity_names = {e.id: e.name for e in store.iter_entities()}
+        inferred = store.inferred_dates()
         for sa in store.iter_articles():
-            lists["articles"].add(article_record(sa))
+            lists["articles"].add(article_record(sa, inferred.get(sa.article.id)))
             layers = store.article_items(sa.article.id, sa.article.text)
             for q in layers.get("quote", ()):
                 lists["quotes"].add(quote_record(q, store))

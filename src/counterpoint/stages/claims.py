@@ -119,7 +119,7 @@ def timeline_items(articles: Sequence[ArticleFacts]) -> list[DatedSentence]:
         loaded = [(sp.start, sp.end) for sp in a.loaded]
         for t in a.times:
             share = covered_share(t.sentence.start, t.sentence.end, loaded)
-            items.append(DatedSentence(a.article_id, a.outlet or a.label, a.published, t, share))
+            items.append(DatedSentence(a.article_id, a.name, a.published, t, share))
     return items
 
 

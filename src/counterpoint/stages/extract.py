@@ -16,7 +16,7 @@ from counterpoint.model import Doc
 from counterpoint.pipeline import stage
 from counterpoint.stages.clean import Cleaned, clean_text, word_count
 from counterpoint.stages.html import extract_html
-from counterpoint.stages.metadata import extract_metadata
+from counterpoint.stages.metadata import extract_metadata, normalise_outlet
 
 #: the longest line and the longest space-free token a text input may hold before any regex
 #: sees it: no article has a 100,000-character paragraph or a 2,000-character word, and every
@@ -117,7 +117,7 @@ def metadata(doc: Doc, settings: Settings) -> Doc:
     meta = extract_metadata(doc.raw.body, Cleaned(art.text, art.removed, art.title))
     return doc.with_article(
         title=_first(art.title, meta.title),
-        outlet=_first(art.outlet, meta.outlet),
+        outlet=normalise_outlet(_first(art.outlet, meta.outlet)),
         author=_first(art.author, meta.author),
         published=_first(art.published, meta.published),
         dateline=_first(art.dateline, meta.dateline),

@@ -239,3 +239,47 @@ def extract_metadata(raw_text: str, cleaned: Cleaned) -> Meta:
         published=_published(lines + head),
         dateline=_dateline(lines, cleaned.text),
     )
+
+
+#: how outlets whose domain or short name is not their brand spell themselves (our own list of the
+#: most common English-language outlets; anything else keeps its own spelling)
+_BRANDS = {
+    "cnn": "CNN", "bbc": "BBC", "npr": "NPR", "ap": "AP", "apnews": "AP", "reuters": "Reuters",
+    "nytimes": "The New York Times", "new york times": "The New York Times",
+    "washingtonpost": "The Washington Post", "washington post": "The Washington Post",
+    "wsj": "The Wall Street Journal", "wall street journal": "The Wall Street Journal",
+    "foxnews": "Fox News", "nbcnews": "NBC News", "cbsnews": "CBS News", "abcnews": "ABC News",
+    "theguardian": "The Guardian", "guardian": "The Guardian", "usatoday": "USA Today",
+    "nypost": "New York Post", "thehill": "The Hill", "politico": "Politico", "axios": "Axios",
+    "bloomberg": "Bloomberg", "breitbart": "Breitbart", "huffpost": "HuffPost", "msnbc": "MSNBC",
+    "cnbc": "CNBC", "aljazeera": "Al Jazeera", "scmp": "South China Morning Post",
+    "theglobeandmail": "The Globe and Mail", "cbc": "CBC News", "ctvnews": "CTV News",
+    "washingtonexaminer": "Washington Examiner", "dailywire": "The Daily Wire", "vox": "Vox",
+    "newsweek": "Newsweek", "time": "Time", "theatlantic": "The Atlantic", "forbes": "Forbes",
+}  # fmt: skip
+#: "CNN (Online News)", "Fox News - Opinion": a rating site's or feed's qualifier after the brand
+_QUALIFIER = re.compile(r"\s*(?:\([^)]*\)|\s[-–—|]\s.*)\s*$")
+_DOMAIN = re.compile(
+    r"^(?:https?://)?(?:www\.|m\.|edition\.|amp\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)/?", re.I
+)
+#: second-level labels that are not the brand ("bbc.co.uk", "abcnews.go.com")
+_GENERIC_LABELS = frozenset({"co", "com", "org", "net", "go", "gov", "ac", "news"})
+
+
+def normalise_outlet(name: str | None) -> str | None:
+    """One spelling per outlet across inputs: "CNN (Online News)", "cnn.com", "www.cnn.com" -> "CNN".
+
+    A domain becomes its brand when known, else its main label ("example-news.org" ->
+    "Example-news"); a known short name takes the brand's spelling; anything else is kept as
+    written, without a trailing qualifier in brackets or after a dash.
+    """
+    if name is None:
+        return None
+    text = _SPACE.sub(" ", name).strip()
+    m = _DOMAIN.match(text)
+    if m and " " not in text:
+        labels = m.group("host").lower().split(".")
+        main = next((x for x in reversed(labels[:-1]) if x not in _GENERIC_LABELS), labels[0])
+        return _BRANDS.get(main, main.upper() if len(main) <= 3 else main.capitalize())
+    text = _QUALIFIER.sub("", text).strip() or text
+    return _BRANDS.get(text.casefold().removeprefix("the "), text) or None

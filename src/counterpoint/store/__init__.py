@@ -15,6 +15,7 @@ import numpy as np
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
+from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store.views import SlantRow
 
@@ -110,6 +111,17 @@ class Store(Protocol):
     def story_totals(self) -> dict[str, int]: ...
 
     def reset_stories(self) -> None: ...
+
+    # -- corpus stages: inferred dates
+    def stories_to_date(self) -> list[list[DatedMember]]: ...
+
+    def articles_for_dates(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, tuple[str, list[tuple[int, int]]]]: ...
+
+    def save_inferred_dates(self, rows: Sequence[InferredDate]) -> None: ...
+
+    def inferred_dates(self, article_ids: Sequence[str] | None = None) -> dict[str, tuple[str, str]]: ...
 
     # -- corpus stages: claims
     def claim_scopes(self) -> list[ClaimScope]: ...

@@ -12,6 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -30,6 +31,15 @@ from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
 
 _LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded")
+
+
+def source_label(source: str) -> str:
+    """How to point at an article's input when its outlet is unknown: a URL's domain, else the file name."""
+    if "://" in source:
+        host = urlsplit(source).hostname
+        if host:
+            return host.removeprefix("www.")
+    return source.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or source
 
 
 #: the name the rest of this module uses
@@ -67,7 +77,8 @@ def load_facts(
         arts = {
             r[0]: r
             for r in db.execute(
-                "SELECT a.id, a.text, a.outlet, a.title, a.source, a.published, d.duplicate_of"
+                "SELECT a.id, a.text, a.outlet, a.title, a.source,"
+                " COALESCE(a.published, a.published_inferred), d.duplicate_of"
                 f" FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id WHERE a.id IN ({marks})",
                 list(chunk),
             )
@@ -84,10 +95,10 @@ def load_facts(
         for aid in chunk:
             if aid not in arts:
                 continue
-            _, text, outlet, title, source, published, dup = arts[aid]
+            _, text, outlet, _title, source, published, dup = arts[aid]
             lay = layers[aid]
             out[aid] = ArticleFacts(
-                aid, text, outlet, title or source.rsplit("/", 1)[-1], published, dup,
+                aid, text, outlet, source_label(source), published, dup,
                 tuple((s.start, s.end) for s in lay["sentence"]), tuple(lay["mention"]), tuple(lay["quote"]),
                 tuple(lay["number"]), tuple(lay["time"]), tuple(sp.span for sp in lay["loaded"]),
             )  # fmt: skip
@@ -98,12 +109,13 @@ def headers(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ArticleF
     """Each article's outlet, label, date and original (no text, no layers): what assembling claims needs."""
     out: dict[str, ArticleFacts] = {}
     for chunk in _chunks(list(article_ids)):
-        for aid, outlet, title, source, published, dup in db.execute(
-            "SELECT a.id, a.outlet, a.title, a.source, a.published, d.duplicate_of FROM articles a"
+        for aid, outlet, _title, source, published, dup in db.execute(
+            "SELECT a.id, a.outlet, a.title, a.source, COALESCE(a.published, a.published_inferred),"
+            " d.duplicate_of FROM articles a"
             f" LEFT JOIN duplicates d ON d.article_id = a.id WHERE a.id IN ({','.join('?' * len(chunk))})",
             list(chunk),
         ):
-            out[aid] = ArticleFacts(aid, "", outlet, title or source.rsplit("/", 1)[-1], published, dup)
+            out[aid] = ArticleFacts(aid, "", outlet, source_label(source), published, dup)
     return [out[a] for a in article_ids if a in out]
 
 
@@ -274,10 +286,10 @@ def save_scope(
              for story, sentences in result.briefs.items() for i, b in enumerate(sentences)],
         )  # fmt: skip
         db.executemany(
-            "INSERT INTO timeline_events (scope_id, position, date, precision, text, evidence, outlets)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(scope.id, i, e.date, e.precision, e.text, _spans(e.evidence), json.dumps(list(e.outlets)))
-             for i, e in enumerate(timeline)],
+            "INSERT INTO timeline_events (scope_id, position, date, precision, text, evidence, outlets, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(scope.id, i, e.date, e.precision, e.text, _spans(e.evidence), json.dumps(list(e.outlets)),
+              e.kind) for i, e in enumerate(timeline)],
         )  # fmt: skip
         db.execute(
             "INSERT INTO claim_scopes (id, kind, signature) VALUES (?, ?, ?)",
@@ -533,15 +545,15 @@ def timeline_for_output(
     texts = _Texts(db)
     where, args = ("WHERE t.scope_id = ?", (scope_id,)) if scope_id else ("", ())
     out = []
-    for scope, kind, d, p, text, ev, outlets in db.execute(
-        "SELECT t.scope_id, s.kind, t.date, t.precision, t.text, t.evidence, t.outlets"
+    for scope, kind, d, p, text, ev, outlets, event_kind in db.execute(
+        "SELECT t.scope_id, s.kind, t.date, t.precision, t.text, t.evidence, t.outlets, t.kind"
         f" FROM timeline_events t JOIN claim_scopes s ON s.id = t.scope_id {where}"
         " ORDER BY t.scope_id, t.position",
         args,
     ):
         spans = texts.spans(ev)
         out.append({
-            "scope_id": scope, "scope": kind, "date": d, "precision": p, "text": text,
+            "scope_id": scope, "scope": kind, "date": d, "precision": p, "kind": event_kind, "text": text,
             "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
             "outlets": json.loads(outlets),
         })  # fmt: skip
@@ -617,12 +629,11 @@ def story_sides(db: sqlite3.Connection, story_id: str, *, max_evidence: int | No
     cited |= {ev["article_id"] for b in brief for ev in b["citations"]}
     names: dict[str, str] = {}
     for chunk in _chunks(sorted(cited)):
-        for aid, outlet, title, source in db.execute(
+        for aid, outlet, _title, source in db.execute(
             f"SELECT id, outlet, title, source FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
             list(chunk),
         ):
-            name = outlet or title or source.rsplit("/", 1)[-1]
-            names[aid] = name if len(name) <= 40 else name[:39].rstrip() + "…"
+            names[aid] = ArticleFacts(aid, "", outlet, source_label(source)).name
     return {
         "claims": claims,
         "conflicts": conflicts,

@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 import numpy as np
 
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
+from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store import claims as db_claims
+from counterpoint.store import dates as db_dates
 from counterpoint.store import stories as db_stories
 
 VectorKey = tuple[str, int, int]
@@ -25,6 +27,20 @@ class CorpusTables:
     """Methods of ``SQLiteStore`` for the corpus stages; ``db`` is the store's connection."""
 
     db: sqlite3.Connection
+
+    # -- inferred dates ---------------------------------------------------------------------------------
+
+    def stories_to_date(self) -> list[list[DatedMember]]:
+        return db_dates.stories_to_date(self.db)
+
+    def articles_for_dates(self, article_ids: Sequence[str]) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+        return db_dates.articles_for_dates(self.db, article_ids)
+
+    def save_inferred_dates(self, rows: Sequence[InferredDate]) -> None:
+        db_dates.save_inferred(self.db, rows)
+
+    def inferred_dates(self, article_ids: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
+        return db_dates.inferred_dates(self.db, article_ids)
 
     # -- stories ----------------------------------------------------------------------------------------
 

@@ -365,9 +365,23 @@ def m008_claim_state(db: sqlite3.Connection) -> None:
     )
 
 
+def m010_inferred_dates(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        -- an undated article's publication day inferred from its story's dated members (the
+        -- infer_dates stage): the day relative dates were read against, and the members' range
+        ALTER TABLE articles ADD COLUMN published_inferred TEXT;
+        ALTER TABLE articles ADD COLUMN published_window TEXT;  -- "first/last" ISO days
+        -- a timeline entry is an event (it happened) or a plan (a target, a date after publication)
+        ALTER TABLE timeline_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'event'
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
-    m007_corpus_stages, m008_claim_state,
+    m007_corpus_stages, m008_claim_state, m010_inferred_dates,
 ]  # fmt: skip
 
 

@@ -18,9 +18,10 @@ from starlette.routing import Route
 from counterpoint.report.charts import bars
 from counterpoint.report.html import Mark, display_title, highlight
 from counterpoint.report.slant_view import SlantView, build_slant_view
+from counterpoint.report.story_page import story_timeline
 from counterpoint.store import views
 from counterpoint.store import web as q
-from counterpoint.store.claims import story_sides
+from counterpoint.store.claims import story_sides, timeline_for_output
 from counterpoint.web.params import Filters, Page, filters_param, is_id, page_param
 
 PAGE_SIZE = 50
@@ -242,6 +243,10 @@ def story(request: Request) -> Response:
         coverage = q.coverage_by_day(db, ids)
         view = _slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
         sides = story_sides(db, sid)
+    # a storyline's timeline is shown once, on its page; a story shows the events its articles report
+    in_line = any(e.get("scope") == "storyline" for e in sides["timeline"])
+    events, plans = story_timeline(sides["timeline"], set(ids), in_line)
+    sides = {**sides, "timeline": events + plans}
     slant_chart = view.chart(
         href_prefix="/outlets/", title="Outlets in this story by loaded language and stance"
     )
@@ -269,11 +274,14 @@ def storyline(request: Request) -> Response:
         stories = [s for sid in story_ids for s in q.list_groups(db, "stories", 1, only_id=sid)]
         ids = [a for sid in story_ids for a in q.story_article_ids(db, sid)]
         coverage = q.coverage_by_day(db, ids)
+        events, plans = story_timeline(timeline_for_output(db, lid), set(), False)
     return render(
         request,
         "storyline.html.j2",
         storyline=info,
         stories=stories,
+        timeline=events,
+        plans=plans,
         coverage=bars(coverage, title="Articles per day") if coverage else None,
     )
 

@@ -1,0 +1,342 @@
+"""A story's brief: a short, neutral news summary built from its own articles' sentences.
+
+The brief is extractive with light, checkable edits, so every word of a sentence is either in its
+cited span or is an attribution naming the cited outlet:
+
+1. **Pool.** The story's claim candidates (check-worthy sentences of its original reports, see
+   ``story.article_claims``), cleaned of bullet markers, wire datelines and a glued-on heading
+   (the citation is moved to the cleaned text). Truncated sentences ("…"), questions, fragments
+   and overlong run-ons are left out.
+2. **Score.** What a neutral summary opens with is what most outlets say, early in their
+   articles, in plain words: ``centrality`` (the share of the sentence's content words that other
+   sources of the story also use, IDF-weighted within the story) plus ``position`` (earlier in
+   its article is better) plus a bonus when the sentence's claim is corroborated, minus its
+   loaded-language share and a penalty for direct quotation.
+3. **Select.** Greedy by score until ``BRIEF_WORDS`` words, skipping a sentence whose claim is
+   already told or whose content words mostly repeat a chosen one: no quote appears twice.
+4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
+   the story and carries no loaded wording; otherwise it is attributed in words: "According to
+   Newsinc24, …" (several outlets are named when they share it).
+5. **Conflicts** are stated both ways, once: "X reports “…”, while Y reports “…”."
+
+Citations are spans of the story's own articles only: a storyline's other chapters may support a
+claim, but a story's brief cites the story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from counterpoint.claims.timeline import _STOPWORDS, _content_terms
+from counterpoint.model import Span
+from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate, ConflictLink
+
+#: words a brief reaches before it stops: it ends after the sentence that crosses it (tuned on half of
+#: NeuS val)
+BRIEF_WORDS = 40
+#: sentences in a brief at most, conflicts included
+MAX_SENTENCES = 5
+#: a sentence sharing this much of its content words with a chosen one repeats it
+REDUNDANT = 0.5
+#: a polarity conflict is stated only when its negated word is in at most this share of the story's
+#: sentences (or two of them)
+RARE_SHARE = 0.1
+#: a sentence of another source sharing this much of the content words corroborates it (with at
+#: least ``MIN_ECHO_TERMS`` content words on each side, so two short generic lines do not)
+ECHO, MIN_ECHO_TERMS = 0.5, 5
+#: shorter or longer sentences (in words) are fragments or run-ons, not summary sentences
+MIN_WORDS, MAX_WORDS = 6, 55
+#: score weights (tuned on the even-indexed half of NeuS val; see docs/EVALUATION.md)
+W_CENTRAL, W_POSITION, W_CORROBORATED, W_LOADED, W_QUOTE, W_CONTEXT = 2.0, 1.0, 0.3, 2.0, 0.5, 0.5
+
+_BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
+#: "BEIJING (Reuters) - ", "OTTAWA, Ont. – ": a wire dateline in front of the sentence
+_DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
+_WORD = re.compile(r"\w+")
+#: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
+_NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
+_ATTRIBUTED = re.compile(r"^(?:according to|as reported by)\b", re.IGNORECASE)
+#: a sentence ends as one does: a heading or a cut-off line does not
+_ENDS = re.compile(r"[.!][\"'”’)]*$")
+#: openings that lean on the sentence before ("But …", "He said …"): weak out of their context
+_NEEDS_CONTEXT = re.compile(
+    r"^(?:but|and|or|so|yet|still|however|meanwhile|also|instead|moreover|he|she|it|they|this|that|these|those"
+    r"|his|her|its|their|there)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One candidate as the brief would show it."""
+
+    index: int  # into the scope's candidates
+    span: Span  # the cleaned sentence, still ``text[start:end]`` of its article
+    terms: frozenset[str]
+    words: int
+
+
+def clean_span(span: Span) -> Span | None:
+    """The sentence without a heading glued on, bullet markers or a wire dateline; None if unusable."""
+    text, start = span.text, span.start
+    if "\n" in text.strip():
+        cut = text.rstrip().rfind("\n") + 1
+        text, start = text[cut:], start + cut
+    for rx in (_BULLET, _DATELINE):
+        m = rx.match(text)
+        if m:
+            text, start = text[m.end() :], start + m.end()
+    stripped = text.rstrip()
+    lead = len(stripped) - len(stripped.lstrip())
+    text, start = stripped.lstrip(), start + lead
+    if not text or _TRUNCATED.search(text) or not _ENDS.search(text):
+        return None
+    if not text[0].isalnum() and text[0] not in "“\"'‘":
+        return None
+    return Span(span.article_id, start, start + len(text), text)
+
+
+def _pool(indexes: Sequence[int], cands: Sequence[ClaimCandidate]) -> list[_Sentence]:
+    out = []
+    for i in indexes:
+        span = clean_span(cands[i].span)
+        if span is None:
+            continue
+        n = len(_WORD.findall(span.text))
+        if MIN_WORDS <= n <= MAX_WORDS:
+            out.append(_Sentence(i, span, _content_terms(span.text), n))
+    return out
+
+
+def _ranks(pool: Sequence[_Sentence], cands: Sequence[ClaimCandidate]) -> dict[int, int]:
+    """Candidate index -> its position among its article's pooled sentences (0: the first)."""
+    rank: dict[int, int] = {}
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for s in pool:
+        by_article[s.span.article_id].append(s.index)
+    for idx in by_article.values():
+        for r, i in enumerate(sorted(idx, key=lambda i: cands[i].span.start)):
+            rank[i] = r
+    return rank
+
+
+def _scores(
+    pool: Sequence[_Sentence],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    claim_of: Mapping[int, Claim],
+) -> dict[int, float]:
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for s in pool:
+        for t in s.terms:
+            sources_of[t].add(owner[s.index].source)
+    n = len({owner[s.index].source for s in pool})
+    rank = _ranks(pool, cands)
+    out = {}
+    for s in pool:
+        c = cands[s.index]
+        if n > 1 and s.terms:
+            # IDF within the story keeps "the" topic words from making every sentence central
+            weights = {t: math.log(1 + n / len(sources_of[t])) for t in s.terms}
+            shared = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
+            central = shared / sum(weights.values())
+        else:
+            central = 0.0
+        position = 1.0 / (1 + rank[s.index])
+        claim = claim_of.get(s.index)
+        corroborated = claim is not None and claim.status != "single_source"
+        out[s.index] = (
+            W_CENTRAL * central
+            + W_POSITION * position
+            + W_CORROBORATED * corroborated
+            + 0.3 * c.score
+            - W_LOADED * c.loaded
+            - W_QUOTE * (c.speaker is not None)
+            - W_CONTEXT * (_NEEDS_CONTEXT.match(s.span.text) is not None)
+        )
+    return out
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _names(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def attribute(text: str, outlets: Sequence[str | None]) -> str:
+    """``text`` in the words of its outlets: "According to X, …" (one report when none is known)."""
+    if _ATTRIBUTED.match(text):
+        return text
+    known = [o for o in outlets if o]
+    who = _names(known) if known else "one report"
+    first = text.split(" ", 1)[0]
+    if first.casefold() in _STOPWORDS and not first.isupper():
+        text = text[0].lower() + text[1:]
+    return f"According to {who}, {text}"
+
+
+def story_brief(
+    story_id: str,
+    members: Sequence[int],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    claim_of: Mapping[int, Claim],
+    conflicts: Sequence[tuple[int, int, ConflictLink]] = (),
+    *,
+    words: int | None = None,
+) -> list[BriefSentence]:
+    """The brief of one story from the candidates ``members`` (indexes of its own articles' candidates).
+
+    ``claim_of`` maps candidate indexes to their claims; ``conflicts`` are candidate index pairs a
+    judge found disagreeing, both in this story.
+    """
+    words = BRIEF_WORDS if words is None else words
+    in_story = {owner[i].article_id: owner[i] for i in members}
+    pool = _pool(members, cands)
+    scores = _scores(pool, cands, owner, claim_of)
+    chosen: list[_Sentence] = []
+    told: set[str] = set()
+    total = 0
+    for s in sorted(pool, key=lambda s: (-scores[s.index], cands[s.index].span.article_id, s.span.start)):
+        if total >= words or len(chosen) >= MAX_SENTENCES:
+            break
+        claim = claim_of.get(s.index)
+        if claim is not None and claim.id in told:
+            continue
+        if any(_overlap(s.terms, o.terms) >= REDUNDANT for o in chosen):
+            continue
+        chosen.append(s)
+        total += s.words
+        if claim is not None:
+            told.add(claim.id)
+    # the best sentence opens (what happened); the rest follow in the order their articles tell them
+    rank = _ranks(pool, cands)
+    chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
+    out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story) for s in chosen]
+    # a conflict replaces the sentence it disputes, or closes the brief, stated both ways
+    at = {s.index: k for k, s in enumerate(chosen)}
+    for i, j, link in conflicts:
+        if not _statable(link, pool):
+            continue
+        both = _conflict(i, j, cands, owner, claim_of)
+        if both is None:
+            continue
+        k = at.get(i, at.get(j))
+        if k is not None:
+            out[k] = both
+        else:
+            out = [*out[: MAX_SENTENCES - 1], both]
+        break  # one conflict: the claims list has the rest
+    return out
+
+
+def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
+    """Whether a judge's conflict is firm enough to state in the brief.
+
+    Figures and dates that differ for one claim, and the optional LLM judge's verdicts, are. A
+    negation found by the word-level polarity rule is only when the negated word is rare in the
+    story: on a word most of its sentences use ("coronavirus", "transgender") it is nearly always
+    two wordings of one fact ("did not have protective gear" / "without protective gear").
+    """
+    if link.rule != "polarity":
+        return True
+    m = _NEGATED_WORD.search(link.why or "")
+    if m is None:
+        return False
+    stem = next(iter(_content_terms(m.group(1))), None)
+    if stem is None:
+        return False
+    return sum(stem in s.terms for s in pool) <= max(2, RARE_SHARE * len(pool))
+
+
+def _conflict(
+    i: int,
+    j: int,
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    claim_of: Mapping[int, Claim],
+) -> BriefSentence | None:
+    """Candidates ``i`` and ``j`` stated as a disagreement, when both sides read as sentences."""
+    a, b = clean_span(cands[i].span), clean_span(cands[j].span)
+    if a is None or b is None or a.text == b.text:
+        return None
+    sentence = f"{owner[i].name} reports “{a.text}”, while {owner[j].name} reports “{b.text}”"
+    ids = tuple(dict.fromkeys(c.id for c in (claim_of.get(i), claim_of.get(j)) if c is not None))
+    return BriefSentence(sentence, (a, b), ids)
+
+
+def _echoes(s: _Sentence, pool: Sequence[_Sentence], owner: Sequence[ArticleFacts]) -> list[Span]:
+    """Sentences of other sources of the story that say most of what ``s`` says, best first."""
+    if len(s.terms) < MIN_ECHO_TERMS:
+        return []
+    source = owner[s.index].source
+    scored = [
+        (_overlap(s.terms, o.terms), o.span)
+        for o in pool
+        if owner[o.index].source != source and len(o.terms) >= MIN_ECHO_TERMS
+    ]
+    return [span for score, span in sorted(scored, key=lambda x: -x[0]) if score >= ECHO][:2]
+
+
+def _stated(
+    s: _Sentence,
+    echoes: Sequence[Span],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    claim_of: Mapping[int, Claim],
+    in_story: Mapping[str, ArticleFacts],
+) -> BriefSentence:
+    """One chosen sentence, stated as fact or attributed, citing itself and its story's other evidence.
+
+    Its other evidence is its claim's evidence in the story plus ``echoes``, sentences of other
+    sources sharing most of its content words (a claim needs closer wording to group).
+    """
+    claim = claim_of.get(s.index)
+    others = [
+        e
+        for e in (claim.evidence if claim else [])
+        if e.article_id in in_story and e.article_id != s.span.article_id
+    ]
+    seen = {(e.article_id, e.start) for e in others}
+    others += [e for e in echoes if (e.article_id, e.start) not in seen]
+    citations = (s.span, *others)
+    own = owner[s.index]
+    sources = {own.source} | {in_story[e.article_id].source for e in others}
+    plain = cands[s.index].loaded == 0.0 and cands[s.index].speaker is None
+    # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
+    # (the words are that outlet's; the other sources are cited)
+    text = s.span.text if len(sources) >= 2 and plain else attribute(s.span.text, [own.outlet])
+    return BriefSentence(text, citations, (claim.id,) if claim else ())
+
+
+def story_members(
+    cands: Sequence[ClaimCandidate], owner: Sequence[ArticleFacts], story_of: Mapping[str, str], scope_id: str
+) -> dict[str, list[int]]:
+    """Story id -> indexes of the candidates from its own articles."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(cands)):
+        out[story_of.get(owner[i].article_id, scope_id)].append(i)
+    return out
+
+
+def brief_counts(briefs: Mapping[str, Sequence[BriefSentence]]) -> Counter[str]:
+    """Sentences, attributed sentences and conflict sentences over ``briefs`` (for summaries and tests)."""
+    c: Counter[str] = Counter()
+    for sentences in briefs.values():
+        for b in sentences:
+            c["sentences"] += 1
+            c["attributed"] += b.sentence.startswith("According to ")
+            c["conflicts"] += ", while " in b.sentence
+    return c
