@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from conftest import ROOT
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline, pipeline_for
+from counterpoint.report import write_analysis
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
 from counterpoint.store.sqlite import SQLiteStore
@@ -85,3 +88,17 @@ def test_event_reports_roundtrip_through_the_store(store: SQLiteStore, tmp_path:
     for s in reports:
         assert text[s.report.trigger.start : s.report.trigger.end] == s.report.trigger.text
         assert s.outlet == "ap"
+
+
+def test_events_and_relations_in_analysis_json_match_the_schema(store: SQLiteStore, tmp_path: Path) -> None:
+    run(store, [str(_feed(tmp_path / "in", [_rec("ap", "Carney in Beijing", MEET, TARIFFS)]))], default_pipeline(), SETTINGS)
+    write_analysis(store, tmp_path / "analysis.json")
+    doc = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "src/counterpoint/schema/analysis.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    assert {e["type"] for e in doc["events"]} >= {"CONSULT", "SANCTION"}
+    assert {r["pair"] for r in doc["relations"]} == {"CAN-CHN", "CAN-USA"}
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    for e in doc["events"]:
+        for ev in e["evidence"]:
+            assert texts[ev["article_id"]][ev["start"] : ev["end"]] == ev["text"]
