@@ -90,18 +90,23 @@ def totals(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def events_for_output(
-    db: sqlite3.Connection, *, pair: str | None = None, limit: int | None = None, max_evidence: int | None = None
+    db: sqlite3.Connection,
+    *,
+    pair: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    max_evidence: int | None = None,
 ) -> Records:
     """Stored events, most reported first (of one country pair, e.g. "CAN-CHN", when given)."""
     sql = "SELECT data FROM events"
     args: list[Any] = []
     if pair:
         sql += " WHERE pair = ?"
-        args.append(pair)
+        args.append(normalise_pair(pair))
     sql += " ORDER BY json_extract(data, '$.reports') DESC, date DESC, id"
-    if limit is not None:
-        sql += " LIMIT ?"
-        args.append(limit)
+    if limit is not None or offset:
+        sql += " LIMIT ? OFFSET ?"
+        args += [-1 if limit is None else limit, offset]
     out = []
     for (data,) in db.execute(sql, args):
         d = json.loads(data)
@@ -109,6 +114,11 @@ def events_for_output(
             d["evidence"] = d["evidence"][:max_evidence]
         out.append(d)
     return out
+
+
+def normalise_pair(pair: str) -> str:
+    """A pair as stored: the two codes upper-cased and sorted ("chn-can" -> "CAN-CHN")."""
+    return "-".join(sorted(p.strip().upper() for p in pair.split("-", 1)))
 
 
 def relations_for_output(db: sqlite3.Connection, *, pair: str | None = None) -> Records:
@@ -120,7 +130,7 @@ def relations_for_output(db: sqlite3.Connection, *, pair: str | None = None) -> 
     args: list[Any] = []
     if pair:
         sql += " AND pair = ?"
-        args.append(pair)
+        args.append(normalise_pair(pair))
     sql += " GROUP BY pair, period ORDER BY pair, period"
     series: dict[str, list[dict[str, Any]]] = {}
     for p, period, n, score, ids in db.execute(sql, args):
