@@ -27,7 +27,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402 - benchmarks are scripts, not a package
-
 from counterpoint.config import Settings  # noqa: E402
 from counterpoint.events.merge import merge_scope  # noqa: E402
 from counterpoint.factories import default_pipeline  # noqa: E402
@@ -94,7 +93,8 @@ def synthetic_reports(n: int, seed: int = 3) -> list[ReportSource]:
         span = Span(f"a{i // 3}", 0, len(text), text)
         rep = EventReport(
             Actor(s, s, "government"), Actor(t, t, "government"), rng.choice(["CONSULT", "SANCTION"]), "040",
-            "reported", False, False, f"2026-{1 + rng.randrange(12):02d}-{day:02d}", "day", 1.0, span, span, 0.6,
+            "reported", False, False, f"2026-{1 + rng.randrange(12):02d}-{day:02d}", "day", 1.0, span, span,
+            0.6,
         )  # fmt: skip
         out.append(ReportSource(rep, f"outlet{rng.randrange(20)}", None, None, f"story{i // 10}"))
     return out
@@ -122,7 +122,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--merge-sizes", default="1000,10000,100000")
     args = ap.parse_args()
-    bodies = [synth.as_scraped_text(a, seed=i) for i, a in enumerate(synth.articles(args.n + 1, storylines=4, seed=5))]
+    bodies = [
+        synth.as_scraped_text(a, seed=i)
+        for i, a in enumerate(synth.articles(args.n + 1, storylines=4, seed=5))
+    ]
     print(f"generated articles: {per_article(bodies)}")
     print(f"generated articles: parsed share of sentences {parsed_share(bodies[:200]):.3f} (first 200)")
     if SEEDS.is_dir():

@@ -56,7 +56,13 @@ def load(path: Path) -> list[tuple[str, str, set[Triple]]]:
             continue
         elif tag == "EventCoding" and attrs.get("eventcode"):
             gold = out[-1][2]
-            gold.add((attrs.get("sourcecode", "---")[:3], attrs.get("targetcode", "---")[:3], attrs["eventcode"][:2]))
+            gold.add(
+                (
+                    attrs.get("sourcecode", "---")[:3],
+                    attrs.get("targetcode", "---")[:3],
+                    attrs["eventcode"][:2],
+                )
+            )
         elif tag is None:
             sid, _t, gold = out[-1]
             out[-1] = (sid, re.sub(r"\s+", " ", m.group(3)).strip(), gold)
@@ -88,7 +94,10 @@ def main() -> int:
         mentions = tuple(Mention(art.span(s, e), lab, c) for s, e, lab, c in ents)
         for name, coder in (("coder", code_sentence), ("baseline", code_baseline)):
             reports = code_article(art, sents, mentions, (), parser, coder)
-            pred = {((r.source.country or "---")[:3], (r.target.country or "---")[:3], r.cameo[:2]) for r in reports}
+            pred = {
+                ((r.source.country or "---")[:3], (r.target.country or "---")[:3], r.cameo[:2])
+                for r in reports
+            }
             c = counts[name]
             c["tp"] += len(pred & gold)
             c["fp"] += len(pred - gold)
@@ -110,7 +119,8 @@ def main() -> int:
         print(f"{name:10} {p:6.3f} {r:6.3f} {f:6.3f} {c['tp']:4d} {c['fp']:4d} {c['fn']:4d}")
     if roots_ok["pairs"]:
         print(
-            f"root accuracy where the coder found the gold actor pair: {roots_ok['root'] / roots_ok['pairs']:.3f}"
+            "root accuracy where the coder found the gold actor pair: "
+            f"{roots_ok['root'] / roots_ok['pairs']:.3f}"
             f" ({roots_ok['root']}/{roots_ok['pairs']})"
         )
     return 0

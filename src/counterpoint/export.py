@@ -46,8 +46,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "events": {
         "id": "str", "source": "str", "source_country": "str", "source_sector": "str", "target": "str",
         "target_country": "str", "target_sector": "str", "type": "str", "cameo": "str", "mode": "str",
-        "act": "int", "date": "str", "precision": "str", "score": "float", "reports": "int", "outlets": "json",
-        "evidence": "json", "confidence": "float",
+        "act": "int", "date": "str", "precision": "str", "score": "float", "reports": "int",
+        "outlets": "json", "evidence": "json", "confidence": "float",
     },
     "relations": {"pair": "str", "period": "str", "events": "int", "score": "float", "event_ids": "json"},
 }  # fmt: skip

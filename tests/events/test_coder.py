@@ -29,13 +29,18 @@ def test_coder_meeting_is_consult_between_two_countries() -> None:
     assert (ev.source.name, ev.source.country, ev.source.sector) == ("Mark Carney", "CAN", "government")
     assert (ev.target.name, ev.target.country) == ("Xi Jinping", "CHN")
     assert (ev.type, ev.cameo[:2], ev.mode) == ("CONSULT", "04", "reported")
-    assert ev.score > 0 and ev.is_act
+    assert ev.score > 0
+    assert ev.is_act
 
 
 def test_coder_evidence_and_trigger_are_spans_of_the_text() -> None:
     text = "Intro line.\n\nFrance condemned Russia over the strikes."
     [ev] = code(text)
-    assert text[ev.evidence.start : ev.evidence.end] == ev.evidence.text == "France condemned Russia over the strikes."
+    assert (
+        text[ev.evidence.start : ev.evidence.end]
+        == ev.evidence.text
+        == "France condemned Russia over the strikes."
+    )
     assert text[ev.trigger.start : ev.trigger.end] == "condemned"
     assert (ev.source.country, ev.target.country, ev.type, ev.score) == ("FRA", "RUS", "ACCUSE", -2.0)
 
@@ -62,11 +67,15 @@ def test_coder_event_noun_takes_its_possessor_and_with_object() -> None:
 
 def test_coder_negation_and_hypotheticals_are_flags_not_acts() -> None:
     neg = one("Japan did not attack China.")
-    assert neg.negated and not neg.is_act
+    assert neg.negated
+    assert not neg.is_act
     hyp = one("Germany could sanction Russia next month.")
-    assert hyp.hypothetical and not hyp.is_act
+    assert hyp.hypothetical
+    assert not hyp.is_act
     act = one("Germany sanctioned Russia last month.")
-    assert not act.negated and not act.hypothetical and act.is_act
+    assert not act.negated
+    assert not act.hypothetical
+    assert act.is_act
 
 
 def test_coder_reported_speech_and_expectations_keep_their_mode() -> None:
@@ -84,7 +93,7 @@ def test_coder_skips_sentences_without_two_actors_or_an_event_word() -> None:
     assert code("Canada and China are large countries with long coasts.") == []
 
 
-@pytest.mark.parametrize("published, precision", [("2026-01-16", "published"), (None, "unknown")])
+@pytest.mark.parametrize(("published", "precision"), [("2026-01-16", "published"), (None, "unknown")])
 def test_coder_date_falls_back_to_publication(published: str | None, precision: str) -> None:
     [ev] = code("France condemned Russia.", published)
     assert (ev.date, ev.precision) == (published, precision)

@@ -36,7 +36,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.mark.parametrize("what", ["events", "relations"])
 def test_events_export_same_records_in_every_format(store: Store, tmp_path: Path, what: str) -> None:
     counts = {fmt: export(store, what=what, fmt=fmt, out=tmp_path / f"{what}.{fmt}") for fmt in FORMATS}
-    assert len(set(counts.values())) == 1 and counts["json"] == 2
+    assert len(set(counts.values())) == 1
+    assert counts["json"] == 2
     lines = [json.loads(x) for x in (tmp_path / f"{what}.jsonl").read_text(encoding="utf-8").splitlines()]
     assert all(list(rec) == list(COLUMNS[what]) for rec in lines)
     with (tmp_path / f"{what}.csv").open(encoding="utf-8", newline="") as f:
@@ -48,7 +49,8 @@ def test_events_export_flattens_actors_and_cites_evidence(store: Store, tmp_path
     export(store, what="events", fmt="jsonl", out=tmp_path / "e.jsonl")
     rows = [json.loads(x) for x in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
     by_pair = {(r["source_country"], r["target_country"]): r for r in rows}
-    assert by_pair[("FRA", "RUS")]["type"] == "ACCUSE" and by_pair[("FRA", "RUS")]["score"] < 0
+    assert by_pair[("FRA", "RUS")]["type"] == "ACCUSE"
+    assert by_pair[("FRA", "RUS")]["score"] < 0
     assert by_pair[("CAN", "CHN")]["type"] == "CONSULT"
     texts = {a.article.id: a.article.text for a in store.iter_articles()}
     for r in rows:

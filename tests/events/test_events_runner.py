@@ -55,16 +55,24 @@ def test_events_run_stores_one_event_per_meeting_with_its_reports(store: SQLiteS
     )
     run(store, [str(feed)], default_pipeline(), SETTINGS)
     events = store.events_for_output()
-    meetings = [e for e in events if e["type"] == "CONSULT" and {e["source"]["country"], e["target"]["country"]} == {"CAN", "CHN"}]
+    meetings = [
+        e
+        for e in events
+        if e["type"] == "CONSULT" and {e["source"]["country"], e["target"]["country"]} == {"CAN", "CHN"}
+    ]
     assert len(meetings) == 1, events
-    assert meetings[0]["reports"] == 2 and set(meetings[0]["outlets"]) == {"ap", "cbc"}
+    assert meetings[0]["reports"] == 2
+    assert set(meetings[0]["outlets"]) == {"ap", "cbc"}
     texts = dict(store.db.execute("SELECT id, text FROM articles"))
     for ev in meetings[0]["evidence"]:
         assert texts[ev["article_id"]][ev["start"] : ev["end"]] == ev["text"]
     sanction = [e for e in events if e["type"] == "SANCTION"]
-    assert sanction and sanction[0]["source"]["country"] == "USA" and sanction[0]["score"] < 0
+    assert sanction
+    assert sanction[0]["source"]["country"] == "USA"
+    assert sanction[0]["score"] < 0
     denied = [e for e in events if e["source"]["country"] == "JPN"]
-    assert denied and not denied[0]["act"]
+    assert denied
+    assert not denied[0]["act"]
     relations = {r["pair"]: r["series"] for r in store.relations_for_output()}
     assert relations["CAN-CHN"][0]["period"] == "2026-01"
     assert meetings[0]["id"] in relations["CAN-CHN"][0]["event_ids"]
@@ -74,13 +82,20 @@ def test_events_run_stores_one_event_per_meeting_with_its_reports(store: SQLiteS
     before = store.events_for_output()
     run(store, [str(feed)], default_pipeline(), SETTINGS)
     assert store.events_for_output() == before
-    again = run(store, [], pipeline_for(Settings(workers=1, story_embedder="hashing", stages="event_merge")), SETTINGS)
+    again = run(
+        store, [], pipeline_for(Settings(workers=1, story_embedder="hashing", stages="event_merge")), SETTINGS
+    )
     assert store.events_for_output() == before
     assert again is not None
 
 
 def test_event_reports_roundtrip_through_the_store(store: SQLiteStore, tmp_path: Path) -> None:
-    run(store, [str(_feed(tmp_path / "in", [_rec("ap", "Carney in Beijing", MEET, TARIFFS)]))], default_pipeline(), SETTINGS)
+    run(
+        store,
+        [str(_feed(tmp_path / "in", [_rec("ap", "Carney in Beijing", MEET, TARIFFS)]))],
+        default_pipeline(),
+        SETTINGS,
+    )
     [aid] = [r[0] for r in store.db.execute("SELECT id FROM articles")]
     reports = store.event_reports([aid])
     assert {s.report.type for s in reports} >= {"CONSULT", "SANCTION"}
@@ -91,7 +106,12 @@ def test_event_reports_roundtrip_through_the_store(store: SQLiteStore, tmp_path:
 
 
 def test_events_and_relations_in_analysis_json_match_the_schema(store: SQLiteStore, tmp_path: Path) -> None:
-    run(store, [str(_feed(tmp_path / "in", [_rec("ap", "Carney in Beijing", MEET, TARIFFS)]))], default_pipeline(), SETTINGS)
+    run(
+        store,
+        [str(_feed(tmp_path / "in", [_rec("ap", "Carney in Beijing", MEET, TARIFFS)]))],
+        default_pipeline(),
+        SETTINGS,
+    )
     write_analysis(store, tmp_path / "analysis.json")
     doc = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
     schema = json.loads((ROOT / "src/counterpoint/schema/analysis.schema.json").read_text(encoding="utf-8"))

@@ -44,7 +44,9 @@ def _texts(store: SQLiteStore) -> dict[str, str]:
 
 
 def test_seed_carney_xi_meeting_is_cooperative_consult(seeded: SQLiteStore) -> None:
-    meetings = [e for e in seeded.events_for_output() if e["type"] == "CONSULT" and _pair(e) == {"CAN", "CHN"}]
+    meetings = [
+        e for e in seeded.events_for_output() if e["type"] == "CONSULT" and _pair(e) == {"CAN", "CHN"}
+    ]
     assert meetings
     assert all(e["score"] > 0 for e in meetings)
     names = {e["source"]["name"] for e in meetings} | {e["target"]["name"] for e in meetings}
@@ -82,7 +84,8 @@ def test_seed_trump_tariffs_are_a_sanction_on_canada(seeded: SQLiteStore) -> Non
         for e in seeded.events_for_output()
         if e["type"] == "SANCTION" and e["source"]["country"] == "USA" and e["target"]["country"] == "CAN"
     ]
-    assert hits and all(e["score"] < 0 and e["act"] for e in hits)
+    assert hits
+    assert all(e["score"] < 0 and e["act"] for e in hits)
     assert any("hit Canada with tariffs" in ev["text"] for e in hits for ev in e["evidence"])
 
 
@@ -93,7 +96,9 @@ def test_seed_state_media_urging_canada_is_chinese_media_not_canada(seeded: SQLi
         if e["mode"] == "urged" and e["source"]["country"] == "CHN" and e["target"]["country"] == "CAN"
     ]
     assert hits
-    assert hits[0]["source"]["sector"] == "media" and hits[0]["type"] == "REQUEST" and not hits[0]["act"]
+    assert hits[0]["source"]["sector"] == "media"
+    assert hits[0]["type"] == "REQUEST"
+    assert not hits[0]["act"]
 
 
 def test_seed_relations_show_canada_china_cooperation(seeded: SQLiteStore) -> None:

@@ -30,7 +30,9 @@ def report(
     )  # fmt: skip
 
 
-def src(r: EventReport, outlet: str = "AP", *, story: str | None = "s1", dup: str | None = None) -> ReportSource:
+def src(
+    r: EventReport, outlet: str = "AP", *, story: str | None = "s1", dup: str | None = None
+) -> ReportSource:
     return ReportSource(r, outlet, r.date, dup, story)
 
 
@@ -59,8 +61,28 @@ def test_merge_different_type_or_direction_of_directed_events_stay_apart() -> No
     canada = Actor("Canada", "CAN", "government")
     usa = Actor("United States", "USA", "government")
     reports = [
-        src(report("a", "Trump hit Canada with tariffs.", source=TRUMP, target=canada, cameo="163", type="SANCTION"), "AP"),
-        src(report("b", "Canada put tariffs on US goods.", source=canada, target=usa, cameo="163", type="SANCTION"), "AP"),
+        src(
+            report(
+                "a",
+                "Trump hit Canada with tariffs.",
+                source=TRUMP,
+                target=canada,
+                cameo="163",
+                type="SANCTION",
+            ),
+            "AP",
+        ),
+        src(
+            report(
+                "b",
+                "Canada put tariffs on US goods.",
+                source=canada,
+                target=usa,
+                cameo="163",
+                type="SANCTION",
+            ),
+            "AP",
+        ),
         src(report("c", "Carney met Xi.", target=XI), "AP"),
     ]
     assert len(merge_scope("scope", reports)) == 3
@@ -93,7 +115,8 @@ def test_merge_fills_a_country_another_report_states() -> None:
     bare = Actor("Mark Carney", None, None)
     reports = [src(report("a", "Carney met Xi.")), src(report("b", "Carney met Xi again.", source=bare))]
     [ev] = merge_scope("scope", reports)
-    assert ev.reports == 2 and ev.source.country == "CAN"
+    assert ev.reports == 2
+    assert ev.source.country == "CAN"
 
 
 def test_merge_ids_are_stable_and_confidence_grows_with_reports() -> None:
@@ -107,6 +130,8 @@ def test_interval_of_each_precision() -> None:
     assert interval("2026-01", "month") is not None
     assert str(interval("2026-W03", "week")) == "(datetime.date(2026, 1, 12), datetime.date(2026, 1, 18))"
     start, end = interval("2026-01-16", "published") or (None, None)
-    assert end is not None and start is not None and (end - start).days == 10
+    assert end is not None
+    assert start is not None
+    assert (end - start).days == 10
     assert interval(None, "unknown") is None
     assert interval("garbage", "day") is None

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from counterpoint.events import lexicon as lx
 from counterpoint.events.actors import ACTOR_LABELS, resolve
 from counterpoint.events.coder import Coded, code_sentence
 from counterpoint.model import Article, Mention, Span, TimeExpr
-from counterpoint.model.event import Actor, EventReport, Mode
+from counterpoint.model.event import Actor, EventReport
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -105,7 +105,7 @@ def code_article(
                     target=c.target,
                     type=lx.plover(c.cameo),
                     cameo=c.cameo,
-                    mode=cast(Mode, c.mode),
+                    mode=c.mode,
                     negated=c.negated,
                     hypothetical=c.hypothetical,
                     date=date,

@@ -173,9 +173,10 @@ def _code_verb(v: Token, actors: SentenceActors) -> tuple[Actor | None, Actor | 
         code = "020"
     if code is None:
         return None
-    if any(c.dep_ in {"dobj", "pobj"} and c.lemma_.lower() in lx.NOUNS for c in v.children):
-        if lemma in lx.LIGHT_VERBS:
-            return None  # the object noun is the event ("struck a deal")
+    if lemma in lx.LIGHT_VERBS and any(
+        c.dep_ in {"dobj", "pobj"} and c.lemma_.lower() in lx.NOUNS for c in v.children
+    ):
+        return None  # the object noun is the event ("struck a deal")
     source, direct = _subject(v, actors)
     passive = any(c.dep_ == "nsubjpass" for c in v.children)
     target = None
@@ -218,11 +219,11 @@ def _code_noun(n: Token, actors: SentenceActors) -> tuple[Actor | None, Actor | 
     return source, (targets[0] if targets else None), code, direct
 
 
-def _context(trigger: Token, code: str) -> tuple[str, bool, bool]:
+def _context(trigger: Token, code: str) -> tuple[Mode, bool, bool]:
     """(mode, negated, hypothetical) of an event word from the words that govern it."""
     own = lx.mode_of(code, trigger.lemma_.lower())
     negated = hypothetical = False
-    mode = own or "reported"
+    mode: Mode = own or "reported"
     chain: list[Token] = [trigger]
     cur = trigger
     for _ in range(8):
@@ -234,7 +235,7 @@ def _context(trigger: Token, code: str) -> tuple[str, bool, bool]:
     for depth, tok in enumerate(chain):
         lemma = tok.lemma_.lower()
         kids = list(tok.children)
-        if depth == 0 or tok.pos_ in {"VERB", "AUX"} and not said:
+        if depth == 0 or (tok.pos_ in {"VERB", "AUX"} and not said):
             negated = negated or any(c.dep_ == "neg" or c.lower_ in {"no", "never"} for c in kids)
             hypothetical = hypothetical or any(
                 c.dep_ in {"aux", "mark"} and c.lower_ in lx.HYPOTHETICAL_WORDS for c in kids
@@ -298,5 +299,7 @@ def code_baseline(sdoc: SpacyDoc, spans: Sequence[tuple[int, int, Actor]]) -> li
         subj = next((actors.by_token.get(c.i) for c in root.children if c.dep_ in _SUBJECTS), None)
         obj = next((actors.by_token.get(c.i) for c in root.children if c.dep_ == "dobj"), None)
         if subj is not None and obj is not None and subj.name != obj.name:
-            out.append(Coded(subj, obj, code, "reported", False, False, (root.idx, root.idx + len(root)), 0.5))
+            out.append(
+                Coded(subj, obj, code, "reported", False, False, (root.idx, root.idx + len(root)), 0.5)
+            )
     return out

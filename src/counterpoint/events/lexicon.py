@@ -11,6 +11,8 @@ own: the event is their object noun. "hit / slap X with tariffs" is the noun's e
 
 from __future__ import annotations
 
+from counterpoint.model.event import Mode
+
 #: CAMEO root -> (name, PLOVER type, Goldstein score of the root)
 ROOTS: dict[str, tuple[str, str, float]] = {
     "01": ("make public statement", "STATEMENT", 0.0),
@@ -47,7 +49,8 @@ VERBS: dict[str, str] = {
     "commit": "030",
     # 04 consult
     "meet": "040", "talk": "040", "discuss": "040", "consult": "040", "confer": "040", "phone": "040",
-    "telephone": "040", "speak": "040", "call": "040", "visit": "042", "tour": "042", "travel": "042", "arrive": "042",
+    "telephone": "040", "speak": "040", "call": "040", "visit": "042", "tour": "042", "travel": "042",
+    "arrive": "042",
     "host": "043", "receive": "043", "welcome": "043", "negotiate": "046", "mediate": "045",
     # 05 diplomatic cooperation
     "praise": "051", "hail": "051", "endorse": "051", "commend": "051", "laud": "051", "thank": "051",
@@ -135,7 +138,7 @@ DENY_VERBS = frozenset({"deny", "dispute", "refute", "rebut"})
 NEGATIONS = frozenset({"not", "n't", "never", "no", "without"})
 
 #: the mode an event word itself carries ("urge" is always an appeal, "agree" a commitment)
-_MODE_OF_CODE = {"02": "urged", "10": "urged", "03": "agreed"}
+_MODE_OF_CODE: dict[str, Mode] = {"02": "urged", "10": "urged", "03": "agreed"}
 
 
 def root_of(code: str) -> str:
@@ -153,7 +156,7 @@ def goldstein(code: str) -> float:
     return ROOTS[root_of(code)][2]
 
 
-def mode_of(code: str, lemma: str) -> str | None:
+def mode_of(code: str, lemma: str) -> Mode | None:
     """The mode an event word implies by itself, or None (the context then decides)."""
     if lemma in {"sign", "agreement", "deal", "accord", "treaty", "pact"}:
         return "agreed"

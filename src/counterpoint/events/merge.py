@@ -105,7 +105,9 @@ def _clusters(members: list[ReportSource]) -> list[list[ReportSource]]:
             dated.append((iv, src))
     clusters: list[list[ReportSource]] = []
     end: date | None = None
-    for iv, src in sorted(dated, key=lambda x: (x[0], x[1].report.evidence.article_id, x[1].report.evidence.start)):
+    for iv, src in sorted(
+        dated, key=lambda x: (x[0], x[1].report.evidence.article_id, x[1].report.evidence.start)
+    ):
         if end is not None and iv[0] <= end:
             clusters[-1].append(src)
             end = max(end, iv[1])

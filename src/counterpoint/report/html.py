@@ -28,8 +28,8 @@ from markupsafe import Markup
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
-from counterpoint.report.slant_view import slant_view
 from counterpoint.report.relations import relations_context
+from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 
 _WORD = re.compile(r"\w+")

@@ -24,14 +24,16 @@ _POS, _NEG = "#2f8f5b", "#b5473a"
 
 def _months(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:7])
-    out = []
+    out: list[str] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < 600:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
 
-def relation_chart(pair: str, series: Sequence[dict[str, Any]], *, width: int = 560, height: int = 200) -> Markup:
+def relation_chart(
+    pair: str, series: Sequence[dict[str, Any]], *, width: int = 560, height: int = 200
+) -> Markup:
     """Mean cooperation–conflict score per month as bars above (cooperation) or below (conflict) zero."""
     if not series:
         return Markup("")
@@ -43,8 +45,9 @@ def relation_chart(pair: str, series: Sequence[dict[str, Any]], *, width: int = 
     step = pw / max(len(months), 1)
     bw = min(max(step * 0.7, 2.0), 36.0)
     parts = [
-        f'<svg class="chart relation" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' xmlns="http://www.w3.org/2000/svg"><title>{escape(pair)}: mean cooperation–conflict score per month</title>',
+        f'<svg class="chart relation" role="img" viewBox="0 0 {width} {height}" width="{width}"'
+        f' height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(pair)}: mean cooperation–conflict score per month</title>",
         f'<line x1="{left}" y1="{mid:.1f}" x2="{left + pw}" y2="{mid:.1f}" stroke="#c3cad3"/>',
         f'<text x="{left - 4}" y="{top + 9}" font-size="10" text-anchor="end" fill="#5d6875">+10</text>',
         f'<text x="{left - 4}" y="{mid + 3:.1f}" font-size="10" text-anchor="end" fill="#5d6875">0</text>',
@@ -72,9 +75,11 @@ def relation_chart(pair: str, series: Sequence[dict[str, Any]], *, width: int = 
     return Markup("".join(parts))
 
 
-def relations_context(store: Store, *, top: int = TOP_PAIRS, per_pair: int = EVENTS_PER_PAIR) -> list[dict[str, Any]]:
+def relations_context(
+    store: Store, *, top: int = TOP_PAIRS, per_pair: int = EVENTS_PER_PAIR
+) -> list[dict[str, Any]]:
     """The most eventful country pairs, each with its chart, series and cited events."""
-    out = []
+    out: list[dict[str, Any]] = []
     for rel in store.relations_for_output()[:top]:
         events = store.events_for_output(pair=rel["pair"], limit=per_pair, max_evidence=1)
         out.append(

@@ -2,8 +2,8 @@
 
 The dependency parser runs here, in the worker processes, and only on candidate sentences (two
 actors and an event word); ``load_parser`` loads a second, parser-only copy of the pinned spaCy
-model once per process, so the ``nlp`` stage keeps its fast tok2vec + senter + ner pipeline. ``event_merge`` runs over
-story scopes after the story stages (see ``EventMergeStep``).
+model once per process, so the ``nlp`` stage keeps its fast tok2vec + senter + ner pipeline.
+``event_merge`` runs over story scopes after the story stages (see ``EventMergeStep``).
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def load_parser(model: str) -> Language:
 @stage(needs=("sentences", "mentions", "times"), provides=("events",), english_only=True)
 def events(doc: Doc, settings: Settings) -> Doc:
     """Who did what to whom in this article, one report per event per sentence."""
-    reports = code_article(doc.article, doc.sentences, doc.mentions, doc.times, load_parser(settings.spacy_model))
+    reports = code_article(
+        doc.article, doc.sentences, doc.mentions, doc.times, load_parser(settings.spacy_model)
+    )
     return doc.with_layers(events=reports)
 
 
@@ -78,7 +80,9 @@ def signature(scope_signature: str, sources: list[ReportSource]) -> str:
     h = hashlib.sha256(f"{MERGE_VERSION}\n{scope_signature}".encode())
     for src in sources:
         r = src.report
-        h.update(f"\n{r.evidence.article_id}:{r.evidence.start}:{r.cameo}:{r.source.key}:{r.target.key}".encode())
+        h.update(
+            f"\n{r.evidence.article_id}:{r.evidence.start}:{r.cameo}:{r.source.key}:{r.target.key}".encode()
+        )
         h.update(f":{r.mode}:{r.date}:{src.outlet}:{src.duplicate_of}:{src.story}".encode())
     return h.hexdigest()[:32]
 
@@ -110,7 +114,11 @@ class EventMergeStep:
                 yield EventWork(scope.id, sig, sources)
 
     def key(self, part: StaleEventScopes | EventWork) -> str:
-        return f"{len(part.ids)} stale scopes" if isinstance(part, StaleEventScopes) else f"scope {part.scope_id}"
+        return (
+            f"{len(part.ids)} stale scopes"
+            if isinstance(part, StaleEventScopes)
+            else f"scope {part.scope_id}"
+        )
 
     def compute(self, part: StaleEventScopes | EventWork) -> StaleEventScopes | EventOutcome:
         if isinstance(part, StaleEventScopes):
@@ -130,6 +138,6 @@ class EventMergeStep:
         return {**self.counts, **store.event_totals()}
 
 
-event_merge = corpus_stage("event_merge", needs=("events", "stories", "storylines"), provides=("merged_events",))(
-    EventMergeStep
-)
+event_merge = corpus_stage(
+    "event_merge", needs=("events", "stories", "storylines"), provides=("merged_events",)
+)(EventMergeStep)

@@ -14,8 +14,8 @@ import numpy as np
 
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
-from counterpoint.model.event import Event, ReportSource
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
+from counterpoint.model.event import Event, ReportSource
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store.views import SlantRow
 

@@ -135,7 +135,12 @@ def relations_for_output(db: sqlite3.Connection, *, pair: str | None = None) -> 
     series: dict[str, list[dict[str, Any]]] = {}
     for p, period, n, score, ids in db.execute(sql, args):
         series.setdefault(p, []).append(
-            {"period": period, "events": int(n), "score": round(float(score), 2), "event_ids": sorted(ids.split(","))}
+            {
+                "period": period,
+                "events": int(n),
+                "score": round(float(score), 2),
+                "event_ids": sorted(ids.split(",")),
+            }
         )
     ranked = sorted(series.items(), key=lambda kv: (-sum(pt["events"] for pt in kv[1]), kv[0]))
     return [{"pair": p, "series": pts} for p, pts in ranked]

@@ -43,7 +43,15 @@ def rows_for(doc: Doc) -> Iterator[Row]:
         # the sentence is the row's span; everything else but the evidence text goes in data
         data = {k: v for k, v in ev.to_dict().items() if k != "evidence"}
         data["trigger"] = [ev.trigger.start, ev.trigger.end]
-        yield (aid, "event", ev.evidence.start, ev.evidence.end, ev.type, ev.cameo, json.dumps(data, ensure_ascii=False))
+        yield (
+            aid,
+            "event",
+            ev.evidence.start,
+            ev.evidence.end,
+            ev.type,
+            ev.cameo,
+            json.dumps(data, ensure_ascii=False),
+        )
     if doc.slant is not None:
         # spans as their own rows (views highlight them), the article's scores as one row
         for sp in doc.slant.spans:

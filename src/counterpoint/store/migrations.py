@@ -373,7 +373,7 @@ def m011_events(db: sqlite3.Connection) -> None:
         CREATE TABLE events (
             id TEXT PRIMARY KEY,
             scope_id TEXT NOT NULL,
-            pair TEXT,              -- "CAN-CHN": the two countries sorted, NULL unless both known and distinct
+            pair TEXT,              -- "CAN-CHN": both countries sorted; NULL unless known and distinct
             period TEXT,            -- YYYY-MM of the event's date
             act INTEGER NOT NULL,   -- 1 when it took place (not negated, hypothetical, urged or expected)
             score REAL NOT NULL,    -- Goldstein score of the CAMEO root
