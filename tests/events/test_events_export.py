@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from counterpoint.cli import main
 from counterpoint.config import Settings
 from counterpoint.export import COLUMNS, FORMATS, export
 from counterpoint.factories import default_pipeline
@@ -56,3 +58,15 @@ def test_events_export_flattens_actors_and_cites_evidence(store: Store, tmp_path
     for r in rows:
         for ev in r["evidence"]:
             assert texts[ev["article_id"]][ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_events_export_cli_writes_relations(store: Store, tmp_path: Path) -> None:
+    db = store.url.removeprefix("sqlite:///")
+    out = tmp_path / "rel.csv"
+    result = CliRunner().invoke(
+        main, ["export", "--db", db, "--what", "relations", "--format", "csv", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["pair"] for r in rows} == {"CAN-CHN", "FRA-RUS"}
