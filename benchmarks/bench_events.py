@@ -3,7 +3,7 @@
 1. Per article: every per-article stage of the default pipeline runs in this process over
    generated fictional articles (benchmarks/synth.py) and over the five seeds (news about two
    countries, far denser in events); CPU time per stage, the ``events`` stage as a share of all the
-   others (target: at most 20% extra), and how many sentences the parser saw.
+   others (target: at most 20% extra), and the share of sentences the parser saw.
 2. Corpus merge: ``merge_scope`` over synthetic reports in scopes of 50 reports, at growing sizes:
    CPU microseconds per report should stay flat (near-linear).
 
@@ -39,8 +39,11 @@ SEEDS = HERE.parent.parent / "shared" / "corpus" / "seeds"
 def per_article(bodies: list[str]) -> dict[str, float]:
     """CPU ms per article of each per-article stage (the first article, which loads models, excluded)."""
     settings, pipe = Settings(workers=1), default_pipeline()
+    from counterpoint.events.actors import resolve
+    from counterpoint.events.article import candidates
+
     spent: Counter[str] = Counter()
-    sentences = reports = 0
+    sentences = reports = parsed = 0
     n = 0
     for k, body in enumerate(bodies):
         doc = Doc.from_raw(RawDocument(content_id(body), f"mem{k}", body, "text"))
@@ -53,6 +56,8 @@ def per_article(bodies: list[str]) -> dict[str, float]:
             n += 1
             sentences += len(doc.sentences)
             reports += len(doc.events)
+            text = doc.article.text
+            parsed += len(candidates(text, doc.sentences, doc.mentions, resolve(text, doc.mentions)))
     others = sum(v for name, v in spent.items() if name != "events")
     return {
         "articles": n,
@@ -61,25 +66,8 @@ def per_article(bodies: list[str]) -> dict[str, float]:
         "events_share_pct": round(100 * spent["events"] / others, 1),
         "sentences_per_article": round(sentences / n, 1),
         "reports_per_article": round(reports / n, 2),
+        "parsed_share_of_sentences": round(parsed / max(sentences, 1), 3),
     }
-
-
-def parsed_share(bodies: list[str]) -> float:
-    """Share of sentences the parser sees (two actors and an event word)."""
-    from counterpoint.events.actors import resolve
-    from counterpoint.events.article import candidates
-
-    settings, pipe = Settings(workers=1), default_pipeline()
-    wanted = [s for s in pipe.article_stages if s.name != "events"]
-    total = parsed = 0
-    for k, body in enumerate(bodies):
-        doc = Doc.from_raw(RawDocument(content_id(body), f"mem{k}", body, "text"))
-        for st in wanted:
-            doc = st(doc, settings)
-        text = doc.article.text
-        total += len(doc.sentences)
-        parsed += len(candidates(text, doc.sentences, doc.mentions, resolve(text, doc.mentions)))
-    return parsed / total if total else 0.0
 
 
 def synthetic_reports(n: int, seed: int = 3) -> list[ReportSource]:
@@ -127,12 +115,10 @@ def main() -> None:
         for i, a in enumerate(synth.articles(args.n + 1, storylines=4, seed=5))
     ]
     print(f"generated articles: {per_article(bodies)}")
-    print(f"generated articles: parsed share of sentences {parsed_share(bodies[:200]):.3f} (first 200)")
     if SEEDS.is_dir():
         seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
         # the first article of a pass loads the models, so the seeds go after one warm-up article
         print(f"seeds: {per_article([bodies[0], *seeds])}")
-        print(f"seeds: parsed share of sentences {parsed_share(seeds):.3f}")
     sizes = [int(x) for x in args.merge_sizes.split(",")]
     print(f"merge, CPU us per report (median of {args.repeat}): {merge_cost(sizes, args.repeat)}")
 
