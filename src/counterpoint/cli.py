@@ -406,7 +406,8 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str |
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]), required=True,
               help="Output format; parquet needs the [parquet] extra (pyarrow).")  # fmt: skip
-@click.option("--what", type=click.Choice(["articles", "entities", "quotes", "numbers", "dates"]),
+@click.option("--what", type=click.Choice(["articles", "entities", "quotes", "numbers", "dates", "events",
+                                          "relations"]),
               default="articles", show_default=True, help="Which records to export.")  # fmt: skip
 @click.option("--out", "out", required=True, help="Output file, or - for standard output (not parquet).")
 @click.pass_context

@@ -43,8 +43,17 @@ COLUMNS: dict[str, dict[str, str]] = {
         "article_id": "str", "start": "int", "end": "int", "text": "str", "value": "str", "precision": "str",
         "sentence_start": "int", "sentence_end": "int",
     },
+    "events": {
+        "id": "str", "source": "str", "source_country": "str", "source_sector": "str", "target": "str",
+        "target_country": "str", "target_sector": "str", "type": "str", "cameo": "str", "mode": "str",
+        "act": "int", "date": "str", "precision": "str", "score": "float", "reports": "int",
+        "outlets": "json", "evidence": "json", "confidence": "float",
+    },
+    "relations": {"pair": "str", "period": "str", "events": "int", "score": "float", "event_ids": "json"},
 }  # fmt: skip
 WHAT = tuple(COLUMNS)
+#: the kinds read from the merged events rather than from the articles' layers
+EVENT_KINDS = ("events", "relations")
 PARQUET_BATCH = 5000
 
 
@@ -52,6 +61,23 @@ class ExportError(CounterpointError):
     """The export cannot be written as asked."""
 
     exit_code = 2
+
+
+def _event_records(store: Store, what: str) -> Iterator[dict[str, Any]]:
+    """Events flattened (actors as name, country and sector columns), or one row per relation point."""
+    if what == "relations":
+        for rel in store.relations_for_output():
+            for p in rel["series"]:
+                yield {"pair": rel["pair"], **p}
+        return
+    for e in store.events_for_output():
+        src, tgt = e["source"], e["target"]
+        yield {
+            **{k: v for k, v in e.items() if k not in {"source", "target"}},
+            "act": int(e["act"]),
+            "source": src["name"], "source_country": src["country"], "source_sector": src["sector"],
+            "target": tgt["name"], "target_country": tgt["country"], "target_sector": tgt["sector"],
+        }  # fmt: skip
 
 
 def records(store: Store, what: str) -> Iterator[dict[str, Any]]:
@@ -65,6 +91,9 @@ def records(store: Store, what: str) -> Iterator[dict[str, Any]]:
                 "aliases": list(e.aliases),
                 "mentions": e.mentions,
             }
+        return
+    if what in ("events", "relations"):
+        yield from _event_records(store, what)
         return
     speakers: dict[str, str | None] = {}
     for sa in store.iter_articles():

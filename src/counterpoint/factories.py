@@ -13,6 +13,7 @@ from counterpoint.slant.stage import slant
 from counterpoint.stages.claims import claims
 from counterpoint.stages.dates import dates
 from counterpoint.stages.entities import entities
+from counterpoint.stages.events import event_merge, events
 from counterpoint.stages.extract import extract, metadata
 from counterpoint.stages.infer_dates import infer_dates
 from counterpoint.stages.language import language
@@ -24,8 +25,8 @@ from counterpoint.stages.vectors import vectors
 
 #: per-article stages (run in the worker processes), then corpus stages (over partitions of the store)
 DEFAULT_STAGES: tuple[AnyStage, ...] = (
-    extract, metadata, language, nlp, quotes, numbers, dates, slant, vectors,
-    entities, stories, infer_dates, storylines, claims,
+    extract, metadata, language, nlp, quotes, numbers, dates, events, slant, vectors,
+    entities, stories, infer_dates, storylines, claims, event_merge,
 )  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def _count(store: Store, sql: str) -> int:
 
 def test_corpus_stages_are_registered_in_pipeline_order() -> None:
     names = [s.name for s in default_pipeline().corpus_stages]
-    assert names == ["entities", "stories", "infer_dates", "storylines", "claims"]
+    assert names == ["entities", "stories", "infer_dates", "storylines", "claims", "event_merge"]
     assert "vectors" in [s.name for s in default_pipeline().article_stages]
 
 

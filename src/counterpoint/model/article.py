@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # the slant package builds on this module, so only the type is imported
+    from counterpoint.model.event import EventReport
     from counterpoint.slant.model import ArticleSlant
 
 SCHEMA_VERSION = "1.1"
@@ -297,6 +298,7 @@ class Doc:
     times: tuple[TimeExpr, ...] = ()
     slant: ArticleSlant | None = None
     vectors: tuple[Vector, ...] = ()
+    events: tuple[EventReport, ...] = ()
 
     @classmethod
     def from_raw(cls, raw: RawDocument, repeated_lines: frozenset[int] = frozenset()) -> Doc:

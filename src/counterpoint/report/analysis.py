@@ -142,6 +142,8 @@ def write_analysis(
         for key, records in (
             ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
             ("conflicts", store.conflicts_for_output()), ("timeline", timeline),
+            ("events", store.events_for_output(max_evidence=MAX_EVIDENCE)),
+            ("relations", store.relations_for_output()),
         ):  # fmt: skip
             lists[key] = _ListWriter(folder, key)
             for rec in records:

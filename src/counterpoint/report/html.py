@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
+from counterpoint.report.relations import relations_context
 from counterpoint.report.slant_view import slant_view
 from counterpoint.store import Store
 
@@ -262,6 +263,7 @@ def build_context(store: Store) -> dict[str, Any]:
         "overview": overview,
         "entities": entities,
         "max_rows": INDEX_ROWS,
+        "relations": relations_context(store),
     }
 
 

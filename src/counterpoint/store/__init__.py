@@ -16,6 +16,7 @@ from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
 from counterpoint.model.dates import DatedMember, InferredDate
+from counterpoint.model.event import Event, ReportSource
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
 from counterpoint.store.views import SlantRow
 
@@ -149,6 +150,23 @@ class Store(Protocol):
     def claim_totals(self) -> dict[str, int]: ...
 
     def reset_claims(self) -> None: ...
+
+    # -- corpus stages: events (store/events.py)
+    def event_reports(self, article_ids: Sequence[str]) -> list[ReportSource]: ...
+
+    def event_scope_signatures(self) -> dict[str, str]: ...
+
+    def save_event_scope(self, scope_id: str, signature: str, events: Sequence[Event]) -> None: ...
+
+    def drop_event_scopes(self, scope_ids: Sequence[str]) -> None: ...
+
+    def event_totals(self) -> dict[str, int]: ...
+
+    def events_for_output(
+        self, *, pair: str | None = None, limit: int | None = None, max_evidence: int | None = None
+    ) -> Records: ...
+
+    def relations_for_output(self, *, pair: str | None = None) -> Records: ...
 
     # -- outputs: report pages, analysis.json, export
     def stories_for_output(

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from counterpoint.model import Doc, Mention, NumberFact, Quote, Span, TimeExpr
+from counterpoint.model.event import EventReport
 from counterpoint.slant.model import ArticleSlant, SlantSpan
 
 Row = tuple[str, str, int, int, str | None, str | None, str | None]
-LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded", "slant_scores")
+LAYERS = ("sentence", "mention", "quote", "number", "time", "loaded", "slant_scores", "event")
 
 
 def _offsets(d: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +39,19 @@ def rows_for(doc: Doc) -> Iterator[Row]:
     for t in doc.times:
         data = {"sentence": [t.sentence.start, t.sentence.end]}
         yield (aid, "time", t.span.start, t.span.end, t.value, t.precision, json.dumps(data))
+    for ev in doc.events:
+        # the sentence is the row's span; everything else but the evidence text goes in data
+        data = {k: v for k, v in ev.to_dict().items() if k != "evidence"}
+        data["trigger"] = [ev.trigger.start, ev.trigger.end]
+        yield (
+            aid,
+            "event",
+            ev.evidence.start,
+            ev.evidence.end,
+            ev.type,
+            ev.cameo,
+            json.dumps(data, ensure_ascii=False),
+        )
     if doc.slant is not None:
         # spans as their own rows (views highlight them), the article's scores as one row
         for sp in doc.slant.spans:
@@ -78,6 +92,11 @@ def item_from_row(
         return SlantSpan(span, label or "", extra.get("why", ""), key)
     if layer == "slant_scores":
         return extra
+    if layer == "event":
+        ts, te = extra["trigger"]
+        extra["trigger"] = {"article_id": article_id, "start": ts, "end": te, "text": text[ts:te]}
+        extra["evidence"] = span.to_dict()
+        return EventReport.from_dict(extra)
     raise ValueError(f"unknown layer {layer!r}")
 
 

@@ -379,9 +379,31 @@ def m010_inferred_dates(db: sqlite3.Connection) -> None:
     )
 
 
+def m011_events(db: sqlite3.Connection) -> None:
+    """Merged events per story scope (per-article reports are ``items`` rows of layer ``event``)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            scope_id TEXT NOT NULL,
+            pair TEXT,              -- "CAN-CHN": both countries sorted; NULL unless known and distinct
+            period TEXT,            -- YYYY-MM of the event's date
+            act INTEGER NOT NULL,   -- 1 when it took place (not negated, hypothetical, urged or expected)
+            score REAL NOT NULL,    -- Goldstein score of the CAMEO root
+            date TEXT,
+            data TEXT NOT NULL      -- the event as analysis.json carries it
+        );
+        CREATE INDEX events_scope ON events(scope_id);
+        CREATE INDEX events_pair ON events(pair, period);
+        CREATE TABLE event_scopes (scope_id TEXT PRIMARY KEY, signature TEXT NOT NULL) WITHOUT ROWID
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
-    m007_corpus_stages, m008_claim_state, m010_inferred_dates,
+    m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events,
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from counterpoint.model import (
     Vector,
 )  # fmt: skip
 from counterpoint.store.corpus import CorpusTables
+from counterpoint.store.events import EventTables
 from counterpoint.store.items import item_from_row, rows_for
 from counterpoint.store.migrations import migrate
 from counterpoint.store.outputs import OutputViews
@@ -55,7 +56,7 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + n]
 
 
-class SQLiteStore(CorpusTables, OutputViews):
+class SQLiteStore(CorpusTables, OutputViews, EventTables):
     """A Counterpoint store in one SQLite file (or ``:memory:`` for tests)."""
 
     def __init__(self, path: str) -> None:

@@ -8,6 +8,7 @@ parameters 400, both as ``{"error": {"status", "message"}}``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,6 +19,7 @@ from starlette.routing import Route
 from counterpoint import __version__
 from counterpoint.store import web as q
 from counterpoint.store.claims import claims_for_output, story_sides
+from counterpoint.store.events import events_for_output, relations_for_output
 from counterpoint.web.params import MAX_LIMIT, MAX_OFFSET, Page, filters_param, is_id, page_param, str_param
 
 PREFIX = "/api/v1"
@@ -173,6 +175,30 @@ def story(request: Request) -> Response:
     return JSONResponse(info)
 
 
+def _pair_param(request: Request) -> str | None:
+    pair = request.query_params.get("pair") or None
+    if pair is not None and not re.fullmatch(r"[A-Za-z]{3,8}-[A-Za-z]{3,8}", pair):
+        raise HTTPException(400, "pair must be two country codes joined by a dash, e.g. CAN-CHN")
+    return pair
+
+
+def events(request: Request) -> Response:
+    """Merged events (who did what to whom), most reported first; ``pair`` narrows to two countries."""
+    page = page_param(request.query_params)
+    pair = _pair_param(request)
+    with request.app.state.db.read() as db:
+        rows = events_for_output(db, pair=pair, limit=page.limit, offset=page.offset)
+    return _listing(request, rows, page, None)
+
+
+def relations(request: Request) -> Response:
+    """Per country pair, events and mean cooperation–conflict score per month, with the events' ids."""
+    pair = _pair_param(request)
+    with request.app.state.db.read() as db:
+        rows = relations_for_output(db, pair=pair)
+    return JSONResponse({"items": rows})
+
+
 def not_found(request: Request) -> Response:
     raise HTTPException(404, "no such API endpoint; see /openapi.json")
 
@@ -296,6 +322,18 @@ def openapi_document() -> dict[str, Any]:
                 "Object",
                 listing=True,
             ),
+            f"{PREFIX}/events": _op(
+                "Events (who did what to whom, one record per real event), most reported first",
+                [_p("pair", "two country codes, e.g. CAN-CHN", {"type": "string"}), *_PAGE],
+                "Object",
+                listing=True,
+            ),
+            f"{PREFIX}/relations": _op(
+                "Per country pair, events and mean cooperation-conflict score per month",
+                [_p("pair", "two country codes, e.g. CAN-CHN", {"type": "string"})],
+                "Object",
+                listing=False,
+            ),
             f"{PREFIX}/stories/{{story_id}}/sides": _op(
                 "One story's claims, neutral brief, omissions per article and timeline",
                 [_p("story_id", "story id", {"type": "string"}, "path")],
@@ -391,5 +429,7 @@ ROUTES = [
     Route(f"{PREFIX}/storylines", storylines),
     Route(f"{PREFIX}/claims", claims),
     Route(f"{PREFIX}/stories/{{story_id}}/sides", story_sides_api),
+    Route(f"{PREFIX}/events", events),
+    Route(f"{PREFIX}/relations", relations),
     Route(f"{PREFIX}/{{rest:path}}", not_found),
 ]

@@ -17,11 +17,13 @@ from starlette.routing import Route
 
 from counterpoint.report.charts import bars
 from counterpoint.report.html import Mark, display_title, highlight
+from counterpoint.report.relations import relation_chart
 from counterpoint.report.slant_view import SlantView, build_slant_view
 from counterpoint.report.story_page import story_timeline
 from counterpoint.store import views
 from counterpoint.store import web as q
 from counterpoint.store.claims import story_sides, timeline_for_output
+from counterpoint.store.events import events_for_output, relations_for_output
 from counterpoint.web.params import Filters, Page, filters_param, is_id, page_param
 
 PAGE_SIZE = 50
@@ -180,6 +182,21 @@ def outlets(request: Request) -> Response:
         )
 
 
+def relations(request: Request) -> Response:
+    """Country pairs over time: a chart per pair and the events behind it, each cited."""
+    with request.app.state.db.read() as db:
+        pairs = []
+        for rel in relations_for_output(db)[:30]:
+            pairs.append(
+                {
+                    **rel,
+                    "chart": relation_chart(rel["pair"], rel["series"]),
+                    "events": events_for_output(db, pair=rel["pair"], limit=20, max_evidence=2),
+                }
+            )
+    return render(request, "relations.html.j2", relations=pairs)
+
+
 def outlet(request: Request) -> Response:
     """One outlet: its articles (newest first), its quotes, the dates it covers."""
     name = request.path_params["name"]
@@ -296,6 +313,7 @@ ROUTES = [
     Route("/entities", entities),
     Route("/entities/{entity_id}", entity),
     Route("/outlets", outlets),
+    Route("/relations", relations),
     Route("/outlets/{name:path}", outlet),
     Route("/search", search),
     Route("/stories/{story_id}", story),
