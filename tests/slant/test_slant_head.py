@@ -6,9 +6,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from counterpoint.slant.features import STANCE_DENSE, Tokens, stance_row
-from counterpoint.slant.fit import fit_softmax
-from counterpoint.slant.head import STANCE_LABELS, LinearHead, ModelFileError, load_head, save_head
+from counterpoint.slant.features import (
+    STANCE_COLUMNS,
+    STANCE_DENSE,
+    STANCE_EMBED,
+    Tokens,
+    stance_row,
+    stance_texts,
+    stance_vectors,
+)
+from counterpoint.slant.fit import design, fit_softmax
+from counterpoint.slant.head import STANCE_LABELS, Batch, LinearHead, ModelFileError, load_head, save_head
 from counterpoint.slant.lexicon import load_lexicon
 from counterpoint.slant.targeted import load_heads
 
@@ -44,7 +52,7 @@ def test_head_refuses_a_pickled_file(tmp_path: Path) -> None:
 def test_head_lexicon_only_ignores_hashed_columns() -> None:
     h = load_heads().stance
     assert h.dims == 0
-    row = ([0, len(STANCE_DENSE) + 12345], [1.0, 1.0])
+    row = ([0, STANCE_COLUMNS + 12345], [1.0, 1.0])
     assert np.allclose(h.proba([row]), h.proba([([0], [1.0])]))
 
 
@@ -58,7 +66,48 @@ def test_head_fit_softmax_learns_a_separable_rule() -> None:
             toks = Tokens.of(t, lex)
             rows.append(stance_row(toks, range(len(toks.words)), (0, 1), t, dims=64))
             labels.append(y)
-    w, b = fit_softmax(rows, labels, ncols=len(STANCE_DENSE) + 64, nlabels=3, l2=1e-3)
-    h = LinearHead("stance", STANCE_LABELS, "stance/1", 64, w, b)
+    w, b = fit_softmax(rows, labels, ncols=STANCE_COLUMNS + 64, nlabels=3, l2=1e-3)
+    h = LinearHead("stance", STANCE_LABELS, "stance/2", 64, w, b)
     pred = h.proba(rows).argmax(axis=1)
     assert list(pred) == labels
+
+
+def test_stance_row_places_the_vectors_before_the_hashed_words() -> None:
+    lex = load_lexicon()
+    text = "Critics said Ode blocked the deal and misled voters."
+    toks = Tokens.of(text, lex)
+    view = list(range(len(toks.words)))
+    target = (2, 3)
+    whole, near, left, right = stance_texts(toks, view, target)
+    assert whole.split()[2] == "ode"
+    assert "ode" in near.split()
+    assert left == "critics said"
+    assert right.startswith("blocked the deal")
+    vec = stance_vectors([(whole, near, left, right)])
+    assert vec.shape == (1, STANCE_EMBED)
+    assert np.linalg.norm(vec[0, :384]) == pytest.approx(1.0, abs=1e-4)
+    row = stance_row(toks, view, target, text, dims=16)
+    cols = np.array(row[0])
+    # the vector columns are left free; hashed words come after them
+    assert not ((cols >= len(STANCE_DENSE)) & (cols < STANCE_COLUMNS)).any()
+    assert (cols[cols >= STANCE_COLUMNS] < STANCE_COLUMNS + 16).all()
+    # the dense block gives the same probabilities as the same numbers spread into the row
+    rng = np.random.default_rng(1)
+    h = LinearHead(
+        "stance", STANCE_LABELS, "stance/2", 16, rng.normal(size=(STANCE_COLUMNS + 16, 3)), np.zeros(3)
+    )
+    spread = (row[0] + list(range(len(STANCE_DENSE), STANCE_COLUMNS)), row[1] + [float(v) for v in vec[0]])
+    assert np.allclose(h.proba(Batch([row], vec, len(STANCE_DENSE))), h.proba([spread]))
+    x = design(Batch([row], vec, len(STANCE_DENSE)), STANCE_COLUMNS + 16)
+    assert np.allclose(x.toarray()[0, len(STANCE_DENSE) : STANCE_COLUMNS], vec[0])
+
+
+def test_text_vectors_equal_the_static_encoder_on_whole_texts() -> None:
+    from counterpoint.slant.features import text_vectors
+    from counterpoint.stories.static_encoder import load_static_encoder
+
+    texts = ["critics said ode blocked the deal", "", "unbelievably misleading statements", "the the"]
+    ours = text_vectors(texts)
+    theirs = load_static_encoder()(texts)
+    assert np.allclose(ours, theirs, atol=1e-5)
+    assert not ours[1].any()

@@ -86,9 +86,12 @@ def test_seeds_state_media_editorial_slant_goes_to_its_speaker(seed_slant: dict[
     assert res.quoted_slant is not None
     assert "China Daily" in res.quoted_slant
     assert res.loaded_language < seed_slant["000"].loaded_language - 0.25
-    # the editorial's stance toward the US is the paper's, not the reporting outlet's
+    # the editorial's stance is the paper's, not the reporting outlet's: it blames "the previous
+    # Justin Trudeau government's policies" (negative); the US is what Trudeau aligned with, and
+    # the paper is not read as warm toward it
     quoted_stance = res.quoted_stance or {}
-    assert quoted_stance["China Daily"]["United States"] < -0.15
+    assert quoted_stance["China Daily"]["Justin Trudeau"] < -0.15
+    assert quoted_stance["China Daily"]["United States"] <= 0.0
     assert "China Daily" not in (res.stance_detail or {})
     assert res.sentence_bias < seed_slant["003"].sentence_bias - 0.3
 

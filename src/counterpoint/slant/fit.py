@@ -11,11 +11,27 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import optimize, sparse  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from counterpoint.slant.head import Array, Row
+from counterpoint.slant.head import Array, Batch, Row
 
 
-def design(rows: Sequence[Row], ncols: int) -> sparse.csr_matrix:
-    """The sparse design matrix of ``rows`` (repeated columns in a row are summed)."""
+def design(batch: Sequence[Row] | Batch, ncols: int) -> sparse.csr_matrix:
+    """The sparse design matrix of ``batch`` (repeated columns in a row are summed)."""
+    if isinstance(batch, Batch):
+        m = design(batch.rows, ncols)
+        if batch.vectors is None:
+            return m
+        v = np.asarray(batch.vectors, dtype=np.float64)
+        n, width = v.shape
+        block = sparse.csr_matrix(
+            (
+                v.ravel(),
+                np.tile(np.arange(batch.at, batch.at + width), n),
+                np.arange(0, n * width + 1, width),
+            ),
+            shape=(n, ncols),
+        )
+        return (m + block).tocsr()
+    rows = batch
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(r[0]) for r in rows])
     idx = np.fromiter((i for r in rows for i in r[0]), dtype=np.int64, count=int(indptr[-1]))
@@ -26,7 +42,7 @@ def design(rows: Sequence[Row], ncols: int) -> sparse.csr_matrix:
 
 
 def fit_softmax(
-    rows: Sequence[Row],
+    rows: Sequence[Row] | Batch,
     labels: Sequence[int],
     *,
     ncols: int,

@@ -28,6 +28,23 @@ from counterpoint.errors import CounterpointError
 Row = tuple[list[int], list[float]]
 Array = npt.NDArray[np.float64]
 
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Feature rows plus an optional dense block of vectors at columns ``at:at + width``.
+
+    Sentence vectors are hundreds of numbers per row: kept as one array they cost a matrix
+    product, where spread into the sparse rows they cost a Python float each (5x the stage).
+    """
+
+    rows: Sequence[Row]
+    vectors: npt.NDArray[Any] | None = None
+    at: int = 0
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 FORMAT = "counterpoint-slant-head/1"
 STANCE_LABELS = ("negative", "neutral", "positive")
 BIAS_LABELS = ("non-biased", "biased")
@@ -60,9 +77,10 @@ class LinearHead:
     temperature: float = 1.0
     meta: Mapping[str, Any] = field(default_factory=dict)
 
-    def proba(self, rows: Sequence[Row]) -> Array:
+    def proba(self, batch: Sequence[Row] | Batch) -> Array:
         """Class probabilities, one row per feature row (an empty input gives a (0, labels) array)."""
         k = len(self.labels)
+        rows = batch.rows if isinstance(batch, Batch) else batch
         if not rows:
             return np.zeros((0, k))
         lengths = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
@@ -74,6 +92,10 @@ class LinearHead:
         owner = np.repeat(np.arange(len(rows)), lengths)
         logits = np.zeros((len(rows), k))
         np.add.at(logits, owner, contrib)
+        if isinstance(batch, Batch) and batch.vectors is not None and batch.at < ncol:
+            # a head without weights for the vector columns (the hand-set bias head) ignores them
+            width = min(batch.vectors.shape[1], ncol - batch.at)
+            logits += batch.vectors[:, :width] @ self.weights[batch.at : batch.at + width]
         logits = (logits + self.bias) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from counterpoint.config import Settings
 from counterpoint.model import Article, Doc, Mention, Quote
 from counterpoint.pipeline import stage
-from counterpoint.slant.features import Tokens, bias_row
+from counterpoint.slant.features import BIAS_DENSE, Tokens, bias_row, bias_text, text_vectors
 from counterpoint.slant.frames import frame_scores
+from counterpoint.slant.head import Batch
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
 from counterpoint.slant.model import ArticleSlant, Confidence, Genre
 from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
@@ -56,7 +57,7 @@ def sentence_bias(
     heads: Heads,
 ) -> tuple[float, int]:
     """Mean p(biased) over the outlet's own sentences (quoted words left out), and how many there were."""
-    rows = []
+    pieces = []
     starts = [f.slant.span.start for f in own_found]
     for ss, se in sentences:
         view = [t for ps, pe in qmap.outside(ss, se) for t in range(*token_range(toks, ps, pe))]
@@ -66,10 +67,20 @@ def sentence_bias(
         inside = own_found[lo:hi]
         mass = sum(f.weight for f in inside)
         phrases = sum(f.slant.technique != "Loaded_Language" for f in inside)
-        rows.append(bias_row(toks, view, text[ss:se], loaded=mass, phrases=phrases, dims=heads.bias.dims))
-    if not rows:
+        pieces.append((view, text[ss:se], mass, phrases))
+    if not pieces:
         return 0.0, 0
-    p = heads.bias.proba(rows)[:, heads.bias.labels.index("biased")]
+    rows = [
+        bias_row(toks, view, sent, loaded=mass, phrases=phrases, dims=heads.bias.dims)
+        for view, sent, mass, phrases in pieces
+    ]
+    # the hand-set shipped head has no weights for the vector columns: embed only for a trained one
+    vectors = (
+        text_vectors([bias_text(toks, view) for view, _t, _m, _p in pieces])
+        if heads.bias.weights.shape[0] > len(BIAS_DENSE)
+        else None
+    )
+    p = heads.bias.proba(Batch(rows, vectors, len(BIAS_DENSE)))[:, heads.bias.labels.index("biased")]
     return float(p.mean()), len(rows)
 
 

@@ -19,8 +19,15 @@ from importlib import resources
 from pathlib import Path
 
 from counterpoint.model import Mention
-from counterpoint.slant.features import STANCE_FEATURES, Tokens, stance_row
-from counterpoint.slant.head import LinearHead, ModelFileError, Row, load_head
+from counterpoint.slant.features import (
+    STANCE_DENSE,
+    STANCE_FEATURES,
+    Tokens,
+    stance_row,
+    stance_texts,
+    stance_vectors,
+)
+from counterpoint.slant.head import Batch, LinearHead, ModelFileError, Row, load_head
 from counterpoint.slant.lexicon import QuoteMap
 from counterpoint.slant.model import EntityStance
 from counterpoint.slant.stance import actor_names, central_actors
@@ -124,7 +131,7 @@ def target_stance(
     central = set(central_actors(mentions))
     starts = [s for s, _e in sentences]
     keys: list[tuple[str | None, str, int, int]] = []  # (speaker or None, actor, sentence start, end)
-    rows: list[Row] = []
+    pieces: list[tuple[list[int], tuple[int, int], tuple[float, float]]] = []  # view, target, phrase
     seen: set[tuple[str | None, str, int]] = set()
     for i, m in enumerate(mentions):
         name = names.get(i)
@@ -152,9 +159,14 @@ def target_stance(
         for ps, pe in parts:
             a, b = _phrase(phrase_valence, ps, pe)
             neg, pos = neg + a, pos + b
-        rows.append(stance_row(toks, view, target, text[ss:se], phrase=(neg, pos), dims=head.dims))
+        pieces.append((view, target, (neg, pos)))
         keys.append((speaker, name, ss, se))
-    proba = head.proba(rows)
+    vectors = stance_vectors([stance_texts(toks, view, target) for view, target, _p in pieces])
+    rows: list[Row] = [
+        stance_row(toks, view, target, text[ss:se], phrase=ph, dims=head.dims)
+        for (view, target, ph), (_sp, _n, ss, se) in zip(pieces, keys, strict=True)
+    ]
+    proba = head.proba(Batch(rows, vectors, len(STANCE_DENSE)))
     neg_i, pos_i = head.labels.index("negative"), head.labels.index("positive")
     outlet: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     quoted: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))

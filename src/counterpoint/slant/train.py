@@ -30,23 +30,31 @@ import numpy as np
 
 from counterpoint.errors import CounterpointError
 from counterpoint.slant.features import (
+    BIAS_COLUMNS,
     BIAS_DENSE,
     BIAS_FEATURES,
+    EMBED_DIM,
+    STANCE_COLUMNS,
     STANCE_DENSE,
+    STANCE_EMBED,
     STANCE_FEATURES,
     Tokens,
     bias_row,
+    bias_text,
     stance_row,
+    stance_texts,
+    stance_vectors,
+    text_vectors,
 )
 from counterpoint.slant.fit import fit_softmax, fit_temperature
-from counterpoint.slant.head import BIAS_LABELS, STANCE_LABELS, LinearHead, Row, save_head
+from counterpoint.slant.head import BIAS_LABELS, STANCE_LABELS, Batch, LinearHead, save_head
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
 from counterpoint.slant.targeted import load_heads, token_range
 from counterpoint.slant.techniques import find_spans
 
 HEADS = ("stance", "bias")
 DIMS = 1 << 18  # hashed columns of a trained head
-L2 = {"stance": 1e-4, "bias": 3e-4}
+L2 = {"stance": 3e-4, "bias": 1e-3}  # chosen on held-out parts of the training data (docs/slant.md)
 _POLARITY = {
     "-1": 0,
     "negative": 0,
@@ -142,24 +150,40 @@ def heldout(text: str) -> bool:
     return zlib.crc32(text.encode("utf-8")) % 5 == 0
 
 
-def example_rows(head: str, examples: Sequence[Example], dims: int, lex: Lexicon) -> list[Row]:
+def example_rows(head: str, examples: Sequence[Example], dims: int, lex: Lexicon) -> Batch:
     """Feature rows of ``examples`` for ``head`` (the same features the slant stage computes)."""
     rows = []
     empty = QuoteMap.build(())
+    if head == "stance":
+        return _stance_rows(examples, dims, lex, empty)
+    parts = []
     for ex in examples:
         toks = Tokens.of(ex.text, lex)
         found = find_spans(ex.text, "x", empty, lex)
-        view = range(len(toks.words))
-        if head == "stance":
-            neg = -sum(f.valence for f in found if f.valence < 0)
-            pos = sum(f.valence for f in found if f.valence > 0)
-            target = token_range(toks, *ex.target)
-            rows.append(stance_row(toks, view, target, ex.text, phrase=(neg, pos), dims=dims))
-        else:
-            mass = sum(f.weight for f in found)
-            phrases = sum(f.slant.technique != "Loaded_Language" for f in found)
-            rows.append(bias_row(toks, view, ex.text, loaded=mass, phrases=phrases, dims=dims))
-    return rows
+        mass = sum(f.weight for f in found)
+        phrases = sum(f.slant.technique != "Loaded_Language" for f in found)
+        parts.append((toks, list(range(len(toks.words))), mass, phrases))
+    for (toks, view, mass, phrases), ex in zip(parts, examples, strict=True):
+        rows.append(bias_row(toks, view, ex.text, loaded=mass, phrases=phrases, dims=dims))
+    vectors = text_vectors([bias_text(toks, view) for toks, view, _m, _p in parts])
+    return Batch(rows, vectors, len(BIAS_DENSE))
+
+
+def _stance_rows(examples: Sequence[Example], dims: int, lex: Lexicon, empty: QuoteMap) -> Batch:
+    """Stance rows, the whole sentence as the view (as the slant stage reads a sentence with no quote)."""
+    parts = []
+    for ex in examples:
+        toks = Tokens.of(ex.text, lex)
+        found = find_spans(ex.text, "x", empty, lex)
+        neg = -sum(f.valence for f in found if f.valence < 0)
+        pos = sum(f.valence for f in found if f.valence > 0)
+        parts.append((toks, list(range(len(toks.words))), token_range(toks, *ex.target), (neg, pos)))
+    vectors = stance_vectors([stance_texts(toks, view, target) for toks, view, target, _p in parts])
+    rows = [
+        stance_row(toks, view, target, ex.text, phrase=ph, dims=dims)
+        for (toks, view, target, ph), ex in zip(parts, examples, strict=True)
+    ]
+    return Batch(rows, vectors, len(STANCE_DENSE))
 
 
 def scores(gold: Sequence[int], pred: Sequence[int], nlabels: int) -> dict[str, float]:
@@ -180,18 +204,20 @@ def fit_head(
     """Fit one head on ``examples`` (all of them; splitting is the caller's business)."""
     lex = lex or load_lexicon()
     labels = STANCE_LABELS if head == "stance" else BIAS_LABELS
-    dense = STANCE_DENSE if head == "stance" else BIAS_DENSE
+    ncols = STANCE_COLUMNS if head == "stance" else BIAS_COLUMNS
     rows = example_rows(head, examples, dims, lex)
     w, b = fit_softmax(
-        rows, [e.label for e in examples], ncols=len(dense) + dims, nlabels=len(labels), l2=L2[head]
+        rows, [e.label for e in examples], ncols=ncols + dims, nlabels=len(labels), l2=L2[head]
     )
-    meta = {"source": source or "trained", "trained_on": len(examples), "dense": list(dense)}
+    vec = f"static vectors ({STANCE_EMBED if head == 'stance' else EMBED_DIM})"
+    dense = [*(STANCE_DENSE if head == "stance" else BIAS_DENSE), vec]
+    meta = {"source": source or "trained", "trained_on": len(examples), "dense": dense}
     meta["created"] = datetime.now(UTC).isoformat(timespec="seconds")
     features = STANCE_FEATURES if head == "stance" else BIAS_FEATURES
     return LinearHead(head, labels, features, dims, w, b, 1.0, meta)
 
 
-def _logits(h: LinearHead, rows: Sequence[Row]) -> np.ndarray[Any, np.dtype[np.float64]]:
+def _logits(h: LinearHead, rows: Batch) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.log(np.maximum(h.proba(rows), 1e-12)) * h.temperature
 
 
