@@ -62,7 +62,8 @@ def test_events_run_stores_one_event_per_meeting_with_its_reports(store: SQLiteS
     ]
     assert len(meetings) == 1, events
     assert meetings[0]["reports"] == 2
-    assert set(meetings[0]["outlets"]) == {"ap", "cbc"}
+    # outlet names as the metadata stage normalises them ("ap" -> AP, "cbc" -> CBC News)
+    assert set(meetings[0]["outlets"]) == {"AP", "CBC News"}
     texts = dict(store.db.execute("SELECT id, text FROM articles"))
     for ev in meetings[0]["evidence"]:
         assert texts[ev["article_id"]][ev["start"] : ev["end"]] == ev["text"]
@@ -102,7 +103,7 @@ def test_event_reports_roundtrip_through_the_store(store: SQLiteStore, tmp_path:
     text = store.db.execute("SELECT text FROM articles").fetchone()[0]
     for s in reports:
         assert text[s.report.trigger.start : s.report.trigger.end] == s.report.trigger.text
-        assert s.outlet == "ap"
+        assert s.outlet == "AP"
 
 
 def test_events_and_relations_in_analysis_json_match_the_schema(store: SQLiteStore, tmp_path: Path) -> None:

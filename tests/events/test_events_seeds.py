@@ -109,3 +109,18 @@ def test_seed_relations_show_canada_china_cooperation(seeded: SQLiteStore) -> No
     assert any(p["score"] > 0 for p in points)
     ids = {e["id"] for e in seeded.events_for_output()}
     assert all(i in ids for p in points for i in p["event_ids"])
+
+
+def test_seed_events_of_undated_articles_take_their_storys_inferred_day(seeded: SQLiteStore) -> None:
+    # 004 has no date line; its story (the Beijing visit) has 001, dated 2026-01-17, so the
+    # tariff sentence of 004 is dated by then, marked as inferred, and counts on the USA-CAN series
+    tariffs = [
+        e
+        for e in seeded.events_for_output()
+        if e["type"] == "SANCTION" and any("hit Canada with tariffs" in ev["text"] for ev in e["evidence"])
+    ]
+    assert tariffs
+    assert tariffs[0]["date"] == "2026-01-17"
+    assert tariffs[0]["precision"] == "inferred"
+    relations = {r["pair"]: r["series"] for r in seeded.relations_for_output()}
+    assert any(p["period"] == "2026-01" for p in relations.get("CAN-USA", []))

@@ -29,7 +29,7 @@ from counterpoint.model.event import Actor, Event, EventReport, ReportSource
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 #: how far before the publication date an event dated only by it may lie
 PUBLISHED_WINDOW = timedelta(days=10)
-_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, "published": 5}
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, "published": 5, "inferred": 6}
 _WS = re.compile(r"\W+")
 
 Interval = tuple[date, date]
@@ -45,7 +45,8 @@ def interval(value: str | None, precision: str) -> Interval | None:
             return start, start + timedelta(days=6)
         if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
             d = date.fromisoformat(value)
-            return (d - PUBLISHED_WINDOW, d) if precision == "published" else (d, d)
+            by_then = precision in {"published", "inferred"}  # known only from an article's date
+            return (d - PUBLISHED_WINDOW, d) if by_then else (d, d)
         if re.fullmatch(r"\d{4}-\d\d", value):
             y, mo = int(value[:4]), int(value[5:7])
             nxt = date(y + (mo == 12), mo % 12 + 1, 1)

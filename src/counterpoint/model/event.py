@@ -52,7 +52,7 @@ class EventReport:
     negated: bool
     hypothetical: bool
     date: str | None
-    precision: str  # a TimeExpr precision, or "published" when only the article's date is known
+    precision: str  # a TimeExpr precision; "published"/"inferred": only the article's date bounds it
     score: float  # Goldstein score of the CAMEO root
     evidence: Span
     trigger: Span

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from counterpoint.model.event import Event, EventReport, ReportSource
@@ -28,15 +29,20 @@ def report_sources(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[R
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
             'SELECT i.article_id, i.start, i."end", i.key, i.label, i.data, a.text,'
-            " COALESCE(a.outlet, a.source), a.published, COALESCE(a.duplicate_of, d.duplicate_of)"
+            " COALESCE(a.outlet, a.source), a.published, COALESCE(a.duplicate_of, d.duplicate_of),"
+            " a.published_inferred"
             " FROM items i JOIN articles a ON a.id = i.article_id"
             " LEFT JOIN duplicates d ON d.article_id = a.id"
             f" WHERE i.layer = 'event' AND i.article_id IN ({marks}) ORDER BY a.seq, i.start",
             list(chunk),
         )
-        for aid, start, end, key, label, data, text, outlet, published, dup in rows:
+        for aid, start, end, key, label, data, text, outlet, published, dup, inferred in rows:
             report = item_from_row(text, aid, "event", start, end, key, label, data)
-            out.append(ReportSource(report, outlet, published, dup))
+            if report.date is None and inferred:
+                # the events stage ran before the story gave the article a date (infer_dates):
+                # the report happened by the day inferred from its story's dated members
+                report = replace(report, date=inferred, precision="inferred")
+            out.append(ReportSource(report, outlet, published or inferred, dup))
     return out
 
 
