@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +125,11 @@ def test_seed_events_of_undated_articles_take_their_storys_inferred_day(seeded: 
     assert tariffs[0]["precision"] == "inferred"
     relations = {r["pair"]: r["series"] for r in seeded.relations_for_output()}
     assert any(p["period"] == "2026-01" for p in relations.get("CAN-USA", []))
+
+
+def test_seed_report_marks_an_inferred_event_day_as_inferred(seeded: SQLiteStore, tmp_path: Path) -> None:
+    from counterpoint.report import write_report
+
+    write_report(seeded, tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "day inferred from the story" in html
