@@ -429,7 +429,12 @@ def export(ctx: click.Context, db: str | None, fmt: str, what: str, out: str) ->
 def _write_outputs(store: Store, out: Path, settings: Settings) -> list[Path]:
     analysis = out / "analysis.json"
     write_analysis(store, analysis, ratings_file=settings.outlet_ratings or None)
-    return [analysis, write_report(store, out / "report.html")]
+    leans = None
+    if settings.outlet_lean:
+        from counterpoint.slant.lean import load_leans
+
+        leans = load_leans(settings.outlet_lean)
+    return [analysis, write_report(store, out / "report.html", leans=leans)]
 
 
 def run_cli() -> None:

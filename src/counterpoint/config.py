@@ -47,6 +47,9 @@ class Settings:
     #: a CSV of outlet reliability ratings ("domain,score" lines) to use instead of the shipped
     #: Lin et al. (2023) scores; empty uses the shipped file
     outlet_ratings: str = ""
+    #: a CSV of outlet lean ratings (outlet or domain, lean: left/center/right or -1..1); with it
+    #: the report shows each story's coverage by lean and the stories one side does not carry
+    outlet_lean: str = ""
     #: document embeddings for story clustering: "minilm" (all-MiniLM-L6-v2, from its pinned
     #: package) or "hashing" (model-free word hashing: ~1000x cheaper, no synonyms; for very large
     #: corpora on small machines, and for tests)

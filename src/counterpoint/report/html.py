@@ -30,6 +30,7 @@ from counterpoint import __version__
 from counterpoint.model import Article, Entity, StoredArticle
 from counterpoint.report.relations import relations_context
 from counterpoint.report.slant_view import slant_view
+from counterpoint.slant.lean import Leans, blindspot
 from counterpoint.store import Store
 
 _WORD = re.compile(r"\w+")
@@ -219,8 +220,11 @@ def page_name(story_id: str) -> str:
     return f"s{hashlib.sha256(story_id.encode()).hexdigest()[:24]}.html"
 
 
-def build_context(store: Store) -> dict[str, Any]:
+def build_context(store: Store, leans: Leans | None = None) -> dict[str, Any]:
     """What the report's front page shows, read from the store; every list is capped.
+
+    With ``leans`` (the user's outlet lean ratings) each listed story gets its ``coverage`` by
+    lean, and the stories only one side's outlets carry are listed as blindspots.
 
     The page is re-rendered on every run, so it reads tallies aggregated by the store and the
     latest ``INDEX_ROWS`` of each list, never every article.
@@ -231,6 +235,14 @@ def build_context(store: Store) -> dict[str, Any]:
     latest = sorted(stories, key=lambda s: (s["last_seen"] or "", s["articles"]), reverse=True)
     for s in latest[:INDEX_ROWS]:
         s["href"] = f"{STORIES}/{page_name(s['id'])}"
+    blindspots: list[dict[str, Any]] = []
+    if leans is not None:
+        for s in latest:
+            s["coverage"] = leans.coverage(s["outlets"])
+            side = blindspot(s["coverage"])
+            if side and len(blindspots) < INDEX_ROWS:
+                s.setdefault("href", f"{STORIES}/{page_name(s['id'])}")
+                blindspots.append({**s, "unseen_by": side})
     rows = [
         article_row(sa, href=f"{STORIES}/{page_name(sid)}#a-{sa.article.id}" if sid else None)
         for sa, sid in store.latest_articles_for_output(INDEX_ROWS)
@@ -264,6 +276,8 @@ def build_context(store: Store) -> dict[str, Any]:
         "entities": entities,
         "max_rows": INDEX_ROWS,
         "relations": relations_context(store),
+        "leans": leans.source if leans is not None else None,
+        "blindspots": blindspots,
     }
 
 

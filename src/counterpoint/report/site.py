@@ -21,6 +21,7 @@ from typing import Any
 from counterpoint import __version__
 from counterpoint.report.html import STORIES, build_context, page_name, render_report, template_env
 from counterpoint.report.story_page import DEFAULT_MAX_FULL_TEXT, render_story, story_context
+from counterpoint.slant.lean import Leans
 from counterpoint.store import Store
 
 MANIFEST = "report-manifest.json"
@@ -100,15 +101,20 @@ def write_story_pages(
 
 
 def write_report(
-    store: Store, path: str | os.PathLike[str], *, max_full_text: int = DEFAULT_MAX_FULL_TEXT
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    max_full_text: int = DEFAULT_MAX_FULL_TEXT,
+    leans: Leans | None = None,
 ) -> Path:
     """Write the report site for everything in ``store``: ``path`` (the front page) and its story pages.
 
-    ``max_full_text``: articles of each story shown in full on its page. Returns ``path``.
+    ``max_full_text``: articles of each story shown in full on its page; ``leans``: the user's
+    outlet lean ratings, for the front page's coverage bars and blindspots. Returns ``path``.
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_story_pages(store, out.parent, max_full_text=max_full_text)
-    context: dict[str, Any] = build_context(store)
+    context: dict[str, Any] = build_context(store, leans)
     write_atomic(out, render_report(context))
     return out
