@@ -118,3 +118,26 @@ def test_cli_recluster_forgets_stories_and_clusters_every_article_again(tmp_path
     assert sqlite3.connect(tmp_path / "s.db").execute(query).fetchall() == before  # deterministic
     data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
     assert sum(len(s["article_ids"]) for s in data["stories"]) == 2
+
+
+def test_cli_rerun_reports_store_totals_of_conflicting_claims(tmp_path: Path) -> None:
+    """A re-run that recomputes nothing still reports how many conflicting claims the store holds."""
+    from counterpoint.store import open_store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    a = "Officials said the two countries reached agreements to lower tariffs on cars and farm goods."
+    b = "Officials said that while the two countries are in talks, a formal agreement remains elusive."
+    filler = "Reporters travelled from several cities to cover the talks, which ran for three days."
+    for i, t in enumerate((a, b)):
+        (src / f"{i}.json").write_text(json.dumps({"title": f"Trade talks {i}", "text": f"{t}\n\n{filler}"}))
+    db = tmp_path / "c.db"
+    args = ["--json", "analyze", str(src), "--out", str(tmp_path / "out"), "--db", str(db)]
+    first = json.loads(CliRunner().invoke(main, args).stdout)
+    second = json.loads(CliRunner().invoke(main, args).stdout)
+    store = open_store(str(db))
+    totals = store.claim_totals()
+    store.close()
+    assert first["claims"]["conflicting_total"] == totals["conflicting_total"]
+    assert second["claims"]["conflicting_total"] == totals["conflicting_total"]
+    assert second["claims"]["claims_total"] == first["claims"]["claims_total"]

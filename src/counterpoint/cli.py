@@ -151,7 +151,8 @@ def _summary(
     if stats.claims:
         table.add_row(
             "claims / conflicting / timeline events",
-            f"{stats.claims.get('claims_total', 0)} / {stats.claims.get('conflicting', 0)}"
+            # store totals, like the other rows: a re-run that recomputes nothing still shows them
+            f"{stats.claims.get('claims_total', 0)} / {stats.claims.get('conflicting_total', 0)}"
             f" / {stats.claims.get('timeline_events', 0)}",
         )
     if slant_model is not None:

@@ -218,11 +218,12 @@ def sentence_vectors(
 
 
 def totals(db: sqlite3.Connection) -> dict[str, int]:
-    """How many claims and timeline events the store holds."""
+    """How many claims (and conflicting ones) and timeline events the store holds."""
     row = db.execute(
-        "SELECT (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM timeline_events)"
+        "SELECT (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM timeline_events),"
+        " (SELECT COUNT(*) FROM claims WHERE status = 'conflicting')"
     ).fetchone()
-    return {"claims_total": int(row[0]), "timeline_events": int(row[1])}
+    return {"claims_total": int(row[0]), "timeline_events": int(row[1]), "conflicting_total": int(row[2])}
 
 
 def save_vectors(
