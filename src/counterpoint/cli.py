@@ -396,9 +396,15 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str |
 
     path = _existing_db(ctx, db)
     check_bind(host, token or None)  # refuse before announcing an address that will not be served
+    leans = None
+    lean_file = _settings(ctx).outlet_lean
+    if lean_file:
+        from counterpoint.slant.lean import load_leans
+
+        leans = load_leans(lean_file)
     if not ctx.obj["json"]:
         click.echo(f"Counterpoint: serving {path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run_server(path, host=host, port=port, token=token or None)
+    run_server(path, host=host, port=port, token=token or None, leans=leans)
 
 
 @main.command(epilog=EXIT_HELP)
@@ -429,12 +435,12 @@ def export(ctx: click.Context, db: str | None, fmt: str, what: str, out: str) ->
 
 def _write_outputs(store: Store, out: Path, settings: Settings) -> list[Path]:
     analysis = out / "analysis.json"
-    write_analysis(store, analysis, ratings_file=settings.outlet_ratings or None)
     leans = None
     if settings.outlet_lean:
         from counterpoint.slant.lean import load_leans
 
         leans = load_leans(settings.outlet_lean)
+    write_analysis(store, analysis, ratings_file=settings.outlet_ratings or None, leans=leans)
     return [analysis, write_report(store, out / "report.html", leans=leans)]
 
 

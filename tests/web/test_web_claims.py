@@ -67,3 +67,28 @@ def test_web_claims_api_filters_by_story_and_pages(claims_db: Path) -> None:
 def test_web_claims_api_answers_on_a_pipeline_built_store(client: TestClient) -> None:
     # the session store was built by the full pipeline, so the claims tables exist
     assert client.get("/api/v1/claims").status_code == 200
+
+
+def test_web_story_shows_coverage_by_lean_from_the_users_ratings(story_db: Path, tmp_path: Path) -> None:
+    from counterpoint.slant.lean import load_leans
+
+    csv = tmp_path / "leans.csv"
+    csv.write_text("outlet,lean\nCoastline Herald,right\nnorthmark.example,right\n", encoding="utf-8")
+    # the outlet "Northmark Daily" is not rated by name: its domain rating does not reach a name
+    with TestClient(create_app(str(story_db), leans=load_leans(csv))) as c:
+        listing = c.get("/api/v1/stories").json()["items"]
+        one = c.get("/api/v1/stories/s1").json()
+        page = c.get("/stories/s1")
+    (row,) = [r for r in listing if r["id"] == "s1"]
+    assert row["lean_coverage"] == {"left": 0, "center": 0, "right": 1, "unknown": 1}
+    assert row["blindspot"] is None  # one rated outlet is not a side
+    assert one["lean_coverage"] == row["lean_coverage"]
+    assert page.status_code == 200
+    assert "Coverage by lean" in page.text
+    assert "<svg" in page.text.split("Coverage by lean", 1)[1]
+    assert " style=" not in page.text.split("Coverage by lean", 1)[1].split("</p>", 1)[0]
+    with TestClient(create_app(str(story_db))) as c:
+        plain = c.get("/api/v1/stories/s1").json()
+        assert "Coverage by lean" not in c.get("/stories/s1").text
+    assert plain["lean_coverage"] is None
+    assert plain["blindspot"] is None

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from counterpoint import __version__
 from counterpoint.model import SCHEMA_VERSION, Entity, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.slant.lean import Leans, story_lean
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles, rekey_stance
 from counterpoint.store import Store
@@ -94,9 +95,17 @@ def _entity_name(key: str, store: Store, names: dict[str, str]) -> str:
 
 
 def write_analysis(
-    store: Store, path: str | os.PathLike[str], *, ratings_file: str | None = None
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    ratings_file: str | None = None,
+    leans: Leans | None = None,
 ) -> dict[str, int]:
-    """Write the whole store as analysis.json at ``path``; return the counts written per list."""
+    """Write the whole store as analysis.json at ``path``; return the counts written per list.
+
+    ``leans``: the user's outlet lean ratings, for each story's ``lean_coverage`` and ``blindspot``
+    (both null without them).
+    """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -137,6 +146,8 @@ def write_analysis(
             lists["entities"].add(_entity_record(ent, mentions.get(ent.id, (0, []))))
         stories, storylines, duplicates = store.stories_for_output()
         store.attach_sides(stories, max_evidence=MAX_EVIDENCE)
+        for story in stories:
+            story.update(story_lean(story["outlets"], leans))
         claims = store.claims_for_output(max_evidence=MAX_EVIDENCE)
         timeline = store.timeline_for_output(max_evidence=MAX_EVIDENCE)
         for key, records in (

@@ -35,9 +35,11 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def render_version(max_full_text: int) -> str:
-    """What every page depends on besides its data: the package version, the templates, the caps."""
-    h = hashlib.sha256(f"{__version__}\n{max_full_text}".encode())
+def render_version(max_full_text: int, leans: Leans | None = None) -> str:
+    """What every page depends on besides its data: the package version, the templates, the caps,
+    and the outlet lean ratings (their fingerprint: new ratings re-render every story's lean bar)."""
+    lean_print = leans.fingerprint if leans is not None else "-"
+    h = hashlib.sha256(f"{__version__}\n{max_full_text}\n{lean_print}".encode())
     for path in sorted(_TEMPLATES.iterdir()):
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -59,12 +61,15 @@ def _load_manifest(path: Path, version: str) -> dict[str, dict[str, str]]:
 
 
 def write_story_pages(
-    store: Store, folder: Path, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT
+    store: Store, folder: Path, *, max_full_text: int = DEFAULT_MAX_FULL_TEXT, leans: Leans | None = None
 ) -> dict[str, int]:
-    """Bring ``folder/stories`` in step with the store; return how many pages were written, kept, deleted."""
+    """Bring ``folder/stories`` in step with the store; return how many pages were written, kept, deleted.
+
+    ``leans``: the user's outlet lean ratings, for each page's coverage-by-lean bar.
+    """
     pages = folder / STORIES
     pages.mkdir(parents=True, exist_ok=True)
-    version = render_version(max_full_text)
+    version = render_version(max_full_text, leans)
     manifest_path = folder / MANIFEST
     old = _load_manifest(manifest_path, version)
     keys = store.story_page_keys()
@@ -82,7 +87,7 @@ def write_story_pages(
             stats["kept"] += 1
             continue
         line = lines.get(story["storyline_id"] or "")
-        html = render_story(story_context(store, story, line, max_full_text=max_full_text), env)
+        html = render_story(story_context(store, story, line, max_full_text=max_full_text, leans=leans), env)
         digest = hashlib.sha256(html.encode()).hexdigest()[:32]
         if prev and prev.get("hash") == digest and page.exists():
             stats["kept"] += 1
@@ -110,11 +115,11 @@ def write_report(
     """Write the report site for everything in ``store``: ``path`` (the front page) and its story pages.
 
     ``max_full_text``: articles of each story shown in full on its page; ``leans``: the user's
-    outlet lean ratings, for the front page's coverage bars and blindspots. Returns ``path``.
+    outlet lean ratings, for the coverage-by-lean bars and blindspots. Returns ``path``.
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_story_pages(store, out.parent, max_full_text=max_full_text)
+    write_story_pages(store, out.parent, max_full_text=max_full_text, leans=leans)
     context: dict[str, Any] = build_context(store, leans)
     write_atomic(out, render_report(context))
     return out

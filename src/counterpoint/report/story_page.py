@@ -18,6 +18,7 @@ from counterpoint import __version__
 from counterpoint.claims.sides import story_sides as outlet_sides
 from counterpoint.model.claim import ArticleFacts
 from counterpoint.report.html import CSP, ArticleRow, article_layers, article_row, page_name, template_env
+from counterpoint.slant.lean import Leans, story_lean
 from counterpoint.store import Store
 from counterpoint.store.claims import source_label
 
@@ -94,9 +95,17 @@ def _links(store: Store, story_id: str, cited: set[str], on_page: set[str]) -> d
 
 
 def story_context(
-    store: Store, story: dict[str, Any], storyline: dict[str, Any] | None, *, max_full_text: int
+    store: Store,
+    story: dict[str, Any],
+    storyline: dict[str, Any] | None,
+    *,
+    max_full_text: int,
+    leans: Leans | None = None,
 ) -> dict[str, Any]:
-    """Everything the page of ``story`` (a record of ``stories_for_output``) shows."""
+    """Everything the page of ``story`` (a record of ``stories_for_output``) shows.
+
+    ``leans``: the user's outlet lean ratings; with them the page shows the story's coverage by lean.
+    """
     sid = story["id"]
     sides = store.story_sides(sid, max_evidence=MAX_EVIDENCE)
     originals = set(story["article_ids"])
@@ -131,6 +140,7 @@ def story_context(
     return {
         "story": story,
         "storyline": storyline,
+        "lean": story_lean(story["outlets"], leans),
         "sides": sides,
         "names": sides["names"],
         "links": _links(store, sid, cited, on_page),

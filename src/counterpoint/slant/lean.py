@@ -10,11 +10,16 @@ Coverage counts a story's *outlets* (not its articles: ten reposts are one voice
 lean's bucket or ``unknown``. A story is a **blindspot** of one side when at least
 ``BLINDSPOT_MIN`` of its outlets have a known lean and every one of them leans the other way: the
 readers of that side would not see it in their own outlets.
+
+``story_lean`` gives both for one story, as analysis.json (``stories[].lean_coverage``,
+``stories[].blindspot``), the report and the web app show them; ``Leans.fingerprint`` names the
+ratings, so a cached story page is re-rendered when they change.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,6 +80,15 @@ class Leans:
             dom = dom.split(".", 1)[1]
         return self.by_name.get(outlet_key(outlet))
 
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the ratings themselves (not of the file's path): equal ratings, equal print."""
+        h = hashlib.sha256()
+        for kind, table in (("n", self.by_name), ("d", self.by_domain)):
+            for key in sorted(table):
+                h.update(f"{kind}\t{key}\t{table[key]}\n".encode())
+        return h.hexdigest()[:16]
+
     def coverage(self, outlets: Iterable[str]) -> dict[str, int]:
         """Distinct outlets per lean, plus ``unknown``."""
         out = dict.fromkeys((*LEANS, "unknown"), 0)
@@ -93,6 +107,18 @@ def blindspot(coverage: Mapping[str, int]) -> str | None:
     if coverage.get("right", 0) == known:
         return "left"
     return None
+
+
+def story_lean(outlets: Iterable[str], leans: Leans | None) -> dict[str, object]:
+    """``lean_coverage`` (distinct outlets per lean, unrated ones as ``unknown``) and ``blindspot``
+    (the side whose outlets do not carry the story) of one story given its outlets' names.
+
+    Both are None without ratings: an unrated corpus says nothing about lean, not "all unknown".
+    """
+    if leans is None:
+        return {"lean_coverage": None, "blindspot": None}
+    cov = leans.coverage(o for o in outlets if o)
+    return {"lean_coverage": cov, "blindspot": blindspot(cov)}
 
 
 def load_leans(path: str | Path) -> Leans:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from counterpoint import __version__
+from counterpoint.slant.lean import story_lean
 from counterpoint.store import web as q
 from counterpoint.store.claims import claims_for_output, story_sides
 from counterpoint.store.events import events_for_output, relations_for_output
@@ -133,6 +134,9 @@ def _groups(request: Request, table: str) -> Response:
     page = page_param(request.query_params)
     with request.app.state.db.read() as db:
         rows = q.list_groups(db, table, page.limit, page.offset)
+    if table == "stories":
+        for r in rows:
+            r.update(story_lean(r["outlets"], request.app.state.leans))
     return _listing(request, rows, page, None)
 
 
@@ -170,7 +174,8 @@ def story(request: Request) -> Response:
         rows = q.story_articles(db, sid, page)
         if rows is None:
             raise _not_found("story")
-        info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid})
+        info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid, "outlets": []})
+    info.update(story_lean(info["outlets"], request.app.state.leans))
     info["articles"] = [_public(r) for r in rows]
     return JSONResponse(info)
 
@@ -305,7 +310,11 @@ def openapi_document() -> dict[str, Any]:
                 "Outlets with article counts and dates covered", [], "Outlet", listing=True
             ),
             f"{PREFIX}/stories": _op(
-                "Stories (404 until the story stage has run)", _PAGE, "Group", listing=True
+                "Stories, with lean_coverage and blindspot (null without outlet_lean ratings);"
+                " 404 until the story stage has run",
+                _PAGE,
+                "Group",
+                listing=True,
             ),
             f"{PREFIX}/stories/{{story_id}}": _op(
                 "One story with its articles",

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from counterpoint.report.html import template_env
+from counterpoint.slant.lean import Leans
 from counterpoint.store.web import Database, QueryTimeout
 from counterpoint.web import api, pages
 from counterpoint.web.auth import LoopbackHosts, TokenAuth, check_bind, is_loopback
@@ -115,13 +116,18 @@ def _stylesheet(request: Request) -> Response:
 
 
 def create_app(
-    db_path: str, *, token: str | None = None, allowed_hosts: Sequence[str] | None = None
+    db_path: str,
+    *,
+    token: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    leans: Leans | None = None,
 ) -> Starlette:
     """The app over the store at ``db_path`` (opened read-only).
 
     ``token``: every request must carry it (see ``auth``). ``allowed_hosts``: answer only
     requests with one of these Host names (``serve`` passes the loopback names when it
-    binds to loopback without a token).
+    binds to loopback without a token). ``leans``: the user's outlet lean ratings, for each
+    story's coverage by lean and blindspot (story pages and ``/api/v1/stories``).
     """
     middleware = [Middleware(Guard)]
     if allowed_hosts is not None:
@@ -140,6 +146,7 @@ def create_app(
     )
     env = template_env(PackageLoader("counterpoint", "web/templates"))
     app.state.db = Database(db_path)
+    app.state.leans = leans
     app.state.env = env
     app.state.openapi = api.openapi_document()
     assert env.loader is not None
@@ -148,11 +155,18 @@ def create_app(
     return app
 
 
-def serve(db_path: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+def serve(
+    db_path: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    leans: Leans | None = None,
+) -> None:
     """Run the app with uvicorn until interrupted."""
     from counterpoint.web.server import make_server  # uvicorn only when serving
 
     check_bind(host, token)
     hosts = None if token or not is_loopback(host) else ["127.0.0.1", "localhost", "[::1]", "::1"]
-    app = create_app(db_path, token=token, allowed_hosts=hosts)
+    app = create_app(db_path, token=token, allowed_hosts=hosts, leans=leans)
     make_server(app, host=host, port=port).run()

@@ -20,6 +20,7 @@ from counterpoint.report.html import Mark, display_title, highlight
 from counterpoint.report.relations import relation_chart
 from counterpoint.report.slant_view import SlantView, build_slant_view
 from counterpoint.report.story_page import story_timeline
+from counterpoint.slant.lean import story_lean
 from counterpoint.store import views
 from counterpoint.store import web as q
 from counterpoint.store.claims import story_sides, timeline_for_output
@@ -255,7 +256,8 @@ def story(request: Request) -> Response:
         rows = q.story_articles(db, sid, page)
         if rows is None:
             raise HTTPException(404, "no story with this id")
-        info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid})
+        info = next(iter(q.list_groups(db, "stories", 1, only_id=sid)), {"id": sid, "outlets": []})
+        info.update(story_lean(info["outlets"], request.app.state.leans))
         ids = q.story_article_ids(db, sid)
         coverage = q.coverage_by_day(db, ids)
         view = _slant_view(db, article_ids=ids, entity=request.query_params.get("entity") or None)
