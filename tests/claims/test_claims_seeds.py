@@ -196,3 +196,9 @@ def test_seed_timeline_has_one_entry_per_event_and_plans_apart(seeded: SQLiteSto
     assert "Friday" in by_date["2026-01-16"]["text"]
     assert by_date["2035"]["kind"] == "plan"
     assert by_date["2018"]["kind"] == "event"
+    # 004's "arrest of a Chinese tech executive in late 2018" is the Meng Wanzhou arrest: one entry
+    assert [e["date"] for e in events].count("2018") == 1
+    arrest = by_date["2018"]["evidence"]
+    assert any("Chinese tech executive" in ev["text"] for ev in arrest)
+    assert any("Meng Wanzhou" in ev["text"] for ev in arrest)
+    assert all(e["kind"] == "event" for e in events if e["date"] < "2026-01-18")

@@ -15,8 +15,9 @@ Decisions:
   "January 2026" meets "Jan. 16, 2026", never "October 2025") *and* they tell the same event: the
   same sentence text (syndicated copies, or two expressions of one sentence), or content words
   in common (stopwords out, crude stems) with an IDF-weighted overlap of at least
-  ``MERGE_OVERLAP`` and at least ``MIN_SHARED`` words. IDF is taken over the storyline, so
-  "Meng Wanzhou" links two sentences far more than "Canada" and "China" do.
+  ``MERGE_OVERLAP`` and at least ``MIN_SHARED`` words — with one of the event's sentences, or with
+  the words its sentences use between them (each telling names part of the event). IDF is taken
+  over the storyline, so "Meng Wanzhou" links two sentences far more than "Canada" and "China" do.
 * **A cluster keeps the intersection** of its members' intervals and a newcomer must meet that,
   so a week cannot chain "Wednesday" and "Friday" of that week into one event.
 * **Several dates in one sentence** ("the arrest ... in late 2018 ... the decision in 2024 to
@@ -279,6 +280,20 @@ def _overlap(a: _Item, b: _Item, idf: dict[str, float]) -> float:
     return sum(idf.get(t, 1.0) for t in shared) / min(a.weight, b.weight)
 
 
+def _pooled_overlap(a: _Item, members: list[_Item], idf: dict[str, float]) -> float:
+    """``a``'s weighted share of content words that an event's tellings use between them.
+
+    Each telling names part of an event: "Canada's arrest of Huawei executive Meng Wanzhou" and
+    "Meng Wanzhou's arrest at the request of US authorities" together cover "the arrest of a
+    Chinese tech executive … at America's request", which neither covers alone.
+    """
+    pooled = frozenset().union(*(m.terms for m in members))
+    shared = a.terms & pooled
+    if len(shared) < MIN_SHARED or not a.weight:
+        return 0.0
+    return sum(idf.get(t, 1.0) for t in shared) / a.weight
+
+
 def _years(start: date, end: date) -> range:
     return range(start.year, date.fromordinal(end.toordinal() - 1).year + 1)
 
@@ -348,7 +363,10 @@ def _best_cluster(
     for ci in ranked[:MAX_CANDIDATES]:
         if not agrees(ci):
             continue
-        score = max(_overlap(it, m, idf) for m in clusters[ci].members[:MAX_COMPARED])
+        compared = clusters[ci].members[:MAX_COMPARED]
+        score = max(_overlap(it, m, idf) for m in compared)
+        if len(compared) > 1:
+            score = max(score, _pooled_overlap(it, compared, idf))
         if score >= MERGE_OVERLAP and (best is None or score > best[0]):
             best = (score, ci)
     return None if best is None else best[1]
