@@ -101,3 +101,19 @@ def test_brief_headline_is_never_an_outlet_name() -> None:
     art = ArticleFacts("a", "", outlet=None, label="002_f477f016607da686.txt")
     assert art.name == "unknown outlet (002_f477f016607da686.txt)"
     assert ArticleFacts("a", "", outlet="CNN", label="x.txt").name == "CNN"
+
+
+def test_brief_prefers_the_plainer_of_two_equally_central_sentences() -> None:
+    """Same facts, same position, neither marked loaded by the slant stage: the one with a lexicon
+    match ("illegals", a partisan word choice) loses to the plain one ("migrants")."""
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+    plain = "Border agents detained forty migrants near the port of Amsel on Monday night."
+    loaded = "Border agents detained forty illegals near the port of Amsel on Monday night."
+    cands = [_cand("a", loaded), _cand("b", plain)]
+    brief = story_brief("s1", [0, 1], cands, [a, b], {}, words=5)
+    assert brief[0].sentence.endswith(plain)
+    # and the other way round, so the order of the articles does not decide
+    cands = [_cand("a", plain), _cand("b", loaded)]
+    brief = story_brief("s1", [0, 1], cands, [a, b], {}, words=5)
+    assert brief[0].sentence.endswith(plain)

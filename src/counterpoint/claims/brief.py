@@ -11,7 +11,8 @@ cited span or is an attribution naming the cited outlet:
    articles, in plain words: ``centrality`` (the share of the sentence's content words that other
    sources of the story also use, IDF-weighted within the story) plus ``position`` (earlier in
    its article is better) plus a bonus when the sentence's claim is corroborated, minus its
-   loaded-language share and a penalty for direct quotation.
+   loaded-language share, its matches of the loaded-phrase and partisan-wording lexicons
+   (``lexicon_hits``) and a penalty for direct quotation.
 3. **Select.** Greedy by score until ``BRIEF_WORDS`` words, skipping a sentence whose claim is
    already told or whose content words mostly repeat a chosen one: no quote appears twice.
 4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from counterpoint.claims.timeline import _STOPWORDS, _content_terms
 from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate, ConflictLink
+from counterpoint.slant.lexicon import load_lexicon
 
 #: words a brief reaches before it stops: it ends after the sentence that crosses it (tuned on half of
 #: NeuS val)
@@ -52,6 +54,9 @@ ECHO, MIN_ECHO_TERMS = 0.5, 5
 MIN_WORDS, MAX_WORDS = 6, 55
 #: score weights (tuned on the even-indexed half of NeuS val; see docs/EVALUATION.md)
 W_CENTRAL, W_POSITION, W_CORROBORATED, W_LOADED, W_QUOTE, W_CONTEXT = 2.0, 1.0, 0.3, 2.0, 0.5, 0.5
+#: per match of the loaded-phrase and partisan-wording lexicons in the sentence (the loaded-language
+#: proxy of docs/EVALUATION.md): between equally central sentences the plainer one wins
+W_LEXICON = 0.5
 
 _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 #: "BEIJING (Reuters) - ", "OTTAWA, Ont. – ": a wire dateline in front of the sentence
@@ -156,10 +161,20 @@ def _scores(
             + W_CORROBORATED * corroborated
             + 0.3 * c.score
             - W_LOADED * c.loaded
+            - W_LEXICON * lexicon_hits(s.span.text)
             - W_QUOTE * (c.speaker is not None)
             - W_CONTEXT * (_NEEDS_CONTEXT.match(s.span.text) is not None)
         )
     return out
+
+
+def lexicon_hits(text: str) -> int:
+    """Matches of the shipped loaded-phrase lexicon plus US partisan word choices in ``text``."""
+    lex = load_lexicon()
+    hits = sum(1 for _ in lex.phrase_matcher.finditer(text))
+    if lex.partisan_matcher is not None:
+        hits += sum(1 for _ in lex.partisan_matcher.finditer(text))
+    return hits
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
