@@ -343,3 +343,29 @@ def test_timeline_shows_the_sentence_about_one_date_when_there_is_one() -> None:
     events = build_timeline(_dated(a) + _dated(b))
     texts = [e.text for e in events]
     assert len(texts) == len(set(texts))  # one sentence does not stand for two events
+
+
+def test_timeline_joins_a_telling_covered_only_by_the_event_s_tellings_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """c shares "arrest"+"executive" with a and "arrest"+"request" with b: too little with either alone,
+    enough with what a and b say between them. Other 2019 events of the same outlets stay apart."""
+    texts = {
+        "a": "Relations soured after police in Amsel arrested Tomas Ekker, a harbour executive of "
+        "Tidewell Lines, on bribery charges in 2019.",
+        "b": "Tomas Ekker was arrested in 2019 at the request of federal prosecutors, officials said.",
+        "c": "The dispute began with the arrest of a shipping executive in late 2019 at Northmark's request.",
+        "d": "A new ferry terminal opened in Amsel in 2019 after years of delays and budget overruns.",
+        "e": "The fishing fleet of Amsel landed a record catch of herring in 2019, the cooperative said.",
+    }
+    outlets = {"a": "Harbour Times", "b": "Northern Ledger"}
+    arts = [_article(k, t, outlet=outlets.get(k, "Coast Post")) for k, t in texts.items()]
+    items = [d for a in arts for d in _dated(a)]
+    events = build_timeline(items)
+    groups = sorted(sorted({s.article_id for s in e.evidence}) for e in events)
+    assert groups == [["a", "b", "c"], ["d"], ["e"]]
+    _evidence_ok(events, arts)
+    # without the pooled words, c would be an event of its own
+    monkeypatch.setattr("counterpoint.claims.timeline._pooled_overlap", lambda *_a: 0.0)
+    alone = sorted(sorted({s.article_id for s in e.evidence}) for e in build_timeline(items))
+    assert ["c"] in alone
