@@ -26,6 +26,7 @@ def test_sqlite_store_records_migrations_and_reopens(tmp_path: Path) -> None:
     assert names == [
         "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
         "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
+        "m012_portable",
     ]  # fmt: skip
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.add_raw([(_raw("one"), "g", [1, 2])])
