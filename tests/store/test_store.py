@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Hints, RawDocument, Removed, Skipped, content_id
-from counterpoint.store import open_store
+from counterpoint.store import Store, open_store
+from counterpoint.store.dialect import redact, to_postgres
 from counterpoint.store.sqlite import SQLiteStore
+
+MIGRATIONS = [
+    "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
+    "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
+    "m012_portable",
+]  # fmt: skip
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A new store on each backend (SQLite file, PostgreSQL database)."""
+    s = open_store(store_url)
+    yield s
+    s.close()
 
 
 def _raw(body: str, source: str = "a.txt") -> RawDocument:
@@ -23,11 +39,7 @@ def test_sqlite_store_records_migrations_and_reopens(tmp_path: Path) -> None:
     store = open_store(str(path))
     assert isinstance(store, SQLiteStore)
     names = [r[0] for r in store.db.execute("SELECT name FROM _migrations")]
-    assert names == [
-        "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
-        "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
-        "m012_portable",
-    ]  # fmt: skip
+    assert names == MIGRATIONS
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.add_raw([(_raw("one"), "g", [1, 2])])
     store.close()
@@ -35,8 +47,7 @@ def test_sqlite_store_records_migrations_and_reopens(tmp_path: Path) -> None:
     assert again.counts()["pending"] == 1
 
 
-def test_sqlite_store_add_raw_is_idempotent_and_counts_lines_once() -> None:
-    store = open_store(":memory:")
+def test_store_add_raw_is_idempotent_and_counts_lines_once(store: Store) -> None:
     raw = _raw("body")
     assert store.add_raw([(raw, "g", [5, 5, 7])]) == 1
     assert store.add_raw([(raw, "g", [5, 7])]) == 0
@@ -47,15 +58,13 @@ def test_sqlite_store_add_raw_is_idempotent_and_counts_lines_once() -> None:
     assert store.repeated_lines("g", [5], min_docs=2) == frozenset({5})
 
 
-def test_sqlite_store_handles_unsigned_64_bit_line_keys() -> None:
-    store = open_store(":memory:")
+def test_store_handles_unsigned_64_bit_line_keys(store: Store) -> None:
     big = (1 << 64) - 3
     store.add_raw([(_raw("x"), "g", [big])])
     assert store.repeated_lines("g", [big], min_docs=1) == frozenset({big})
 
 
-def test_sqlite_store_save_docs_marks_done_and_links_exact_duplicates() -> None:
-    store = open_store(":memory:")
+def test_store_save_docs_marks_done_and_links_exact_duplicates(store: Store) -> None:
     r1, r2, r3 = _raw("page one"), _raw("page two", "b.txt"), _raw("page three", "c.txt")
     store.add_raw([(r, "g", []) for r in (r1, r2, r3)])
     pending = store.pending_raw(10)
@@ -72,15 +81,13 @@ def test_sqlite_store_save_docs_marks_done_and_links_exact_duplicates() -> None:
     assert store.known_raw_ids([r3.id]) == {r3.id}
 
 
-def test_sqlite_store_skipped_inputs_recorded_once() -> None:
-    store = open_store(":memory:")
+def test_store_skipped_inputs_recorded_once(store: Store) -> None:
     assert store.add_skipped([Skipped("x.png", "binary file (PNG image)")]) == 1
     assert store.add_skipped([Skipped("x.png", "binary file (PNG image)")]) == 0
     assert store.counts()["skipped"] == 1
 
 
-def test_sqlite_store_reprocess_requeues_and_replaces() -> None:
-    store = open_store(":memory:")
+def test_store_reprocess_requeues_and_replaces(store: Store) -> None:
     raw = _raw("text")
     store.add_raw([(raw, "g", [])])
     store.save_docs([Doc.from_raw(raw).skip("too short")])
@@ -89,8 +96,7 @@ def test_sqlite_store_reprocess_requeues_and_replaces() -> None:
     assert store.counts() == {"articles": 1, "duplicates": 0, "skipped": 0, "pending": 0}
 
 
-def test_sqlite_store_transaction_rolls_back_a_failed_batch() -> None:
-    store = open_store(":memory:")
+def test_store_transaction_rolls_back_a_failed_batch(store: Store) -> None:
     good, raw = _raw("other"), _raw("text")
     store.add_raw([(good, "g", []), (raw, "g", [])])
     bad = Doc.from_raw(raw).with_article(text=None)  # a stage bug: text must be a string
@@ -99,7 +105,7 @@ def test_sqlite_store_transaction_rolls_back_a_failed_batch() -> None:
     assert store.counts() == {"articles": 0, "duplicates": 0, "skipped": 0, "pending": 2}
 
 
-@pytest.mark.parametrize("url", ["postgresql://localhost/x", "mysql://x", "redis://x"])
+@pytest.mark.parametrize("url", ["mysql://x", "redis://x", "sqlite+foo://x"])
 def test_sqlite_store_unknown_urls_are_clear_errors(url: str) -> None:
     with pytest.raises(StoreError):
         open_store(url)
@@ -134,3 +140,71 @@ def test_sqlite_store_full_text_index_follows_articles() -> None:
     assert (hits("harbour"), hits("pier")) == (0, 1)
     store.save_docs([Doc.from_raw(raw).skip("gone")])
     assert hits("pier") == 0
+
+
+def test_postgres_store_records_the_same_migrations_and_reopens(pg_url: str) -> None:
+    from counterpoint.store.postgres import PostgresStore
+
+    store = open_store(pg_url)
+    assert isinstance(store, PostgresStore)
+    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations ORDER BY name")] == MIGRATIONS
+    store.add_raw([(_raw("one"), "g", [1, 2])])
+    store.close()
+    again = open_store(pg_url)  # migrations already applied: nothing runs twice
+    assert again.counts()["pending"] == 1
+    assert int(again.db.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0]) == len(MIGRATIONS)
+    again.close()
+
+
+def test_postgres_full_text_search_follows_articles(pg_url: str) -> None:
+    store = open_store(pg_url)
+    raw = _raw("quay text")
+    store.add_raw([(raw, "g", [])])
+    store.save_docs([_done(raw, "The harbour council approved the quay.")])
+
+    def hits(word: str) -> int:
+        sql = "SELECT COUNT(*) FROM articles WHERE search @@ to_tsquery('simple', ?)"
+        return int(store.db.execute(sql, (word,)).fetchone()[0])
+
+    assert hits("harbour") == 1
+    store.mark_all_pending()
+    store.save_docs([_done(raw, "The pier council rejected the plan.")])
+    assert (hits("harbour"), hits("pier")) == (0, 1)
+    store.save_docs([Doc.from_raw(raw).skip("gone")])
+    assert hits("pier") == 0
+    store.close()
+
+
+def test_postgres_unreachable_server_is_a_store_error_without_the_password() -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as err:
+        open_store("postgresql://me:s3cret-pw@127.0.0.1:1/nowhere")
+    assert "s3cret-pw" not in str(err.value)
+    assert "me:***@127.0.0.1:1" in str(err.value)
+
+
+def test_redact_hides_only_the_password() -> None:
+    assert (
+        redact("postgresql://u:pw@h:5432/db?sslmode=require")
+        == "postgresql://u:***@h:5432/db?sslmode=require"
+    )
+    assert redact("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert redact("/tmp/x.db") == "/tmp/x.db"
+
+
+def test_sqlite_statements_rewritten_for_postgres() -> None:
+    assert to_postgres("SELECT a FROM t WHERE b = ? AND c LIKE '%?%'") == (
+        "SELECT a FROM t WHERE b = %s AND c LIKE '%%?%%'"
+    )
+    assert to_postgres("INSERT OR IGNORE INTO skipped (source) VALUES (?)") == (
+        "INSERT INTO skipped (source) VALUES (%s) ON CONFLICT DO NOTHING"
+    )
+    assert to_postgres("INSERT OR REPLACE INTO story_meta (name, value) VALUES ('ndocs', ?)") == (
+        "INSERT INTO story_meta (name, value) VALUES ('ndocs', %s)"
+        " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value"
+    )
+    assert to_postgres("SELECT group_concat(DISTINCT a.outlet), TOTAL(score) FROM x") == (
+        "SELECT string_agg(DISTINCT a.outlet, ','), COALESCE(SUM(score), 0) FROM x"
+    )
+    with pytest.raises(ValueError, match="PRIMARY_KEYS"):
+        to_postgres("INSERT OR REPLACE INTO nowhere (a) VALUES (?)")
