@@ -26,7 +26,8 @@ pg_service_start() {
   user=$(id -un)
   if [ "$(id -u)" = 0 ]; then
     user=counterpoint
-    id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+    id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user" \
+      || { echo "could not create user $user; PostgreSQL tests will skip" >&2; return 0; }
   fi
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   dir=$(mktemp -d /tmp/counterpoint-pg.XXXXXX)
@@ -45,7 +46,8 @@ full_page_writes = off
 CONF
   _pg_as "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null \
     || { echo "PostgreSQL did not start (see $dir/server.log); its tests will skip" >&2; return 0; }
-  _pg_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U counterpoint counterpoint
+  _pg_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U counterpoint counterpoint \
+    || { echo "createdb failed; PostgreSQL tests will skip" >&2; return 0; }
   export COUNTERPOINT_TEST_PG_URL="postgresql://counterpoint@127.0.0.1:$port/counterpoint"
   export COUNTERPOINT_PG_DIR="$dir" COUNTERPOINT_PG_BINDIR="$bindir" COUNTERPOINT_PG_USER="$user"
   echo "PostgreSQL for the tests: $COUNTERPOINT_TEST_PG_URL (data in $dir)" >&2
