@@ -208,3 +208,12 @@ def test_sqlite_statements_rewritten_for_postgres() -> None:
     )
     with pytest.raises(ValueError, match="PRIMARY_KEYS"):
         to_postgres("INSERT OR REPLACE INTO nowhere (a) VALUES (?)")
+
+
+def test_store_keeps_an_input_with_a_nul_character(store: Store) -> None:
+    raw = _raw("before\x00after")
+    assert store.add_raw([(raw, "g", [])]) == 1
+    store.save_docs([_done(raw, "Text with a NUL \x00 inside.")])
+    [stored] = list(store.iter_articles())
+    assert len(stored.article.text) == len("Text with a NUL \x00 inside.")
+    assert stored.article.text.replace("\ufffd", "\x00") == "Text with a NUL \x00 inside."

@@ -318,7 +318,7 @@ class PGConn(Conn):
         try:
             with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
                 for r in rows:
-                    cp.write_row(r)
+                    cp.write_row(_params(r))
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise self._fail(exc) from None
 
@@ -359,10 +359,22 @@ class PGConn(Conn):
 
 
 def _params(params: Sequence[Any]) -> Sequence[Any]:
-    # memoryview/bytearray as bytes; everything else as is (psycopg adapts str, int, float, bytes, None)
-    if any(isinstance(p, memoryview | bytearray) for p in params):
-        return [bytes(p) if isinstance(p, memoryview | bytearray) else p for p in params]
+    """Parameters as PostgreSQL takes them: bytes for any buffer, and no NUL in text.
+
+    PostgreSQL's TEXT cannot hold U+0000 (SQLite's can); a NUL in an input becomes U+FFFD, the
+    replacement character, as undecodable bytes do. Offsets stay valid: one character for one.
+    """
+    if any(isinstance(p, memoryview | bytearray) or (isinstance(p, str) and "\x00" in p) for p in params):
+        return [_param(p) for p in params]
     return params
+
+
+def _param(p: Any) -> Any:
+    if isinstance(p, memoryview | bytearray):
+        return bytes(p)
+    if isinstance(p, str):
+        return p.replace("\x00", "\ufffd")
+    return p
 
 
 def _reason(exc: Exception, url: str) -> str:
