@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from counterpoint.model import (
@@ -26,7 +27,6 @@ from counterpoint.model import (
     Skipped,
     Span,
     StoredArticle,
-    Vector,
 )  # fmt: skip
 from counterpoint.store.corpus import CorpusTables
 from counterpoint.store.dialect import Conn
@@ -52,6 +52,7 @@ def _now() -> str:
 
 
 _ITEM_COLS = ("article_id", "layer", "start", '"end"', "key", "label", "data")
+_VECTOR_COLS = ("article_id", "start", '"end"', "model", "vector")
 
 
 def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -169,24 +170,37 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
         return frozenset(found)
 
     def save_docs(self, docs: Sequence[Doc]) -> tuple[int, int]:
-        """Store the outcome of the per-article stages for one batch; return (articles, skipped)."""
+        """Store the outcome of the per-article stages for one batch; return (articles, skipped).
+
+        One transaction: what the batch replaces is deleted in a few set-wise statements, then
+        each article is inserted (its exact-duplicate lookup sees the batch's earlier articles),
+        then every item and vector of the batch goes in as one bulk write each (COPY on PostgreSQL).
+        """
         n_art = n_skip = 0
         items: list[Sequence[Any]] = []
+        lead: dict[tuple[str, str], Any] = {}
+        sentence: dict[tuple[str, int, int, str], Any] = {}
+        ids = list(dict.fromkeys(d.raw.id for d in docs))
+        kept = [d.article.id for d in docs if d.skipped is None]
         with self._tx() as db:
             seq_a = self._next_seq("articles")
             seq_s = self._next_seq("skipped")
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                # vectors are keyed by offsets into the text, which a re-run may change.
+                # delete + insert rather than INSERT OR REPLACE: REPLACE does not fire the delete
+                # triggers that keep SQLite's full-text index in step
+                for table in ("lead_vectors", "claim_vectors", "items"):
+                    db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+            for chunk in _chunks(kept):
+                db.execute(f"DELETE FROM skipped WHERE id IN ({','.join('?' * len(chunk))})", chunk)
             for doc in docs:
-                # vectors are keyed by offsets into the text, which a re-run may change
-                db.execute("DELETE FROM lead_vectors WHERE article_id = ?", (doc.raw.id,))
-                db.execute("DELETE FROM claim_vectors WHERE article_id = ?", (doc.raw.id,))
                 if doc.skipped is not None:
-                    db.execute("DELETE FROM items WHERE article_id = ?", (doc.raw.id,))
-                    db.execute("DELETE FROM articles WHERE id = ?", (doc.raw.id,))
                     db.execute(
                         "INSERT OR IGNORE INTO skipped (source, reason, id, seq) VALUES (?, ?, ?, ?)",
                         (doc.raw.source, doc.skipped, doc.raw.id, seq_s),
                     )
-                    db.execute("UPDATE raw SET state = 'skipped' WHERE id = ?", (doc.raw.id,))
                     seq_s += 1
                     n_skip += 1
                     continue
@@ -196,11 +210,6 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
                     "SELECT id FROM articles WHERE text_hash = ? AND id != ? ORDER BY seq LIMIT 1",
                     (th, art.id),
                 ).fetchone()
-                db.execute("DELETE FROM skipped WHERE id = ?", (art.id,))
-                db.execute("DELETE FROM items WHERE article_id = ?", (art.id,))
-                # delete + insert rather than INSERT OR REPLACE: REPLACE does not fire the delete
-                # triggers that keep the full-text index in step
-                db.execute("DELETE FROM articles WHERE id = ?", (art.id,))
                 db.execute(
                     "INSERT INTO articles (id, source, title, outlet, author, published, dateline,"
                     " language, url, text, text_hash, duplicate_of, removed, notes, seq)"
@@ -214,27 +223,26 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
                     ),
                 )  # fmt: skip
                 items.extend(rows_for(doc))
-                self._save_vectors(art.id, doc.vectors)
-                db.execute("UPDATE raw SET state = 'done' WHERE id = ?", (art.id,))
+                for v in doc.vectors:
+                    if v.kind == "lead":
+                        lead[(art.id, v.model)] = v.values
+                    elif v.kind == "sentence":
+                        sentence[(art.id, v.start, v.end, v.model)] = v.values
                 seq_a += 1
                 n_art += 1
-            # every article of the batch is in: its items go in one bulk write
-            if self.bulk_copy:
-                db.copy_rows("items", _ITEM_COLS, items)
-            else:
-                Conn.copy_rows(db, "items", _ITEM_COLS, items)
+            for state, chunk_ids in (
+                ("done", kept),
+                ("skipped", [d.raw.id for d in docs if d.skipped is not None]),
+            ):
+                for chunk in _chunks(chunk_ids):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"UPDATE raw SET state = ? WHERE id IN ({marks})", (state, *chunk))
+            # every article of the batch is in: its items and vectors go in as bulk writes
+            write = db.copy_rows if self.bulk_copy else partial(Conn.copy_rows, db)
+            write("items", _ITEM_COLS, items)
+            write("lead_vectors", ("article_id", "model", "vector"), [(*k, v) for k, v in lead.items()])
+            write("claim_vectors", _VECTOR_COLS, [(*k, v) for k, v in sentence.items()])
         return n_art, n_skip
-
-    def _save_vectors(self, article_id: str, vectors: Sequence[Vector]) -> None:
-        self.db.executemany(
-            "INSERT OR REPLACE INTO lead_vectors (article_id, model, vector) VALUES (?, ?, ?)",
-            [(article_id, v.model, v.values) for v in vectors if v.kind == "lead"],
-        )
-        self.db.executemany(
-            'INSERT OR REPLACE INTO claim_vectors (article_id, start, "end", model, vector)'
-            " VALUES (?, ?, ?, ?, ?)",
-            [(article_id, v.start, v.end, v.model, v.values) for v in vectors if v.kind == "sentence"],
-        )
 
     def mark_all_pending(self) -> int:
         """Queue every stored raw document for the per-article stages again (after an upgrade)."""

@@ -98,6 +98,8 @@ class Database:
     def read(self) -> Iterator[Conn]:
         """This thread's connection, with a fresh deadline for the queries run inside the block."""
         conn = getattr(self._local, "conn", None)
+        if isinstance(conn, PGConn) and (conn.raw.closed or conn.raw.broken):
+            conn = None  # the server restarted since this thread's last request: connect again
         if conn is None:
             conn = self._local.conn = self._connect()
         self._local.deadline = time.monotonic() + self.timeout_s
