@@ -164,3 +164,21 @@ def test_server_restart_mid_run_is_a_clear_error_and_the_rerun_finishes(
     assert _count(pg_url, "SELECT COUNT(*) FROM raw WHERE state = 'pending'") == 0
     assert _count(pg_url, "SELECT COUNT(*) FROM story_articles") == n
     assert _count(pg_url, _DUP_ITEMS) == 0
+
+
+def test_web_app_reads_again_after_a_server_restart(pg_server: object, pg_url: str) -> None:
+    from starlette.testclient import TestClient
+
+    from counterpoint.web.app import create_app
+    from pgserver import PGServer
+
+    assert isinstance(pg_server, PGServer)
+    if not pg_server.datadir:
+        pytest.skip("the PostgreSQL server was not started by this session: cannot restart it")
+    open_store(pg_url).close()
+    with TestClient(create_app(pg_url), raise_server_exceptions=False) as client:
+        assert client.get("/api/v1/articles").status_code == 200
+        pg_server.stop()
+        pg_server.start()
+        codes = [client.get("/api/v1/articles").status_code for _ in range(2)]
+    assert codes[-1] == 200, codes
