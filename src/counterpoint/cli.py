@@ -324,7 +324,9 @@ def report(ctx: click.Context, out: str, db: str | None) -> None:
 @click.pass_context
 def config_cmd(ctx: click.Context) -> None:
     """Print the settings in force (defaults < counterpoint.toml < COUNTERPOINT_* env) as JSON."""
-    click.echo(json.dumps(_settings(ctx).to_dict(), indent=2))
+    settings = _settings(ctx).to_dict()
+    settings["db"] = redact(str(settings.get("db", "")))  # a password in a database URL is never shown
+    click.echo(json.dumps(settings, indent=2))
 
 
 @main.command(epilog=EXIT_HELP)

@@ -217,3 +217,11 @@ def test_store_keeps_an_input_with_a_nul_character(store: Store) -> None:
     [stored] = list(store.iter_articles())
     assert len(stored.article.text) == len("Text with a NUL \x00 inside.")
     assert stored.article.text.replace("\ufffd", "\x00") == "Text with a NUL \x00 inside."
+
+
+def test_store_runs_table_keeps_no_password(store: Store) -> None:
+    run = store.start_run("analyze", {"db": "postgresql://me:s3cret@h:5432/news", "workers": 2})
+    store.finish_run(run, {"articles": 0})
+    [settings] = [r[0] for r in store.db.execute("SELECT settings FROM runs")]
+    assert "s3cret" not in settings
+    assert "me:***@h:5432/news" in settings

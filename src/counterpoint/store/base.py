@@ -29,7 +29,7 @@ from counterpoint.model import (
     StoredArticle,
 )  # fmt: skip
 from counterpoint.store.corpus import CorpusTables
-from counterpoint.store.dialect import Conn
+from counterpoint.store.dialect import Conn, redact
 from counterpoint.store.events import EventTables
 from counterpoint.store.items import item_from_row, rows_for
 from counterpoint.store.migrations import migrate
@@ -351,6 +351,8 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
     # -- runs -----------------------------------------------------------------------------------------
 
     def start_run(self, command: str, settings: dict[str, Any]) -> int:
+        if isinstance(settings.get("db"), str):
+            settings = {**settings, "db": redact(settings["db"])}  # the runs table keeps no password
         with self._tx() as db:
             return db.insert_returning_id(
                 "INSERT INTO runs (command, settings, started) VALUES (?, ?, ?)",
