@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 
 
 @pytest.fixture(scope="module")
-def both(
-    tmp_path_factory: pytest.TempPathFactory, pg_server: Any, request: pytest.FixtureRequest
-) -> tuple[Path, str, Path]:
+def both(tmp_path_factory: pytest.TempPathFactory, pg_server: Any) -> Iterator[tuple[Path, str, Path]]:
     """(SQLite file, PostgreSQL URL, work folder) after one analyze of the seeds into each."""
     seeds = ROOT.parent / "shared" / "corpus" / "seeds"
     if not seeds.is_dir():
@@ -35,14 +35,22 @@ def both(
     import psycopg
 
     work = tmp_path_factory.mktemp("e2e")
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS e2e WITH (FORCE)")
-        conn.execute("CREATE DATABASE e2e")
-    url = pg_server.database("e2e")
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    url = pg_server.database(name)
     for out, db in (("sq", str(work / "s.db")), ("pg", url)):
         res = _cli("analyze", str(seeds), "--out", out, "--db", db, cwd=work)
         assert res.returncode == 0, res.stderr.decode()[-2000:]
-    return work / "s.db", url, work
+    yield work / "s.db", url, work
+    _drop(pg_server.url, name)
+
+
+def _drop(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
 
 
 def _analysis(path: Path) -> dict[str, Any]:
