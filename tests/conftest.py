@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 
+#: a real PostgreSQL for the store tests (fixtures pg_server, pg_url, store_url); skips without one
+pytest_plugins = ["pgserver"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
 

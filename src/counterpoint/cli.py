@@ -30,6 +30,7 @@ from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
+from counterpoint.store.dialect import redact
 
 log = logging.getLogger("counterpoint")
 
@@ -118,7 +119,7 @@ def _summary(
     counts = store.counts()
     data = {
         **stats.to_dict(),
-        "store": store.url,
+        "store": redact(store.url),
         "store_counts": counts,
         "outputs": [str(p) for p in outputs],
     }
@@ -200,7 +201,10 @@ def _ingest(
 
 _common = [
     click.option(
-        "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+        "--db",
+        default=None,
+        help="Store: a SQLite file path, sqlite:///path or postgresql://user@host:port/db"
+        " (default counterpoint.db).",
     ),
     click.option(
         "--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores)."
@@ -295,7 +299,10 @@ def ingest(ctx: click.Context, /, paths: tuple[str, ...], reprocess: bool, **opt
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True,
               help="Folder for analysis.json and report.html (created if missing).")  # fmt: skip
 @click.option(
-    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+    "--db",
+    default=None,
+    help="Store: a SQLite file path, sqlite:///path or postgresql://user@host:port/db"
+    " (default counterpoint.db).",
 )
 @click.pass_context
 def report(ctx: click.Context, out: str, db: str | None) -> None:
@@ -317,7 +324,9 @@ def report(ctx: click.Context, out: str, db: str | None) -> None:
 @click.pass_context
 def config_cmd(ctx: click.Context) -> None:
     """Print the settings in force (defaults < counterpoint.toml < COUNTERPOINT_* env) as JSON."""
-    click.echo(json.dumps(_settings(ctx).to_dict(), indent=2))
+    settings = _settings(ctx).to_dict()
+    settings["db"] = redact(str(settings.get("db", "")))  # a password in a database URL is never shown
+    click.echo(json.dumps(settings, indent=2))
 
 
 @main.command(epilog=EXIT_HELP)
@@ -364,6 +373,8 @@ def train(
 
 def _existing_db(ctx: click.Context, db: str | None) -> str:
     settings = _settings(ctx, db=db)
+    if settings.db.startswith(("postgres://", "postgresql://")):
+        return settings.db  # a server store: open_store / the web app say so if it is not there
     path = settings.db.removeprefix("sqlite:///")
     if "://" in path or not Path(path).is_file():
         raise click.UsageError(
@@ -374,7 +385,10 @@ def _existing_db(ctx: click.Context, db: str | None) -> str:
 
 @main.command(epilog=EXIT_HELP)
 @click.option(
-    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+    "--db",
+    default=None,
+    help="Store: a SQLite file path, sqlite:///path or postgresql://user@host:port/db"
+    " (default counterpoint.db).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs --token.")  # fmt: skip
@@ -403,13 +417,18 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str |
 
         leans = load_leans(lean_file)
     if not ctx.obj["json"]:
-        click.echo(f"Counterpoint: serving {path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        click.echo(
+            f"Counterpoint: serving {redact(path)} at http://{host}:{port}/ (Ctrl+C to stop)", err=True
+        )
     run_server(path, host=host, port=port, token=token or None, leans=leans)
 
 
 @main.command(epilog=EXIT_HELP)
 @click.option(
-    "--db", default=None, help="Store: a SQLite file path or sqlite:///path (default counterpoint.db)."
+    "--db",
+    default=None,
+    help="Store: a SQLite file path, sqlite:///path or postgresql://user@host:port/db"
+    " (default counterpoint.db).",
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]), required=True,
               help="Output format; parquet needs the [parquet] extra (pyarrow).")  # fmt: skip

@@ -23,6 +23,7 @@ from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
+from counterpoint.store.dialect import SQLiteConn
 from counterpoint.store.stories import reset_stories
 from counterpoint.web import create_app
 
@@ -129,7 +130,7 @@ def story_db(web_db: Path, tmp_path: Path) -> Path:
     shutil.copy(web_db, db)
     ids = article_ids(db)
     with sqlite3.connect(db) as conn:
-        reset_stories(conn)
+        reset_stories(SQLiteConn(conn))
         conn.execute(
             "INSERT INTO stories (id, key, title, vector_sum, embedded, articles, duplicates, entities,"
             " outlets, first_seen, last_seen, english) VALUES ('s1', 1, 'Amsel harbour pier', x'', 0, 2, 0,"

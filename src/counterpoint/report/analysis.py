@@ -23,6 +23,7 @@ from counterpoint.slant.lean import Leans, story_lean
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles, rekey_stance
 from counterpoint.store import Store
+from counterpoint.store.dialect import redact
 from counterpoint.store.items import slant_from_layers
 
 #: Per-article layers written as top-level lists, in this order.
@@ -167,7 +168,7 @@ def write_analysis(
                 "schema_version": SCHEMA_VERSION,
                 "generator": f"counterpoint {__version__}",
                 "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "store": store.url,
+                "store": redact(store.url),
             }
             f.write(json.dumps(head, ensure_ascii=False)[:-1])
             for key, writer in lists.items():

@@ -18,6 +18,7 @@ from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, Scop
 from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.event import Event, ReportSource
 from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
+from counterpoint.store.dialect import redact
 from counterpoint.store.views import SlantRow
 
 __all__ = ["ArticleRow", "ClaimScope", "Store", "StoryBatch", "open_store"]
@@ -30,8 +31,9 @@ Records = list[dict[str, Any]]
 class Store(Protocol):
     """Everything the runner, the stages' partitions and the outputs need from a store: methods only.
 
-    The SQLite store implements it (``store/sqlite.py`` with ``store/corpus.py``); a server
-    database implements the same methods. No caller sees a connection or writes SQL.
+    ``store/base.py``'s ``SQLStore`` implements it over a connection seam (``store/dialect.py``),
+    opened on SQLite (``store/sqlite.py``) or PostgreSQL (``store/postgres.py``). No caller sees
+    a connection or writes SQL.
     """
 
     url: str
@@ -215,17 +217,20 @@ class Store(Protocol):
 
 
 def open_store(url: str) -> Store:
-    """Open (and migrate) the store at ``url``: ``sqlite:///path.db``, a plain path, or ``:memory:``."""
+    """Open (and migrate) the store at ``url``: ``sqlite:///path.db``, a plain path, ``:memory:``, or
+    ``postgresql://user@host:port/db`` (extra ``[postgres]``)."""
     if url.startswith(("postgres://", "postgresql://")):
-        raise StoreError(
-            "PostgreSQL stores are not supported in this version; use a SQLite path such as counterpoint.db"
-        )
+        from counterpoint.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
     elif url.startswith("sqlite://"):
         path = url[len("sqlite://") :] or ":memory:"
     elif "://" in url:
-        raise StoreError(f"unknown store URL {url!r}; give a file path or sqlite:///path.db")
+        raise StoreError(
+            f"unknown store URL {redact(url)!r}; give a file path, sqlite:///path.db or postgresql://..."
+        )
     else:
         path = url
     from counterpoint.store.sqlite import SQLiteStore

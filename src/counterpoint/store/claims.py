@@ -8,7 +8,6 @@ it finished and the next run recomputes only scopes whose members changed.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -27,6 +26,7 @@ from counterpoint.model.claim import (
     ScopeState,
     TimelineEvent,
 )
+from counterpoint.store.dialect import Conn
 from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
 
@@ -46,7 +46,7 @@ def source_label(source: str) -> str:
 Scope = ClaimScope
 
 
-def scopes(db: sqlite3.Connection) -> list[Scope]:
+def scopes(db: Conn) -> list[Scope]:
     """Every scope of the current stories: one per storyline, one per story outside any."""
     members: dict[str, dict[str, str]] = defaultdict(dict)
     kinds: dict[str, str] = {}
@@ -60,13 +60,11 @@ def scopes(db: sqlite3.Connection) -> list[Scope]:
     return [Scope(k, kinds[k], members[k]) for k in members]
 
 
-def signatures(db: sqlite3.Connection) -> dict[str, str]:
+def signatures(db: Conn) -> dict[str, str]:
     return dict(db.execute("SELECT id, signature FROM claim_scopes"))
 
 
-def load_facts(
-    db: sqlite3.Connection, article_ids: Sequence[str], only: Sequence[str] = _LAYERS
-) -> list[ArticleFacts]:
+def load_facts(db: Conn, article_ids: Sequence[str], only: Sequence[str] = _LAYERS) -> list[ArticleFacts]:
     """The comparison input of each article (in the given order), read from the store.
 
     ``only`` limits the language layers read (the timeline needs only times and loaded spans).
@@ -105,7 +103,7 @@ def load_facts(
     return [out[a] for a in article_ids if a in out]
 
 
-def headers(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ArticleFacts]:
+def headers(db: Conn, article_ids: Sequence[str]) -> list[ArticleFacts]:
     """Each article's outlet, label, date and original (no text, no layers): what assembling claims needs."""
     out: dict[str, ArticleFacts] = {}
     for chunk in _chunks(list(article_ids)):
@@ -155,7 +153,7 @@ def _candidate(
     return ClaimCandidate(Span(aid, start, end, text), score, kind, loaded, speaker, claim)
 
 
-def scope_state(db: sqlite3.Connection, scope_id: str) -> ScopeState | None:
+def scope_state(db: Conn, scope_id: str) -> ScopeState | None:
     """What the last comparison of a scope left for an update (None: none stored, compare from scratch)."""
     row = db.execute("SELECT members FROM claim_scopes WHERE id = ?", (scope_id,)).fetchone()
     if row is None or row[0] is None:
@@ -182,7 +180,7 @@ def scope_state(db: sqlite3.Connection, scope_id: str) -> ScopeState | None:
     return state
 
 
-def _save_state(db: sqlite3.Connection, scope_id: str, state: ScopeState) -> None:
+def _save_state(db: Conn, scope_id: str, state: ScopeState) -> None:
     db.execute(
         "UPDATE claim_scopes SET members = ? WHERE id = ?",
         (json.dumps({"story_of": state.members, "compared": state.compared}), scope_id),
@@ -203,7 +201,7 @@ def _save_state(db: sqlite3.Connection, scope_id: str, state: ScopeState) -> Non
 
 
 def sentence_vectors(
-    db: sqlite3.Connection, article_ids: Sequence[str], model: str
+    db: Conn, article_ids: Sequence[str], model: str
 ) -> dict[tuple[str, int, int], np.ndarray]:
     """Every stored claim-sentence vector of these articles made by the encoder ``model``."""
     out: dict[tuple[str, int, int], np.ndarray] = {}
@@ -217,7 +215,7 @@ def sentence_vectors(
     return out
 
 
-def totals(db: sqlite3.Connection) -> dict[str, int]:
+def totals(db: Conn) -> dict[str, int]:
     """How many claims (and conflicting ones) and timeline events the store holds."""
     row = db.execute(
         "SELECT (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM timeline_events),"
@@ -226,9 +224,7 @@ def totals(db: sqlite3.Connection) -> dict[str, int]:
     return {"claims_total": int(row[0]), "timeline_events": int(row[1]), "conflicting_total": int(row[2])}
 
 
-def save_vectors(
-    db: sqlite3.Connection, model: str, rows: Iterable[tuple[tuple[str, int, int], np.ndarray]]
-) -> None:
+def save_vectors(db: Conn, model: str, rows: Iterable[tuple[tuple[str, int, int], np.ndarray]]) -> None:
     with _tx(db):
         db.executemany(
             'INSERT OR REPLACE INTO claim_vectors (article_id, start, "end", model, vector)'
@@ -241,7 +237,7 @@ def _spans(spans: Iterable[Span]) -> str:
     return json.dumps([[s.article_id, s.start, s.end] for s in spans])
 
 
-def _delete_scope(db: sqlite3.Connection, scope_id: str) -> None:
+def _delete_scope(db: Conn, scope_id: str) -> None:
     db.execute(
         "DELETE FROM claim_evidence WHERE claim_id IN (SELECT id FROM claims WHERE scope_id = ?)", (scope_id,)
     )
@@ -250,16 +246,14 @@ def _delete_scope(db: sqlite3.Connection, scope_id: str) -> None:
     db.execute("DELETE FROM claim_scopes WHERE id = ?", (scope_id,))
 
 
-def drop_scopes(db: sqlite3.Connection, scope_ids: Sequence[str]) -> None:
+def drop_scopes(db: Conn, scope_ids: Sequence[str]) -> None:
     """Forget scopes that no longer exist (their stories were regrouped)."""
     with _tx(db):
         for sid in scope_ids:
             _delete_scope(db, sid)
 
 
-def save_scope(
-    db: sqlite3.Connection, scope: Scope, result: ScopeResult, timeline: Sequence[TimelineEvent]
-) -> None:
+def save_scope(db: Conn, scope: Scope, result: ScopeResult, timeline: Sequence[TimelineEvent]) -> None:
     """Replace one scope's claims, omissions, briefs and timeline in one transaction."""
     with _tx(db):
         _delete_scope(db, scope.id)
@@ -300,7 +294,7 @@ def save_scope(
             _save_state(db, scope.id, result.state)
 
 
-def reset_claims(db: sqlite3.Connection) -> None:
+def reset_claims(db: Conn) -> None:
     """Forget every claim result (vectors stay: they depend on the text only)."""
     with _tx(db):
         for table in (
@@ -316,7 +310,7 @@ def reset_claims(db: sqlite3.Connection) -> None:
 class _Texts:
     """Article texts, loaded once each, to slice evidence from."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Conn) -> None:
         self.db = db
         self.cache: dict[str, str | None] = {}
 
@@ -357,9 +351,7 @@ def best_evidence(
     return [*(spans[i] for i in exact), *firsts, *rest][:limit]
 
 
-def _evidence_of(
-    db: sqlite3.Connection, texts: _Texts, claim_ids: Sequence[str]
-) -> dict[str, list[dict[str, Any]]]:
+def _evidence_of(db: Conn, texts: _Texts, claim_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for chunk in _chunks(list(claim_ids)):
         for cid, aid, s, e in db.execute(
@@ -377,7 +369,7 @@ def _why_lines(why: str | None) -> list[str]:
 
 
 def claims_for_output(
-    db: sqlite3.Connection,
+    db: Conn,
     story_id: str | None = None,
     *,
     limit: int | None = None,
@@ -414,7 +406,7 @@ def claims_for_output(
     return out
 
 
-def claim_counts_for_output(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
+def claim_counts_for_output(db: Conn) -> dict[str, dict[str, int]]:
     """Story id -> {"claims": n, and n per status}, counted in SQL."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for story, status, n in db.execute(
@@ -469,7 +461,7 @@ def _conflict(
     }  # fmt: skip
 
 
-def conflicts_for_output(db: sqlite3.Connection, story_id: str | None = None) -> list[dict[str, Any]]:
+def conflicts_for_output(db: Conn, story_id: str | None = None) -> list[dict[str, Any]]:
     """Each disagreement once, with one citation per side.
 
     Two claims that conflict are one entry, not one from each side; ``why`` is the first reason
@@ -537,7 +529,7 @@ def conflicts_for_output(db: sqlite3.Connection, story_id: str | None = None) ->
 
 
 def timeline_for_output(
-    db: sqlite3.Connection, scope_id: str | None = None, *, max_evidence: int | None = None
+    db: Conn, scope_id: str | None = None, *, max_evidence: int | None = None
 ) -> list[dict[str, Any]]:
     """The ``timeline`` list of analysis.json: each scope's events in chronological order.
 
@@ -562,7 +554,7 @@ def timeline_for_output(
 
 
 def briefs_for_output(
-    db: sqlite3.Connection, story_id: str | None = None, *, max_evidence: int | None = None
+    db: Conn, story_id: str | None = None, *, max_evidence: int | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Story id -> its brief: [{sentence, citations [span], claim_ids}] (every story, or one).
 
@@ -583,9 +575,7 @@ def briefs_for_output(
     return dict(out)
 
 
-def omissions_for_output(
-    db: sqlite3.Connection, story_id: str | None = None
-) -> dict[str, dict[str, list[str]]]:
+def omissions_for_output(db: Conn, story_id: str | None = None) -> dict[str, dict[str, list[str]]]:
     """Story id -> article id -> the corroborated claims of the story that article does not carry."""
     where, args = ("WHERE o.story_id = ?", (story_id,)) if story_id else ("", ())
     out: dict[str, dict[str, list[str]]] = defaultdict(dict)
@@ -602,9 +592,7 @@ def _omission_records(by_article: dict[str, list[str]]) -> list[dict[str, Any]]:
     return [{"article_id": aid, "claim_ids": ids} for aid, ids in by_article.items()]
 
 
-def attach_sides(
-    db: sqlite3.Connection, stories: list[dict[str, Any]], *, max_evidence: int | None = None
-) -> None:
+def attach_sides(db: Conn, stories: list[dict[str, Any]], *, max_evidence: int | None = None) -> None:
     """Give each story record of ``stories_for_output`` its ``brief`` and ``omissions``."""
     briefs, omissions = briefs_for_output(db, max_evidence=max_evidence), omissions_for_output(db)
     for story in stories:
@@ -612,7 +600,7 @@ def attach_sides(
         story["omissions"] = _omission_records(omissions.get(story["id"], {}))
 
 
-def story_sides(db: sqlite3.Connection, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]:
+def story_sides(db: Conn, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]:
     """One story's claims, conflicts, brief, omissions and timeline, and a short name per cited article.
 
     ``max_evidence`` caps every evidence list (counts stay complete); the web app asks for all.

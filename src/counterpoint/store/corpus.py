@@ -1,4 +1,4 @@
-"""The corpus-stage half of the SQLite store: what the stories, storylines and claims stages read and write.
+"""The corpus-stage half of the store: what the stories, storylines and claims stages read and write.
 
 The SQL lives in ``store/stories.py`` and ``store/claims.py`` (one module per table family);
 this mixin puts it behind the ``Store`` protocol's methods, so a stage never sees a connection
@@ -7,7 +7,6 @@ and another backend implements the same methods.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -19,14 +18,15 @@ from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StorySta
 from counterpoint.store import claims as db_claims
 from counterpoint.store import dates as db_dates
 from counterpoint.store import stories as db_stories
+from counterpoint.store.dialect import Conn
 
 VectorKey = tuple[str, int, int]
 
 
 class CorpusTables:
-    """Methods of ``SQLiteStore`` for the corpus stages; ``db`` is the store's connection."""
+    """Methods of ``SQLStore`` for the corpus stages; ``db`` is the store's connection."""
 
-    db: sqlite3.Connection
+    db: Conn
 
     # -- inferred dates ---------------------------------------------------------------------------------
 

@@ -7,16 +7,16 @@ published and reads its relative dates again against it; this module holds that 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 
 from counterpoint.model import TimeExpr
 from counterpoint.model.dates import DatedMember, InferredDate
+from counterpoint.store.dialect import Conn
 from counterpoint.store.stories import _chunks, _tx
 
 
-def stories_to_date(db: sqlite3.Connection) -> list[list[DatedMember]]:
+def stories_to_date(db: Conn) -> list[list[DatedMember]]:
     """The members of every story holding both a dated and an undated article.
 
     An undated article is listed when its inferred day is missing or it still has a date it
@@ -34,9 +34,7 @@ def stories_to_date(db: sqlite3.Connection) -> list[list[DatedMember]]:
     ]
 
 
-def articles_for_dates(
-    db: sqlite3.Connection, article_ids: Sequence[str]
-) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+def articles_for_dates(db: Conn, article_ids: Sequence[str]) -> dict[str, tuple[str, list[tuple[int, int]]]]:
     """Each article's clean text and sentence offsets (what the dates stage reads)."""
     out: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     for chunk in _chunks(list(article_ids)):
@@ -53,7 +51,7 @@ def articles_for_dates(
     return out
 
 
-def save_inferred(db: sqlite3.Connection, rows: Sequence[InferredDate]) -> None:
+def save_inferred(db: Conn, rows: Sequence[InferredDate]) -> None:
     """Record each article's inferred day and replace its time items with the new reading, at once."""
     with _tx(db):
         for r in rows:
@@ -79,9 +77,7 @@ def _time_row(aid: str, t: TimeExpr, day: str | None) -> tuple[str, str, int, in
     return (aid, "time", t.span.start, t.span.end, t.value, t.precision, json.dumps(data))
 
 
-def inferred_dates(
-    db: sqlite3.Connection, article_ids: Sequence[str] | None = None
-) -> dict[str, tuple[str, str]]:
+def inferred_dates(db: Conn, article_ids: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
     """Article id -> (inferred day, "first/last" window) of the articles given one (or of ``article_ids``)."""
     sql = "SELECT id, published_inferred, published_window FROM articles"
     sql += " WHERE published_inferred IS NOT NULL"

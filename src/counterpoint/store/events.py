@@ -10,19 +10,21 @@ events (country pair, month): an aggregate of what the stage stored, not a recom
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from counterpoint.model.event import Event, EventReport, ReportSource
+from counterpoint.store.dialect import Conn
 from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
 
 Records = list[dict[str, Any]]
+#: LIMIT for "no limit" that both SQLite and PostgreSQL accept
+_NO_LIMIT = 1 << 62
 
 
-def report_sources(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[ReportSource]:
+def report_sources(db: Conn, article_ids: Sequence[str]) -> list[ReportSource]:
     """The event reports of these articles, with each article's outlet, date and original."""
     out: list[ReportSource] = []
     for chunk in _chunks(list(article_ids)):
@@ -46,7 +48,7 @@ def report_sources(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[R
     return out
 
 
-def scope_signatures(db: sqlite3.Connection) -> dict[str, str]:
+def scope_signatures(db: Conn) -> dict[str, str]:
     return {r[0]: r[1] for r in db.execute("SELECT scope_id, signature FROM event_scopes")}
 
 
@@ -64,7 +66,7 @@ def _pair(event: Event) -> str | None:
     return "-".join(sorted((s, t)))
 
 
-def save_scope(db: sqlite3.Connection, scope_id: str, signature: str, events: Sequence[Event]) -> None:
+def save_scope(db: Conn, scope_id: str, signature: str, events: Sequence[Event]) -> None:
     """Replace one scope's merged events and record its signature, in one transaction."""
     with _tx(db):
         db.execute("DELETE FROM events WHERE scope_id = ?", (scope_id,))
@@ -82,7 +84,7 @@ def save_scope(db: sqlite3.Connection, scope_id: str, signature: str, events: Se
         )
 
 
-def drop_scopes(db: sqlite3.Connection, scope_ids: Sequence[str]) -> None:
+def drop_scopes(db: Conn, scope_ids: Sequence[str]) -> None:
     with _tx(db):
         for chunk in _chunks(list(scope_ids)):
             marks = ",".join("?" * len(chunk))
@@ -90,13 +92,13 @@ def drop_scopes(db: sqlite3.Connection, scope_ids: Sequence[str]) -> None:
             db.execute(f"DELETE FROM event_scopes WHERE scope_id IN ({marks})", list(chunk))
 
 
-def totals(db: sqlite3.Connection) -> dict[str, int]:
+def totals(db: Conn) -> dict[str, int]:
     row = db.execute("SELECT COUNT(*), COUNT(pair), COALESCE(SUM(act), 0) FROM events").fetchone()
     return {"events_total": int(row[0]), "events_between_countries": int(row[1]), "events_acts": int(row[2])}
 
 
 def events_for_output(
-    db: sqlite3.Connection,
+    db: Conn,
     *,
     pair: str | None = None,
     limit: int | None = None,
@@ -109,10 +111,10 @@ def events_for_output(
     if pair:
         sql += " WHERE pair = ?"
         args.append(normalise_pair(pair))
-    sql += " ORDER BY json_extract(data, '$.reports') DESC, date DESC, id"
+    sql += f" ORDER BY {db.json_get('data', 'reports', numeric=True)} DESC, date DESC NULLS LAST, id"
     if limit is not None or offset:
         sql += " LIMIT ? OFFSET ?"
-        args += [-1 if limit is None else limit, offset]
+        args += [_NO_LIMIT if limit is None else limit, offset]
     out = []
     for (data,) in db.execute(sql, args):
         d = json.loads(data)
@@ -127,7 +129,7 @@ def normalise_pair(pair: str) -> str:
     return "-".join(sorted(p.strip().upper() for p in pair.split("-", 1)))
 
 
-def relations_for_output(db: sqlite3.Connection, *, pair: str | None = None) -> Records:
+def relations_for_output(db: Conn, *, pair: str | None = None) -> Records:
     """Per country pair, the monthly count and mean score of the events that took place."""
     sql = (
         "SELECT pair, period, COUNT(*), AVG(score), group_concat(id) FROM events"
@@ -152,15 +154,15 @@ def relations_for_output(db: sqlite3.Connection, *, pair: str | None = None) -> 
     return [{"pair": p, "series": pts} for p, pts in ranked]
 
 
-def iter_events(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for (data,) in db.execute("SELECT data FROM events ORDER BY date, id"):
+def iter_events(db: Conn) -> Iterator[dict[str, Any]]:
+    for (data,) in db.execute("SELECT data FROM events ORDER BY date NULLS FIRST, id"):
         yield json.loads(data)
 
 
 class EventTables:
-    """The event methods of the Store protocol for the SQLite store (mixed into ``SQLiteStore``)."""
+    """The event methods of the Store protocol (mixed into ``SQLStore``, either backend)."""
 
-    db: sqlite3.Connection
+    db: Conn
 
     def event_reports(self, article_ids: Sequence[str]) -> list[ReportSource]:
         return report_sources(self.db, article_ids)

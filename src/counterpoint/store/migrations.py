@@ -1,4 +1,10 @@
-"""Schema migrations: a list of functions, each applied once and recorded in ``_migrations``."""
+"""Schema migrations: a list of functions, each applied once and recorded in ``_migrations``.
+
+One list for both backends: the DDL is written in SQLite's types and ``ddl_to_postgres`` maps
+them (64-bit integers, BYTEA, DOUBLE PRECISION); full-text search is the one branch (FTS5 on
+SQLite, a ``tsvector`` column with a GIN index on PostgreSQL). On PostgreSQL concurrent openers
+queue on an advisory lock, so a migration runs once however many runs start at the same time.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-Migration = Callable[[sqlite3.Connection], None]
+from counterpoint.store.dialect import Conn, ddl_to_postgres, migration_lock
+
+Migration = Callable[[Conn], None]
 
 
-def _run_script(db: sqlite3.Connection, sql: str) -> None:
+def _run_script(db: Conn, sql: str) -> None:
     # executescript() would COMMIT behind our back; statement by statement keeps the migration atomic.
     # complete_statement() knows that a ";" inside a trigger body does not end the statement.
     buf = ""
@@ -18,11 +26,11 @@ def _run_script(db: sqlite3.Connection, sql: str) -> None:
         buf += line
         if sqlite3.complete_statement(buf):
             if buf.strip(" \n;"):
-                db.execute(buf)
+                db.execute(ddl_to_postgres(buf) if db.dialect == "postgresql" else buf)
             buf = ""
 
 
-def m001_initial(db: sqlite3.Connection) -> None:
+def m001_initial(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -76,7 +84,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-def m002_language_layers(db: sqlite3.Connection) -> None:
+def m002_language_layers(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -112,7 +120,22 @@ def m002_language_layers(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_search(db: sqlite3.Connection) -> None:
+def m003_search(db: Conn) -> None:
+    if db.dialect == "postgresql":
+        # a stored tsvector (title weighted A, outlet B, text D) behind a GIN index; 'simple' keeps
+        # words as written, like FTS5's unicode61 (no stemming)
+        _run_script(
+            db,
+            """
+            ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('simple', coalesce(title, '')), 'A')
+                || setweight(to_tsvector('simple', coalesce(outlet, '')), 'B')
+                || setweight(to_tsvector('simple', text), 'D')
+            ) STORED;
+            CREATE INDEX articles_search ON articles USING GIN (search)
+            """,
+        )
+        return
     _run_script(
         db,
         """
@@ -141,7 +164,7 @@ def m003_search(db: sqlite3.Connection) -> None:
     )
 
 
-def m004_stories(db: sqlite3.Connection) -> None:
+def m004_stories(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -215,7 +238,7 @@ def m004_stories(db: sqlite3.Connection) -> None:
     )
 
 
-def m005_claims(db: sqlite3.Connection) -> None:
+def m005_claims(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -294,13 +317,13 @@ def m005_claims(db: sqlite3.Connection) -> None:
     )
 
 
-def m006_story_frames(db: sqlite3.Connection) -> None:
+def m006_story_frames(db: Conn) -> None:
     # Event frame of each story (stories/events.py), as JSON {"places": {...}, "modes": {...}}.
     # Stories made before this migration get an empty frame, which never keeps an article out.
     _run_script(db, "ALTER TABLE stories ADD COLUMN frame TEXT NOT NULL DEFAULT '{}'")
 
 
-def m007_corpus_stages(db: sqlite3.Connection) -> None:
+def m007_corpus_stages(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -325,7 +348,7 @@ def m007_corpus_stages(db: sqlite3.Connection) -> None:
     )
 
 
-def m008_claim_state(db: sqlite3.Connection) -> None:
+def m008_claim_state(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -365,7 +388,7 @@ def m008_claim_state(db: sqlite3.Connection) -> None:
     )
 
 
-def m010_inferred_dates(db: sqlite3.Connection) -> None:
+def m010_inferred_dates(db: Conn) -> None:
     _run_script(
         db,
         """
@@ -379,7 +402,7 @@ def m010_inferred_dates(db: sqlite3.Connection) -> None:
     )
 
 
-def m011_events(db: sqlite3.Connection) -> None:
+def m011_events(db: Conn) -> None:
     """Merged events per story scope (per-article reports are ``items`` rows of layer ``event``)."""
     _run_script(
         db,
@@ -401,30 +424,41 @@ def m011_events(db: sqlite3.Connection) -> None:
     )
 
 
+def m012_portable(db: Conn) -> None:
+    """What lets the web views order articles by ``seq`` instead of SQLite's ``rowid``.
+
+    A covering index on (published, seq, outlet, id): the newest-first list and the paging of the
+    web app read it alone, never the articles' text pages, on both backends. On PostgreSQL also the
+    ``substr(text, bigint, bigint)`` that SQLite's integers need (offsets are 64-bit columns there).
+    """
+    _run_script(db, "CREATE INDEX articles_newest ON articles(published, seq, outlet, id)")
+    if db.dialect == "postgresql":
+        db.execute(
+            "CREATE OR REPLACE FUNCTION substr(s text, start bigint, n bigint) RETURNS text"
+            " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT pg_catalog.substr(s, start::int, n::int)'"
+        )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
-    m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events,
+    m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events, m012_portable,
 ]  # fmt: skip
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
+def migrate(db: Conn) -> list[str]:
     """Apply the migrations this database has not seen yet; return their names."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-    applied = []
-    for fn in MIGRATIONS:
-        if fn.__name__ in done:
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            fn(db)
-            db.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        applied.append(fn.__name__)
-    return applied
+    with migration_lock(db):
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+        applied = []
+        for fn in MIGRATIONS:
+            if fn.__name__ in done:
+                continue
+            with db.tx():
+                fn(db)
+                db.execute(
+                    "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                    (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+            applied.append(fn.__name__)
+        return applied

@@ -1,4 +1,4 @@
-"""What the outputs read: the report pages, analysis.json and export, as methods of the SQLite store.
+"""What the outputs read: the report pages, analysis.json and export, as methods of the store.
 
 The SQL lives beside the tables it reads (``store/stories.py``, ``store/claims.py``,
 ``store/views.py``); this mixin puts it behind the ``Store`` protocol, so the report never sees
@@ -7,7 +7,6 @@ a connection and another backend implements the same methods.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -15,12 +14,13 @@ from counterpoint.model import Span, StoredArticle
 from counterpoint.store import claims as db_claims
 from counterpoint.store import stories as db_stories
 from counterpoint.store import views
+from counterpoint.store.dialect import Conn
 
 
 class OutputViews:
-    """Read methods of ``SQLiteStore`` for the outputs; ``db`` is the store's connection."""
+    """Read methods of ``SQLStore`` for the outputs; ``db`` is the store's connection."""
 
-    db: sqlite3.Connection
+    db: Conn
 
     def stories_for_output(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         return db_stories.stories_for_output(self.db)

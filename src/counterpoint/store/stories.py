@@ -1,7 +1,7 @@
 """Reading and writing the story tables (created by migration ``m004_stories``).
 
-Functions over a ``sqlite3.Connection`` (``SQLiteStore.db``, autocommit mode):
-writers open one ``BEGIN IMMEDIATE`` transaction each, so a killed run loses
+Functions over a ``Conn`` (``SQLStore.db``, store/dialect.py):
+writers open one transaction each (``Conn.tx``), so a killed run loses
 at most the batch in flight and the next run picks up the articles that were
 not assigned yet.
 """
@@ -10,29 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
 
 from counterpoint.model import Article, Span, StoredArticle
 from counterpoint.model.story import ArticleRow, Assignment, Duplicate, Storyline, StoryState
+from counterpoint.store.dialect import Conn
 from counterpoint.stories.titles import date_span
 
 _CHUNK = 500
 
 
-@contextmanager
-def _tx(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def _tx(db: Conn) -> AbstractContextManager[Conn]:
+    """One write transaction (``Conn.tx``)."""
+    return db.tx()
 
 
 def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -43,7 +37,7 @@ def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
 # -- reading --------------------------------------------------------------------------------------------
 
 
-def unassigned_articles(db: sqlite3.Connection, limit: int, after_seq: int = 0) -> list[ArticleRow]:
+def unassigned_articles(db: Conn, limit: int, after_seq: int = 0) -> list[ArticleRow]:
     """Up to ``limit`` articles in no story yet, in ingest order after ``after_seq``."""
     rows = db.execute(
         "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.language, a.duplicate_of, a.dateline"
@@ -54,7 +48,7 @@ def unassigned_articles(db: sqlite3.Connection, limit: int, after_seq: int = 0) 
     return [ArticleRow(*r) for r in rows]
 
 
-def count_unassigned(db: sqlite3.Connection) -> int:
+def count_unassigned(db: Conn) -> int:
     row = db.execute(
         "SELECT COUNT(*) FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
         " WHERE s.article_id IS NULL"
@@ -62,7 +56,7 @@ def count_unassigned(db: sqlite3.Connection) -> int:
     return int(row[0])
 
 
-def article_entities(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def article_entities(db: Conn, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Entity id of every linked mention of each article, in text order."""
     out: dict[str, list[str]] = {a: [] for a in article_ids}
     for chunk in _chunks(article_ids):
@@ -78,7 +72,7 @@ def article_entities(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict
     return {a: tuple(v) for a, v in out.items()}
 
 
-def story_of(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
+def story_of(db: Conn, article_ids: Sequence[str]) -> dict[str, str]:
     """Story id of each of these articles that is assigned."""
     out: dict[str, str] = {}
     for chunk in _chunks(list(dict.fromkeys(article_ids))):
@@ -91,7 +85,7 @@ def story_of(db: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, st
     return out
 
 
-def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
+def load_story_states(db: Conn) -> Iterator[StoryState]:
     """Every story's clustering state, in creation order."""
     for r in db.execute(
         "SELECT id, key, vector_sum, embedded, articles, duplicates, entities, outlets, first_seen,"
@@ -116,7 +110,7 @@ def load_story_states(db: sqlite3.Connection) -> Iterator[StoryState]:
         )
 
 
-def lead_vectors(db: sqlite3.Connection, article_ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
+def lead_vectors(db: Conn, article_ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
     """Stored headline+lead vectors of these articles made by the encoder ``model``."""
     out: dict[str, np.ndarray] = {}
     for chunk in _chunks(list(article_ids)):
@@ -129,7 +123,7 @@ def lead_vectors(db: sqlite3.Connection, article_ids: Sequence[str], model: str)
     return out
 
 
-def storylines_stale(db: sqlite3.Connection) -> bool:
+def storylines_stale(db: Conn) -> bool:
     """Whether articles joined stories since the storylines were last built."""
     row = db.execute(
         "SELECT (SELECT COUNT(*) FROM story_articles),"
@@ -138,7 +132,7 @@ def storylines_stale(db: sqlite3.Connection) -> bool:
     return row[1] is None or int(row[0]) != int(row[1])
 
 
-def totals(db: sqlite3.Connection) -> dict[str, int]:
+def totals(db: Conn) -> dict[str, int]:
     """How many stories and storylines the store holds."""
     q = db.execute
     return {
@@ -147,21 +141,21 @@ def totals(db: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def load_entity_df(db: sqlite3.Connection) -> tuple[list[tuple[str, int]], int]:
+def load_entity_df(db: Conn) -> tuple[list[tuple[str, int]], int]:
     """Entity document frequencies and the number of documents they were counted over."""
     df = [(str(e), int(n)) for e, n in db.execute("SELECT entity_id, n FROM story_entity_df")]
     row = db.execute("SELECT value FROM story_meta WHERE name = 'ndocs'").fetchone()
     return df, int(row[0]) if row else 0
 
 
-def load_signatures(db: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+def load_signatures(db: Conn) -> Iterator[tuple[str, bytes]]:
     """Stored MinHash signatures of originals, in the order they were indexed."""
     for aid, blob in db.execute("SELECT article_id, signature FROM dedup_signatures ORDER BY seq"):
         yield str(aid), bytes(blob)
 
 
 def story_members(
-    db: sqlite3.Connection, story_id: str, text_chars: int = 2000
+    db: Conn, story_id: str, text_chars: int = 2000
 ) -> list[tuple[str | None, str, np.ndarray | None]]:
     """(headline, start of text, embedding or None) of a story's members, in assignment order."""
     rows = db.execute(
@@ -173,7 +167,7 @@ def story_members(
     return [(t, x, np.frombuffer(v, dtype=np.float32) if v is not None else None) for t, x, v in rows]
 
 
-def entity_names(db: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str, str]:
+def entity_names(db: Conn, entity_ids: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for chunk in _chunks(list(dict.fromkeys(entity_ids))):
         marks = ",".join("?" * len(chunk))
@@ -183,7 +177,7 @@ def entity_names(db: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str,
     return out
 
 
-def story_titles(db: sqlite3.Connection) -> dict[str, str]:
+def story_titles(db: Conn) -> dict[str, str]:
     return dict(db.execute("SELECT id, title FROM stories").fetchall())
 
 
@@ -191,7 +185,7 @@ def story_titles(db: sqlite3.Connection) -> dict[str, str]:
 
 
 def save_batch(
-    db: sqlite3.Connection,
+    db: Conn,
     assignments: Sequence[Assignment],
     embeddings: Sequence[tuple[str, np.ndarray]],
     duplicates: Sequence[Duplicate],
@@ -242,15 +236,13 @@ def save_batch(
         db.execute("INSERT OR REPLACE INTO story_meta (name, value) VALUES ('ndocs', ?)", (ndocs,))
 
 
-def save_titles(db: sqlite3.Connection, titles: Sequence[tuple[str, str]]) -> None:
+def save_titles(db: Conn, titles: Sequence[tuple[str, str]]) -> None:
     """Set (story id, title) pairs."""
     with _tx(db):
         db.executemany("UPDATE stories SET title = ? WHERE id = ?", [(t, sid) for sid, t in titles])
 
 
-def replace_storylines(
-    db: sqlite3.Connection, storylines: Sequence[Storyline], titles: Sequence[str]
-) -> None:
+def replace_storylines(db: Conn, storylines: Sequence[Storyline], titles: Sequence[str]) -> None:
     """Swap in a new set of storylines (``titles[i]`` is storyline ``i``'s) in one transaction."""
     with _tx(db):
         # remember what the storylines were built over, so an unchanged store skips the rebuild
@@ -272,7 +264,7 @@ def replace_storylines(
         )
 
 
-def reset_stories(db: sqlite3.Connection) -> None:
+def reset_stories(db: Conn) -> None:
     """Forget every story, duplicate link and index state, so the next update re-clusters from scratch."""
     with _tx(db):
         for table in (
@@ -286,7 +278,7 @@ def reset_stories(db: sqlite3.Connection) -> None:
 
 
 def stories_for_output(
-    db: sqlite3.Connection,
+    db: Conn,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The ``stories``, ``storylines`` and ``duplicates`` lists exactly as analysis.json carries them.
 
@@ -381,7 +373,7 @@ def _stored(r: Sequence[Any]) -> StoredArticle:
     return StoredArticle(art, r[11], tuple((n[0], n[1]) for n in json.loads(r[12])))
 
 
-def articles_for_output(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[StoredArticle]:
+def articles_for_output(db: Conn, article_ids: Sequence[str]) -> list[StoredArticle]:
     """These stored articles, in the given order (ids no longer stored are left out)."""
     found: dict[str, StoredArticle] = {}
     for chunk in _chunks(list(dict.fromkeys(article_ids))):
@@ -393,7 +385,7 @@ def articles_for_output(db: sqlite3.Connection, article_ids: Sequence[str]) -> l
     return [found[a] for a in article_ids if a in found]
 
 
-def latest_articles_for_output(db: sqlite3.Connection, limit: int) -> list[tuple[StoredArticle, str | None]]:
+def latest_articles_for_output(db: Conn, limit: int) -> list[tuple[StoredArticle, str | None]]:
     """The ``limit`` most recently ingested articles, newest first, each with its story id (or None)."""
     return [
         (_stored(r), r[-1])
@@ -405,7 +397,7 @@ def latest_articles_for_output(db: sqlite3.Connection, limit: int) -> list[tuple
     ]
 
 
-def overview_for_output(db: sqlite3.Connection) -> dict[str, Any]:
+def overview_for_output(db: Conn) -> dict[str, Any]:
     """Corpus-wide tallies for the report's front page, aggregated in SQL (no article is loaded).
 
     ``outlets`` and ``languages``: (name, articles) most first; ``removed_reasons``: (reason, count);
@@ -420,8 +412,8 @@ def overview_for_output(db: sqlite3.Connection) -> dict[str, Any]:
         "SELECT COALESCE(language, '?') l, COUNT(*) n FROM articles GROUP BY l ORDER BY n DESC, l"
     ).fetchall()
     removed = q(
-        "SELECT json_extract(r.value, '$.reason') k, COUNT(*) n FROM articles a, json_each(a.removed) r"
-        " GROUP BY k ORDER BY n DESC, k"
+        f"SELECT {db.json_get('r.value', 'reason')} k, COUNT(*) n FROM articles a,"
+        f" {db.json_items('a.removed')} r GROUP BY k ORDER BY n DESC, k"
     ).fetchall()
     first, last = q("SELECT MIN(published), MAX(published) FROM articles").fetchone()
     stories = q("SELECT COUNT(DISTINCT story_id) FROM story_articles").fetchone()[0]
@@ -434,7 +426,7 @@ def overview_for_output(db: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-def story_page_keys(db: sqlite3.Connection) -> dict[str, str]:
+def story_page_keys(db: Conn) -> dict[str, str]:
     """A cheap fingerprint per story of everything its output page is made from.
 
     It changes when the story's row, its members, its storyline or the claims of its scope change
@@ -466,7 +458,7 @@ def story_page_keys(db: sqlite3.Connection) -> dict[str, str]:
     return {sid: v.hexdigest()[:32] for sid, v in h.items()}
 
 
-def entity_mentions_for_output(db: sqlite3.Connection, limit: int) -> dict[str, tuple[int, list[Span]]]:
+def entity_mentions_for_output(db: Conn, limit: int) -> dict[str, tuple[int, list[Span]]]:
     """Entity id -> (number of mentions, its first ``limit`` mentions as spans, in ingest order).
 
     One pass over the mention items; only the listed mentions read their article's text.
@@ -481,7 +473,7 @@ def entity_mentions_for_output(db: sqlite3.Connection, limit: int) -> dict[str, 
     for eid, aid, start, end, text in db.execute(
         'SELECT m.entity_id, m.article_id, m.start, m."end", substr(a.text, m.start + 1, m."end" - m.start)'
         ' FROM (SELECT al.entity_id, i.article_id, i.start, i."end", ROW_NUMBER() OVER'
-        " (PARTITION BY al.entity_id ORDER BY a.rowid, i.start) rn FROM entity_aliases al"
+        " (PARTITION BY al.entity_id ORDER BY a.seq, i.start) rn FROM entity_aliases al"
         " JOIN items i ON i.layer = 'mention' AND i.key = al.canonical AND i.label = al.label"
         " JOIN articles a ON a.id = i.article_id) m JOIN articles a ON a.id = m.article_id"
         " WHERE m.rn <= ? ORDER BY m.entity_id, m.rn",

@@ -1,13 +1,14 @@
 """Reads that the slant views (report and web app) share: per-article slant scores and display names.
 
-Functions over a ``sqlite3.Connection``; the store exposes them as methods, and the web app's
+Functions over a ``Conn``; the store exposes them as methods, and the web app's
 read-only connections call them directly.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
+
+from counterpoint.store.dialect import Conn
 
 #: (outlet, slant scores as JSON, article id, title)
 SlantRow = tuple[str | None, str, str, str | None]
@@ -15,7 +16,7 @@ SlantRow = tuple[str | None, str, str, str | None]
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 
-def entity_display_names(db: sqlite3.Connection) -> dict[str, str]:
+def entity_display_names(db: Conn) -> dict[str, str]:
     """Canonical in-article name -> corpus entity name (labels in order of trust)."""
     names: dict[str, str] = {}
     best: dict[str, int] = {}
@@ -31,7 +32,7 @@ def entity_display_names(db: sqlite3.Connection) -> dict[str, str]:
 
 
 def slant_rows(
-    db: sqlite3.Connection, *, article_ids: Sequence[str] | None = None, outlet: str | None = None
+    db: Conn, *, article_ids: Sequence[str] | None = None, outlet: str | None = None
 ) -> Iterator[SlantRow]:
     """The stored slant scores of every scored article, or of ``article_ids`` / one ``outlet``."""
     sql = (

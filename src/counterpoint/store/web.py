@@ -1,6 +1,6 @@
 """Read-only SQL over the store for the web app and the API.
 
-Every function takes a ``sqlite3.Connection`` opened read-only (``Database``)
+Every function takes a ``Conn`` opened read-only (``store/readonly.py``, either backend)
 and returns plain dicts, so the pages and the JSON API show the same data.
 Evidence text is sliced from the article's clean text (``substr``), never
 stored twice. The store must be migrated to this version's schema (``check_schema``),
@@ -10,19 +10,12 @@ so every table the queries name exists: nothing is guessed at run time.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from counterpoint.errors import StoreError
-from counterpoint.store.migrations import MIGRATIONS
+from counterpoint.store.dialect import Conn
 
 #: Snippet markers for FTS5 ``snippet()``: private-use characters that never reach the page.
 HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
@@ -31,7 +24,6 @@ SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 #: Item layers that carry loaded-language spans once the slant stage lands.
 LOADED_LAYERS = ("loaded", "slant")
 MAX_TERMS = 16
-T = TypeVar("T")
 _TERM = re.compile(r'"([^"]*)"?|(\w+)(\*?)')
 _WORD = re.compile(r"\w+")
 _LEAD = 240
@@ -59,95 +51,7 @@ class Filters:
         return any((self.q, self.outlet, self.date_from, self.date_to, self.entity))
 
 
-class QueryTimeout(Exception):
-    """A query ran past the per-request deadline and was interrupted."""
-
-
-class Database:
-    """Read-only connections to one SQLite store, one per thread, with a per-query deadline."""
-
-    def __init__(self, path: str, *, timeout_s: float = 3.0) -> None:
-        if path.startswith("sqlite:///"):
-            path = path[len("sqlite:///") :]
-        if not Path(path).is_file():
-            raise StoreError(f"no store at {path}; run 'counterpoint ingest PATH... --db {path}' first")
-        self.path = path
-        self.timeout_s = timeout_s
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
-        with self.read() as db:
-            check_schema(db, path)
-
-    def _connect(self) -> sqlite3.Connection:
-        uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
-        try:
-            conn = sqlite3.connect(uri, uri=True, timeout=5.0)
-            conn.execute("PRAGMA query_only=ON")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open {self.path} read-only: {exc}") from exc
-        conn.row_factory = sqlite3.Row
-        # a progress handler that interrupts a query past the deadline: one bad search cannot hog a thread
-        conn.set_progress_handler(lambda: int(time.monotonic() > self._local.deadline), 20_000)
-        return conn
-
-    def version(self) -> tuple[int, ...]:
-        """Changes whenever a writer commits (WAL mode writes the -wal file; a checkpoint the file)."""
-        out: list[int] = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(self.path + suffix)
-                out += [st.st_mtime_ns, st.st_size]
-            except FileNotFoundError:
-                out += [0, 0]
-        return tuple(out)
-
-    def cached(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``'s value, reused until the store changes: whole-table summaries for the home page."""
-        version = self.version()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and hit[0] == version:
-            return cast(T, hit[1])
-        value = compute()
-        with self._lock:
-            self._cache[key] = (version, value)
-        return value
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, with a fresh deadline for the queries run inside the block."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        self._local.deadline = time.monotonic() + self.timeout_s
-        try:
-            yield conn
-        except sqlite3.OperationalError as exc:
-            if "interrupted" in str(exc):
-                raise QueryTimeout(str(exc)) from exc
-            raise
-
-
-def check_schema(db: sqlite3.Connection, path: str) -> None:
-    """Refuse a file that is not a Counterpoint store, or one written by an older version.
-
-    The web app opens the store read-only, so it cannot migrate it; every table and column the
-    queries here use then exists, and none is guessed at run time.
-    """
-    try:
-        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
-    except sqlite3.DatabaseError:
-        raise StoreError(f"{path} is not a Counterpoint store (no _migrations table)") from None
-    missing = [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in done]
-    if missing:
-        raise StoreError(
-            f"{path} was written by an older Counterpoint (missing {', '.join(missing)}); run"
-            f" 'counterpoint analyze --db {path}' once to upgrade it"
-        )
-
-
-def _lead_title(row: sqlite3.Row) -> dict[str, Any]:
+def _lead_title(row: Any) -> dict[str, Any]:
     d = dict(row)
     lead = d.pop("lead", None) or ""
     d["title_is_fallback"] = not (d.get("title") or "").strip()
@@ -165,8 +69,8 @@ _ARTICLE_COLS = (
     "a.id, a.title, a.outlet, a.author, a.published, a.language, a.url, a.duplicate_of,"
     f" substr(a.text, 1, {_LEAD}) AS lead"
 )
-# rowid, not seq: seq is stored after the text, so reading it would walk every article's pages
-_ORDER_NEWEST = "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC"
+# (published, seq) come from the covering index articles_newest (m012_portable), not the text pages
+_ORDER_NEWEST = "ORDER BY a.published IS NULL, a.published DESC, a.seq DESC"
 
 
 def _where(f: Filters) -> tuple[list[str], list[Any]]:
@@ -193,30 +97,30 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
 Order = list[tuple[int, str | None, str | None]]
 
 
-def newest_order(db: sqlite3.Connection) -> Order:
-    """(rowid, published, outlet) of every article, newest first: one scan, cached by ``Database.cached``.
+def newest_order(db: Conn) -> Order:
+    """(seq, published, outlet) of every article, newest first: one scan, cached by ``Database.cached``.
 
     The store has no index on ``published``; sorting in SQL would read every article's pages
     on every list request.
     """
     return [
         (int(r[0]), r[1], r[2])
-        for r in db.execute(f"SELECT a.rowid, a.published, a.outlet FROM articles a {_ORDER_NEWEST}")
+        for r in db.execute(f"SELECT a.seq, a.published, a.outlet FROM articles a {_ORDER_NEWEST}")
     ]
 
 
-def _rows_by_rowid(db: sqlite3.Connection, rowids: Sequence[int]) -> list[dict[str, Any]]:
-    if not rowids:
+def _rows_by_seq(db: Conn, seqs: Sequence[int]) -> list[dict[str, Any]]:
+    if not seqs:
         return []
-    marks = ",".join("?" * len(rowids))
+    marks = ",".join("?" * len(seqs))
     got = {
         r["r"]: _lead_title(r)
         for r in db.execute(
-            f"SELECT a.rowid AS r, {_ARTICLE_COLS} FROM articles a WHERE a.rowid IN ({marks})", rowids
+            f"SELECT a.seq AS r, {_ARTICLE_COLS} FROM articles a WHERE a.seq IN ({marks})", seqs
         )
     }
     out = []
-    for rid in rowids:
+    for rid in seqs:
         if rid in got:
             d = got[rid]
             del d["r"]
@@ -225,7 +129,7 @@ def _rows_by_rowid(db: sqlite3.Connection, rowids: Sequence[int]) -> list[dict[s
 
 
 def list_articles(
-    db: sqlite3.Connection, f: Filters, page: Page, order: Order | None = None
+    db: Conn, f: Filters, page: Page, order: Order | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Articles matching the filters (not the text query), newest first, and how many there are.
 
@@ -240,14 +144,14 @@ def list_articles(
             and (not f.date_from or (published is not None and published >= f.date_from))
             and (not f.date_to or (published is not None and published <= f.date_to))
         ]
-        return _rows_by_rowid(db, hits[page.offset : page.offset + page.limit]), len(hits)
+        return _rows_by_seq(db, hits[page.offset : page.offset + page.limit]), len(hits)
     where, args = _where(f)
     cond = f" WHERE {' AND '.join(where)}" if where else ""
     total = int(db.execute(f"SELECT COUNT(*) FROM articles a{cond}", args).fetchone()[0])
-    # sort and page on (published, rowid) first, then read the few rows shown: the text is not touched
+    # sort and page on (published, seq) first, then read the few rows shown: the text is not touched
     rows = db.execute(
-        f"SELECT {_ARTICLE_COLS} FROM (SELECT a.rowid AS r FROM articles a{cond} {_ORDER_NEWEST}"
-        f" LIMIT ? OFFSET ?) p JOIN articles a ON a.rowid = p.r {_ORDER_NEWEST}",
+        f"SELECT {_ARTICLE_COLS} FROM (SELECT a.seq AS r FROM articles a{cond} {_ORDER_NEWEST}"
+        f" LIMIT ? OFFSET ?) p JOIN articles a ON a.seq = p.r {_ORDER_NEWEST}",
         (*args, page.limit, page.offset),
     )
     return [_lead_title(r) for r in rows], total
@@ -282,12 +186,14 @@ def split_hits(snippet: str) -> list[tuple[str, bool]]:
 
 
 def search_articles(
-    db: sqlite3.Connection, f: Filters, page: Page, order: Order | None = None
+    db: Conn, f: Filters, page: Page, order: Order | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Full-text search with filters, best match first; without a text query, the filtered list."""
     match = fts_query(f.q) if f.q else None
     if match is None:
         return list_articles(db, f, page, order)
+    if db.dialect == "postgresql":
+        return _search_postgres(db, f, page)
     where, args = _where(f)
     cond = "".join(f" AND {w}" for w in where)
     base = "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
@@ -310,7 +216,50 @@ def search_articles(
     return out, total
 
 
-def get_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def ts_query(text: str) -> str | None:
+    """``fts_query`` for PostgreSQL's ``to_tsquery``: words ANDed, "phrases" as <->, word* as a prefix.
+
+    Only word characters reach the query, each single-quoted, so no input is a syntax error.
+    """
+    parts: list[str] = []
+    for m in _TERM.finditer(text):
+        if m.group(1) is not None:
+            words = _WORD.findall(m.group(1))
+            if words:
+                parts.append("(" + " <-> ".join(f"'{w}'" for w in words) + ")")
+        elif m.group(2):
+            parts.append(f"'{m.group(2)}'" + (":*" if m.group(3) else ""))
+        if len(parts) >= MAX_TERMS:
+            break
+    return " & ".join(parts) or None
+
+
+_HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=24, MinWords=12, MaxFragments=1"
+
+
+def _search_postgres(db: Conn, f: Filters, page: Page) -> tuple[list[dict[str, Any]], int]:
+    """Full-text search on the ``search`` tsvector (GIN index), ranked by ``ts_rank``."""
+    query = ts_query(f.q or "")
+    if query is None:
+        return list_articles(db, f, page)
+    where, args = _where(f)
+    cond = "".join(f" AND {w}" for w in where)
+    base = "FROM articles a, to_tsquery('simple', ?) tq WHERE a.search @@ tq"
+    total = int(db.execute(f"SELECT COUNT(*) {base}{cond}", (query, *args)).fetchone()[0])
+    rows = db.execute(
+        f"SELECT {_ARTICLE_COLS}, ts_headline('simple', a.text, tq, ?) AS snippet"
+        f" {base}{cond} ORDER BY ts_rank(a.search, tq) DESC, a.seq LIMIT ? OFFSET ?",
+        (_HEADLINE, query, *args, page.limit, page.offset),
+    )
+    out = []
+    for r in rows:
+        d = _lead_title(r)
+        d["snippet"] = split_hits(d["snippet"] or "")
+        out.append(d)
+    return out, total
+
+
+def get_article(db: Conn, article_id: str) -> dict[str, Any] | None:
     """One article with its text and what the store knows about it, or None."""
     row = db.execute(
         "SELECT id, source, title, outlet, author, published, dateline, language, url, text, duplicate_of,"
@@ -325,7 +274,7 @@ def get_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] | Non
     return d
 
 
-def article_layers(db: sqlite3.Connection, article_id: str, text: str) -> dict[str, list[dict[str, Any]]]:
+def article_layers(db: Conn, article_id: str, text: str) -> dict[str, list[dict[str, Any]]]:
     """Mentions (with entity ids), quotes (with speaker entity), numbers, dates and loaded spans."""
     out: dict[str, list[dict[str, Any]]] = {
         "mention": [],
@@ -366,7 +315,7 @@ def article_layers(db: sqlite3.Connection, article_id: str, text: str) -> dict[s
     return out
 
 
-def speaker_entity(db: sqlite3.Connection, speaker: str) -> str | None:
+def speaker_entity(db: Conn, speaker: str) -> str | None:
     """The entity a quote's speaker name resolves to, by label priority."""
     for label in SPEAKER_LABELS:
         row = db.execute(
@@ -380,14 +329,14 @@ def speaker_entity(db: sqlite3.Connection, speaker: str) -> str | None:
 # -- entities -----------------------------------------------------------------------------------------
 
 
-def _entity(row: sqlite3.Row) -> dict[str, Any]:
+def _entity(row: Any) -> dict[str, Any]:
     d = dict(row)
     d["aliases"] = json.loads(d["aliases"])
     return d
 
 
 def list_entities(
-    db: sqlite3.Connection, page: Page, *, type_: str | None = None, name: str | None = None
+    db: Conn, page: Page, *, type_: str | None = None, name: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Entities, most mentioned first; optionally of one type or whose name contains ``name``."""
     where, args = [], []
@@ -407,7 +356,7 @@ def list_entities(
     return [_entity(r) for r in rows], total
 
 
-def get_entity(db: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+def get_entity(db: Conn, entity_id: str) -> dict[str, Any] | None:
     row = db.execute(
         "SELECT id, name, type, aliases, mentions FROM entities WHERE id = ?", (entity_id,)
     ).fetchone()
@@ -430,7 +379,7 @@ def get_entity(db: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
     return d
 
 
-def _sentence_around(db: sqlite3.Connection, article_id: str, start: int, end: int) -> tuple[int, int]:
+def _sentence_around(db: Conn, article_id: str, start: int, end: int) -> tuple[int, int]:
     row = db.execute(
         "SELECT start, \"end\" FROM items WHERE article_id = ? AND layer = 'sentence' AND start <= ?"
         " ORDER BY start DESC LIMIT 1",
@@ -441,7 +390,7 @@ def _sentence_around(db: sqlite3.Connection, article_id: str, start: int, end: i
     return int(row[0]), int(row[1])
 
 
-def _evidence(db: sqlite3.Connection, article_id: str, start: int, end: int) -> dict[str, Any]:
+def _evidence(db: Conn, article_id: str, start: int, end: int) -> dict[str, Any]:
     """The sentence around ``[start, end)`` as before / hit / after, for a snippet with the hit marked."""
     s, e = _sentence_around(db, article_id, start, end)
     row = db.execute(
@@ -452,7 +401,7 @@ def _evidence(db: sqlite3.Connection, article_id: str, start: int, end: int) -> 
     return {"before": row[0], "hit": row[1], "after": row[2]}
 
 
-def entity_mentions(db: sqlite3.Connection, entity_id: str, page: Page) -> list[dict[str, Any]]:
+def entity_mentions(db: Conn, entity_id: str, page: Page) -> list[dict[str, Any]]:
     """Mentions of one entity, newest article first, each with its sentence as evidence."""
     rows = db.execute(
         'SELECT i.article_id, i.start, i."end", a.title, a.outlet, a.published,'
@@ -470,7 +419,7 @@ def entity_mentions(db: sqlite3.Connection, entity_id: str, page: Page) -> list[
     return out
 
 
-def _quote_rows(db: sqlite3.Connection, where: str, args: Sequence[Any], page: Page) -> list[dict[str, Any]]:
+def _quote_rows(db: Conn, where: str, args: Sequence[Any], page: Page) -> list[dict[str, Any]]:
     rows = db.execute(
         'SELECT i.article_id, i.start, i."end", i.key AS speaker, i.label AS cue,'
         ' substr(a.text, i.start + 1, i."end" - i.start) AS quote, a.title, a.outlet, a.published,'
@@ -481,7 +430,7 @@ def _quote_rows(db: sqlite3.Connection, where: str, args: Sequence[Any], page: P
     return [_lead_title(r) for r in rows]
 
 
-def entity_quotes(db: sqlite3.Connection, entity_id: str, page: Page) -> list[dict[str, Any]]:
+def entity_quotes(db: Conn, entity_id: str, page: Page) -> list[dict[str, Any]]:
     """Quotes whose speaker resolves to this entity through ``entity_aliases``."""
     names = [
         r[0]
@@ -497,10 +446,10 @@ def entity_quotes(db: sqlite3.Connection, entity_id: str, page: Page) -> list[di
 
 
 def list_quotes(
-    db: sqlite3.Connection, page: Page, *, article_id: str | None = None, outlet: str | None = None
+    db: Conn, page: Page, *, article_id: str | None = None, outlet: str | None = None
 ) -> list[dict[str, Any]]:
     """Quotes, newest article first; optionally of one article or one outlet."""
-    where, args = ["1"], []
+    where, args = ["TRUE"], []
     if article_id:
         where.append("i.article_id = ?")
         args.append(article_id)
@@ -513,7 +462,7 @@ def list_quotes(
 # -- outlets and the overview -------------------------------------------------------------------------
 
 
-def outlets(db: sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
+def outlets(db: Conn, limit: int = 200) -> list[dict[str, Any]]:
     """Named outlets by article count, with the range of dates they cover."""
     rows = db.execute(
         "SELECT outlet AS name, COUNT(*) AS articles, MIN(published) AS first, MAX(published) AS last"
@@ -523,7 +472,7 @@ def outlets(db: sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def get_outlet(db: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+def get_outlet(db: Conn, name: str) -> dict[str, Any] | None:
     row = db.execute(
         "SELECT COUNT(*) AS articles, MIN(published) AS first, MAX(published) AS last FROM articles"
         " WHERE outlet = ?",
@@ -543,7 +492,7 @@ def get_outlet(db: sqlite3.Connection, name: str) -> dict[str, Any] | None:
     return d
 
 
-def overview(db: sqlite3.Connection) -> dict[str, Any]:
+def overview(db: Conn) -> dict[str, Any]:
     """Counts for the home page."""
     row = db.execute(
         "SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(published), MAX(published) FROM articles"
@@ -565,7 +514,7 @@ _GROUP_COLUMNS = {"stories": "title, first_seen AS first, last_seen AS last",
 
 
 def list_groups(
-    db: sqlite3.Connection, table: str, limit: int, offset: int = 0, *, only_id: str | None = None
+    db: Conn, table: str, limit: int, offset: int = 0, *, only_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Rows of ``stories`` or ``storylines`` with a title, dates, and (stories) coverage and outlets."""
     cols = _GROUP_COLUMNS[table]  # a KeyError for any other table: never interpolate a caller's name
@@ -573,7 +522,7 @@ def list_groups(
     rows = [
         dict(r)
         for r in db.execute(
-            f"SELECT id, {cols} FROM {table} {cond} ORDER BY last_seen DESC, id LIMIT ? OFFSET ?",
+            f"SELECT id, {cols} FROM {table} {cond} ORDER BY last_seen DESC NULLS LAST, id LIMIT ? OFFSET ?",
             (*args, limit, offset),
         )
     ]
@@ -590,11 +539,11 @@ def list_groups(
     return rows
 
 
-def story_exists(db: sqlite3.Connection, story_id: str) -> bool:
+def story_exists(db: Conn, story_id: str) -> bool:
     return db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone() is not None
 
 
-def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[dict[str, Any]] | None:
+def story_articles(db: Conn, story_id: str, page: Page) -> list[dict[str, Any]] | None:
     """Articles of one story, newest first, or None when the store has no such story."""
     if not story_exists(db, story_id):
         return None
@@ -606,12 +555,12 @@ def story_articles(db: sqlite3.Connection, story_id: str, page: Page) -> list[di
     return [_lead_title(r) for r in rows]
 
 
-def story_article_ids(db: sqlite3.Connection, story_id: str) -> list[str]:
+def story_article_ids(db: Conn, story_id: str) -> list[str]:
     """Every article id of one story (for its charts)."""
     return [r[0] for r in db.execute("SELECT article_id FROM story_articles WHERE story_id = ?", (story_id,))]
 
 
-def coverage_by_day(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[tuple[str, int]]:
+def coverage_by_day(db: Conn, article_ids: Sequence[str]) -> list[tuple[str, int]]:
     """Articles per publication day among ``article_ids`` (undated ones left out), oldest first."""
     if not article_ids:
         return []
@@ -627,11 +576,11 @@ def coverage_by_day(db: sqlite3.Connection, article_ids: Sequence[str]) -> list[
     return sorted(counts.items())
 
 
-def storyline_story_ids(db: sqlite3.Connection, storyline_id: str) -> list[str] | None:
+def storyline_story_ids(db: Conn, storyline_id: str) -> list[str] | None:
     """Stories of one storyline, oldest first, or None when there is no such storyline."""
     if db.execute("SELECT 1 FROM storylines WHERE id = ?", (storyline_id,)).fetchone() is None:
         return None
     rows = db.execute(
-        "SELECT id FROM stories WHERE storyline_id = ? ORDER BY first_seen, key", (storyline_id,)
+        "SELECT id FROM stories WHERE storyline_id = ? ORDER BY first_seen NULLS FIRST, key", (storyline_id,)
     )
     return [r[0] for r in rows]

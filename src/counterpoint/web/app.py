@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from counterpoint.report.html import template_env
 from counterpoint.slant.lean import Leans
-from counterpoint.store.web import Database, QueryTimeout
+from counterpoint.store.readonly import Database, QueryTimeout
 from counterpoint.web import api, pages
 from counterpoint.web.auth import LoopbackHosts, TokenAuth, check_bind, is_loopback
 
