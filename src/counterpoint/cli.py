@@ -28,6 +28,7 @@ from counterpoint.config import Settings, load_settings
 from counterpoint.errors import CounterpointError
 from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
+from counterpoint.runners import engine_for
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
 
@@ -184,16 +185,21 @@ def _ingest(
     pipeline = pipeline_for(settings)
     show = sys.stderr.isatty() and not ctx.obj["json"]
     stdin = sys.stdin.buffer if "-" in paths else None
-    with _progress(show) as progress:
-        stats = run(
-            store,
-            list(paths),
-            pipeline,
-            settings,
-            stdin=stdin,
-            progress=progress,
-            command=ctx.info_name or "",
-        )
+    engine = engine_for(settings)
+    try:
+        with _progress(show) as progress:
+            stats = run(
+                store,
+                list(paths),
+                pipeline,
+                settings,
+                stdin=stdin,
+                progress=progress,
+                command=ctx.info_name or "",
+                engine=engine,
+            )
+    finally:
+        engine.close()
     log.info("run finished", extra={"data": stats.to_dict()})
     return stats
 
@@ -208,7 +214,15 @@ _common = [
     click.option(
         "--batch-size", type=click.IntRange(min=1), default=None, help="Articles per batch/transaction."
     ),
-]
+    click.option(
+        "--engine", type=click.Choice(["local", "ray"]), default=None,
+        help="Where the stages run: local worker processes (default) or a Ray cluster ([ray] extra).",
+    ),
+    click.option(
+        "--ray-address", default=None,
+        help="With --engine ray: the cluster to join (HOST:PORT or auto); default a private local one.",
+    ),
+]  # fmt: skip
 
 
 def _with_common(fn: Callable[..., Any]) -> Callable[..., Any]:
