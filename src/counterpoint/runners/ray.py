@@ -92,12 +92,14 @@ class RayEngine:
         _quiet()
         self.owned = not ray.is_initialized()
         if self.owned:
-            address = settings.ray_address or None
+            # "local" starts a private cluster even when another one runs on this machine (a bare
+            # ray.init() would join that one, or whatever RAY_ADDRESS names)
+            address = settings.ray_address or "local"
             try:
                 with _stderr_silenced():
                     ray.init(
                         address=address,
-                        num_cpus=None if address else settings.workers,
+                        num_cpus=settings.workers if address == "local" else None,
                         include_dashboard=False,
                         logging_level=logging.ERROR,
                         log_to_driver=False,
@@ -105,7 +107,7 @@ class RayEngine:
                     )
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ConfigError(
-                    f"cannot start or join the Ray cluster {address or '(local)'}: {exc}; "
+                    f"cannot start or join the Ray cluster {address}: {exc}; "
                     "check --ray-address (HOST:PORT of a running 'ray start --head')"
                 ) from exc
         ctx = ray.data.DataContext.get_current()
