@@ -30,3 +30,11 @@ def test_config_bad_value_is_an_error() -> None:
 def test_config_missing_named_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_config_engine_and_ray_address() -> None:
+    settings = load_settings(env={"COUNTERPOINT_ENGINE": "ray", "COUNTERPOINT_RAY_ADDRESS": "10.0.0.5:6379"})
+    assert (settings.engine, settings.ray_address) == ("ray", "10.0.0.5:6379")
+    assert load_settings(env={}).engine == "local"
+    with pytest.raises(ConfigError, match="engine 'spark' is not known"):
+        load_settings(env={}, engine="spark")

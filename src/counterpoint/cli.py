@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -28,6 +31,7 @@ from counterpoint.config import Settings, load_settings
 from counterpoint.errors import CounterpointError
 from counterpoint.factories import pipeline_for
 from counterpoint.report import write_analysis, write_report
+from counterpoint.runners import engine_for
 from counterpoint.runners.local import Progress, RunStats, run
 from counterpoint.store import Store, open_store
 from counterpoint.store.dialect import redact
@@ -185,16 +189,21 @@ def _ingest(
     pipeline = pipeline_for(settings)
     show = sys.stderr.isatty() and not ctx.obj["json"]
     stdin = sys.stdin.buffer if "-" in paths else None
-    with _progress(show) as progress:
-        stats = run(
-            store,
-            list(paths),
-            pipeline,
-            settings,
-            stdin=stdin,
-            progress=progress,
-            command=ctx.info_name or "",
-        )
+    engine = engine_for(settings)
+    try:
+        with _progress(show) as progress:
+            stats = run(
+                store,
+                list(paths),
+                pipeline,
+                settings,
+                stdin=stdin,
+                progress=progress,
+                command=ctx.info_name or "",
+                engine=engine,
+            )
+    finally:
+        engine.close()
     log.info("run finished", extra={"data": stats.to_dict()})
     return stats
 
@@ -212,7 +221,15 @@ _common = [
     click.option(
         "--batch-size", type=click.IntRange(min=1), default=None, help="Articles per batch/transaction."
     ),
-]
+    click.option(
+        "--engine", type=click.Choice(["local", "ray"]), default=None,
+        help="Where the stages run: local worker processes (default) or a Ray cluster ([ray] extra).",
+    ),
+    click.option(
+        "--ray-address", default=None,
+        help="With --engine ray: the cluster to join (HOST:PORT or auto); default a private local one.",
+    ),
+]  # fmt: skip
 
 
 def _with_common(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -293,6 +310,66 @@ def ingest(ctx: click.Context, /, paths: tuple[str, ...], reprocess: bool, **opt
     _summary(stats, store, [], ctx.obj["json"], slant_model)
     if stats.articles == 0 and stats.already_stored == 0 and store.counts()["articles"] == 0:
         raise SystemExit(EXIT_NO_ARTICLES)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Folder for analysis.json and report.html, rewritten after every batch.")  # fmt: skip
+@_with_common
+@click.option("--interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds between two looks at FOLDER.")  # fmt: skip
+@click.pass_context
+def watch(ctx: click.Context, /, folder: str, out: str, interval: float, **opts: Any) -> None:
+    """Analyse the files that appear in FOLDER as they arrive, until Ctrl-C.
+
+    A file is taken once its size and time stay the same between two looks; each batch of new
+    files runs like 'analyze' (new articles join the stories already stored) and OUT/analysis.json
+    and OUT/report.html are rewritten. Ctrl-C finishes and commits the batch in progress, then exits
+    with 130; a second Ctrl-C stops at once (what was committed is kept).
+    """
+    from counterpoint.runners.watch import watch as watch_folder
+
+    settings = _settings(ctx, **opts)
+    _slant_model(settings)  # a bad slant_model fails here, before any work
+    store = _open(settings)
+    ctx.call_on_close(store.close)
+    pipeline = pipeline_for(settings)
+    stopping = threading.Event()
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        stopping.set()
+        click.echo("stopping after the batch in progress (Ctrl-C again to stop at once)", err=True)
+
+    def on_batch(files: list[str], stats: RunStats) -> None:
+        outputs = _write_outputs(store, Path(out), settings)
+        counts = store.counts()
+        data = {**stats.to_dict(), "files": len(files), "store_counts": counts,
+                "outputs": [str(p) for p in outputs]}  # fmt: skip
+        log.info("watch batch finished", extra={"data": data})
+        if ctx.obj["json"]:
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{time.strftime('%H:%M:%S')} {len(files)} file(s): {stats.articles} new article(s),"
+                f" {stats.skipped} skipped; {counts['articles']} articles,"
+                f" {stats.stories.get('stories', 0)} stories in the store; wrote {out}"
+            )
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    engine = engine_for(settings, ignore_sigint=True)
+    try:
+        if not ctx.obj["json"]:
+            click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+        watch_folder(store, Path(folder), pipeline, settings, engine=engine, stop=stopping.is_set,
+                     on_batch=on_batch, interval=interval)  # fmt: skip
+    finally:
+        engine.close()
+        signal.signal(signal.SIGINT, previous)
+    click.echo("stopped; everything committed so far is kept", err=True)
+    raise SystemExit(130)
 
 
 @main.command(epilog=EXIT_HELP)

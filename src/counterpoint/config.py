@@ -17,6 +17,8 @@ from counterpoint.stages.clean import CleanConfig
 
 ENV_PREFIX = "COUNTERPOINT_"
 DEFAULT_CONFIG_FILE = "counterpoint.toml"
+#: the engines a run can use (``runners.engine_for``)
+ENGINES = ("local", "ray")
 
 
 def _default_workers() -> int:
@@ -76,6 +78,12 @@ class Settings:
     #: a folder of slant heads trained with ``counterpoint train`` (stance.npz, bias.npz); empty uses
     #: the shipped heads. A head missing from the folder falls back to the shipped one.
     slant_model: str = ""
+    #: where the stages run: "local" (worker processes on this machine) or "ray" (a Ray cluster;
+    #: needs the [ray] extra)
+    engine: str = "local"
+    #: the Ray cluster to join, e.g. "127.0.0.1:6379" or "auto"; empty starts a private one on this
+    #: machine with ``workers`` CPUs
+    ray_address: str = ""
     clean: CleanConfig = field(default_factory=CleanConfig)
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,4 +155,6 @@ def load_settings(
     settings = replace(base, clean=clean, **coerced)
     if settings.workers < 1 or settings.batch_size < 1:
         raise ConfigError("workers and batch_size must be at least 1")
+    if settings.engine not in ENGINES:
+        raise ConfigError(f"engine {settings.engine!r} is not known; use one of {', '.join(ENGINES)}")
     return settings

@@ -11,7 +11,8 @@ The partition is tried again on the next run, since nothing of it was committed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from counterpoint.claims.compare import Judge
 from counterpoint.config import Settings
@@ -29,19 +30,42 @@ log = logging.getLogger("counterpoint")
 #: progress callback of a corpus stage: (stage name, partitions done)
 StageProgress = Callable[[str, int], None]
 
+#: where a stateless stage's partitions are computed: (step, partitions) -> (partition, result or the
+#: exception its compute raised), in partition order (e.g. ``runners.ray`` runs them as Ray tasks)
+Compute = Callable[[CorpusStep, Iterable[Any]], Iterator[tuple[Any, Any]]]
+
+
+def compute_here(step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """Compute each partition in this process, one after another (what a sequential stage needs)."""
+    for part in parts:
+        try:
+            yield part, step.compute(part)
+        except Exception as exc:  # noqa: BLE001 - handed to run_step, which records it
+            yield part, exc
+
 
 def run_step(
-    store: Store, stage: CorpusStage, step: CorpusStep, *, progress: StageProgress | None = None
+    store: Store,
+    stage: CorpusStage,
+    step: CorpusStep,
+    *,
+    progress: StageProgress | None = None,
+    compute: Compute | None = None,
 ) -> dict[str, int]:
     """Run one corpus stage's step over all its partitions; return its summary counts.
 
-    ``failed`` in the counts says how many partitions were recorded as failed.
+    ``compute`` computes partitions elsewhere (a cluster); it is used for stateless stages only, a
+    sequential stage's partitions are computed here one by one, since each reads what the one before
+    committed. Commits always happen here, in partition order. ``failed`` in the counts says how
+    many partitions were recorded as failed.
     """
     store.clear_failures(stage.name)
     failed = 0
-    for done, part in enumerate(step.partitions(store), start=1):
+    where = compute if compute is not None and not stage.sequential else compute_here
+    for done, (part, result) in enumerate(where(step, step.partitions(store)), start=1):
         try:
-            result = step.compute(part)
+            if isinstance(result, Exception):
+                raise result
             step.commit(store, result)
         except Exception as exc:  # noqa: BLE001 - one bad partition is recorded, never a crashed run
             failed += 1

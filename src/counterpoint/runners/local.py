@@ -9,30 +9,35 @@ batch in flight:
    worker processes, store articles or skip reasons.
 
 Memory stays flat: at most ``2 * workers`` batches are in flight at once.
+
+Where the stages' work runs is an :class:`Engine`: :class:`LocalEngine` (a process pool on this
+machine, the default) or ``runners.ray.RayEngine``. Either way this driver alone reads and writes
+the store, in pending order, so every engine leaves the same store behind.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import signal
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import get_context
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from counterpoint.config import Settings
 from counterpoint.factories import stages_by_name
 from counterpoint.ingest import iter_inputs
 from counterpoint.model import Doc, RawDocument, Skipped
-from counterpoint.pipeline import Pipeline
-from counterpoint.runners.corpus import run_step
+from counterpoint.pipeline import CorpusStage, CorpusStep, Pipeline
+from counterpoint.runners.corpus import StageProgress, run_step
 from counterpoint.stages.clean import line_key
 from counterpoint.store import Store
 
@@ -181,6 +186,125 @@ def _work(names: tuple[str, ...], docs: list[Doc], settings: Settings) -> list[D
     return _pipeline_for(names).run_batch(docs, settings)
 
 
+def _ignore_sigint() -> None:
+    # watch mode: Ctrl-C is the parent's to handle (it finishes the batch), not the workers'
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass(slots=True)
+class Pending:
+    """The raw documents waiting for the per-article stages, read from the store in ingest order.
+
+    ``batches`` yields them as Docs (with the repeated lines of their outlet group marked), in
+    batches of ``size``; an engine returns each processed batch in the same order, so the driver
+    saves articles in ingest order whichever engine ran them (story clustering depends on it).
+    """
+
+    store: Store
+    settings: Settings
+    #: how many documents are pending (None: not counted)
+    total: int | None = None
+    _has_repeats: dict[str, bool] = field(default_factory=dict)
+
+    def _repeated(self, raw: RawDocument, grp: str) -> frozenset[int]:
+        # Hashing every line again is only worth it in groups where some line is repeated at all.
+        min_docs = self.settings.repeat_min_docs
+        if grp not in self._has_repeats:
+            self._has_repeats[grp] = self.store.group_has_repeats(grp, min_docs)
+        if not self._has_repeats[grp]:
+            return frozenset()
+        return self.store.repeated_lines(grp, line_keys(raw), min_docs)
+
+    def batch_size(self, workers: int) -> int:
+        """The batch size: a run with fewer documents than workers x batch size is split evenly."""
+        size = self.settings.batch_size
+        if self.total is not None and workers > 1:
+            size = max(1, min(size, -(-self.total // workers)))
+        return size
+
+    def batches(self, size: int) -> Iterator[list[Doc]]:
+        after = 0
+        while True:
+            rows = self.store.pending_raw(size, after_seq=after)
+            if not rows:
+                return
+            after = rows[-1][2]
+            yield [Doc.from_raw(raw, self._repeated(raw, grp)) for raw, grp, _seq in rows]
+
+
+class Engine(Protocol):
+    """Where the stages' work runs; the driver (``run``) keeps all reads and writes of the store.
+
+    ``process`` runs the per-article stages over the pending documents and yields the processed
+    batches in pending order; ``run_step`` runs one corpus stage over its partitions (commits stay
+    in the driver, through ``runners.corpus.run_step``); ``close`` releases what the engine holds.
+    """
+
+    name: str
+
+    def process(self, pending: Pending, pipeline: Pipeline, settings: Settings) -> Iterator[list[Doc]]: ...
+
+    def run_step(
+        self, store: Store, stage: CorpusStage, step: CorpusStep, *, progress: StageProgress | None = None
+    ) -> dict[str, int]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(slots=True)
+class LocalEngine:
+    """Per-article stages in a pool of worker processes on this machine; corpus stages in-process."""
+
+    #: worker processes ignore Ctrl-C, which the parent handles (watch mode finishes its batch)
+    ignore_sigint: bool = False
+    name: str = "local"
+
+    def process(self, pending: Pending, pipeline: Pipeline, settings: Settings) -> Iterator[list[Doc]]:
+        total = pending.total
+        if settings.workers <= 1 or (total is not None and total <= IN_PROCESS_MAX):
+            for docs in pending.batches(pending.batch_size(1)):
+                yield pipeline.run_batch(docs, settings)
+            return
+        names = tuple(s.name for s in pipeline.article_stages)
+        ctx = get_context("forkserver" if os.name == "posix" else "spawn")
+        init = _ignore_sigint if self.ignore_sigint else None
+        with ProcessPoolExecutor(max_workers=settings.workers, mp_context=ctx, initializer=init) as pool:
+            in_flight: deque[tuple[list[Doc], Future[list[Doc]]]] = deque()
+            source = pending.batches(pending.batch_size(settings.workers))
+            exhausted = False
+            while True:
+                while not exhausted and len(in_flight) < 2 * settings.workers:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    in_flight.append((nxt, pool.submit(_work, names, nxt, settings)))
+                if not in_flight:
+                    break
+                docs, fut = in_flight.popleft()
+                try:
+                    out = fut.result()
+                except BrokenProcessPool:
+                    # A worker died (e.g. out of memory on one pathological input): finish this batch
+                    # in-process, one article at a time, so the batch still lands with reasons.
+                    yield pipeline.run_batch(docs, settings)
+                    for rest, _f in in_flight:
+                        yield pipeline.run_batch(rest, settings)
+                    in_flight.clear()
+                    for more in source:
+                        yield pipeline.run_batch(more, settings)
+                    break
+                yield out
+
+    def run_step(
+        self, store: Store, stage: CorpusStage, step: CorpusStep, *, progress: StageProgress | None = None
+    ) -> dict[str, int]:
+        return run_step(store, stage, step, progress=progress)
+
+    def close(self) -> None:
+        pass
+
+
 def process_pending(
     store: Store,
     pipeline: Pipeline,
@@ -189,39 +313,16 @@ def process_pending(
     progress: Progress | None = None,
     stats: RunStats | None = None,
     total: int | None = None,
+    engine: Engine | None = None,
 ) -> RunStats:
-    """Phase 2: run the per-article stages over every pending raw document and store the outcome."""
+    """Phase 2: run the per-article stages over every pending raw document and store the outcome.
+
+    Batches are saved in pending order as the engine hands them back, one transaction each.
+    """
     stats = stats or RunStats()
-    names = tuple(s.name for s in pipeline.article_stages)
+    engine = engine or LocalEngine()
     done = 0
-
-    has_repeats: dict[str, bool] = {}
-
-    def repeated(raw: RawDocument, grp: str) -> frozenset[int]:
-        # Hashing every line again is only worth it in groups where some line is repeated at all.
-        if grp not in has_repeats:
-            has_repeats[grp] = store.group_has_repeats(grp, settings.repeat_min_docs)
-        if not has_repeats[grp]:
-            return frozenset()
-        return store.repeated_lines(grp, line_keys(raw), settings.repeat_min_docs)
-
-    # a run with fewer pending documents than workers x batch size splits them evenly, so a
-    # small run still keeps every worker busy
-    size = settings.batch_size
-    if total is not None and settings.workers > 1:
-        size = max(1, min(size, -(-total // settings.workers)))
-
-    def batches() -> Iterable[list[Doc]]:
-        after = 0
-        while True:
-            rows = store.pending_raw(size, after_seq=after)
-            if not rows:
-                return
-            after = rows[-1][2]
-            yield [Doc.from_raw(raw, repeated(raw, grp)) for raw, grp, _seq in rows]
-
-    def save(docs: Sequence[Doc]) -> None:
-        nonlocal done
+    for docs in engine.process(Pending(store, settings, total), pipeline, settings):
         n_art, n_skip = store.save_docs(docs)
         stats.articles += n_art
         stats.skipped += n_skip
@@ -231,52 +332,25 @@ def process_pending(
         done += len(docs)
         if progress:
             progress("analysing", done, total)
-
-    if settings.workers <= 1 or (total is not None and total <= IN_PROCESS_MAX):
-        for docs in batches():
-            save(pipeline.run_batch(docs, settings))
-        return stats
-
-    ctx = get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=ctx) as pool:
-        in_flight: deque[tuple[list[Doc], Future[list[Doc]]]] = deque()
-        source = iter(batches())
-        exhausted = False
-        while True:
-            while not exhausted and len(in_flight) < 2 * settings.workers:
-                nxt = next(source, None)
-                if nxt is None:
-                    exhausted = True
-                    break
-                in_flight.append((nxt, pool.submit(_work, names, nxt, settings)))
-            if not in_flight:
-                break
-            docs, fut = in_flight.popleft()
-            try:
-                save(fut.result())
-            except BrokenProcessPool:
-                # A worker died (e.g. out of memory on one pathological input): finish this batch
-                # in-process, one article at a time, so the batch still lands with reasons.
-                save(pipeline.run_batch(docs, settings))
-                for rest, _f in in_flight:
-                    save(pipeline.run_batch(rest, settings))
-                in_flight.clear()
-                for more in source:
-                    save(pipeline.run_batch(more, settings))
-                break
     return stats
 
 
 def run_corpus(
-    store: Store, pipeline: Pipeline, settings: Settings, *, progress: Progress | None = None
+    store: Store,
+    pipeline: Pipeline,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, dict[str, int]]:
     """Run the pipeline's corpus stages in order over the whole store; return each one's counts."""
+    engine = engine or LocalEngine()
     out: dict[str, dict[str, int]] = {}
     for st in pipeline.corpus_stages:
         if progress:
             progress(st.name, 0, None)
         step = st.factory(settings)
-        out[st.name] = run_step(
+        out[st.name] = engine.run_step(
             store, st, step, progress=(lambda name, n: progress(name, n, None)) if progress else None
         )
     return out
@@ -291,14 +365,20 @@ def run(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     command: str = "ingest",
+    engine: Engine | None = None,
 ) -> RunStats:
-    """Read ``paths`` into ``store`` and run ``pipeline`` over everything pending."""
+    """Read ``paths`` into ``store`` and run ``pipeline`` over everything pending.
+
+    ``engine`` says where the stages run (default: this machine's process pool); the caller that
+    passes one closes it.
+    """
+    engine = engine or LocalEngine()
     started = time.perf_counter()
     run_id = store.start_run(command, settings.to_dict())
     stats = stage_inputs(store, paths, settings, stdin=stdin, progress=progress)
     pending = store.counts()["pending"]
-    process_pending(store, pipeline, settings, progress=progress, stats=stats, total=pending)
-    stats.corpus = run_corpus(store, pipeline, settings, progress=progress)
+    process_pending(store, pipeline, settings, progress=progress, stats=stats, total=pending, engine=engine)
+    stats.corpus = run_corpus(store, pipeline, settings, progress=progress, engine=engine)
     stats.seconds = time.perf_counter() - started
     store.finish_run(run_id, stats.to_dict())
     return stats
