@@ -148,3 +148,11 @@ def test_sparse_bag_vectors_equal_the_text_vectors_on_a_seed_article() -> None:
     assert np.abs(new_b - old_b).max() < 1e-6
     assert np.linalg.norm(new_b[0]) == pytest.approx(1.0, abs=1e-5)
     assert stance_view_vectors(toks, []).shape == (0, STANCE_EMBED)
+    # a head without hashed columns gets the same lexicon features (the keys are skipped for it)
+    for view, target in pieces[:40]:
+        sent = text[toks.starts[view[0]] : toks.ends[view[-1]]] if view else ""
+        plain = stance_row(toks, view, target, sent)
+        hashed_row = stance_row(toks, view, target, sent, dims=64)
+        keep = [k for k, c in enumerate(hashed_row[0]) if c < STANCE_COLUMNS]
+        assert plain == ([hashed_row[0][k] for k in keep], [hashed_row[1][k] for k in keep])
+        assert len(keep) < len(hashed_row[0])

@@ -218,19 +218,20 @@ def stance_row(
     ``stance_texts`` (``stance_vectors``), passed beside the rows in a ``head.Batch``.
     """
     t0, t1 = target
-    pos = {i: n for n, i in enumerate(view)}
     near_valence = near_pos = near_neg = sp = sn = lp = ln = rp = rn = 0.0
     negated = ap = an = op = on = 0.0
     others = [i for i in view[1:] if toks.caps[i] and not t0 <= i < t1 and toks.words[i] not in _NOT_NAMES]
     keys: list[str] = []
     words: list[str] = []
+    hashing = dims > 0
     for i in view:
         if t0 <= i < t1:
-            if not words or words[-1] != "<t>":
+            if hashing and (not words or words[-1] != "<t>"):
                 words.append("<t>")
             continue
         w, v = toks.words[i], toks.valence[i]
-        words.append(w)
+        if hashing:
+            words.append(w)
         dist = t0 - i if i < t0 else i - t1 + 1
         if v:
             weight = 1.0 / (1.0 + dist / HALF)
@@ -251,14 +252,17 @@ def stance_row(
                 op, on = (op + v, on) if v > 0 else (op, on - v)
         a = toks.adj[i]
         ap, an = (ap + a, an) if a > 0 else (ap, an - a)
+        if not hashing:
+            continue
         if dist <= WINDOW:
             keys.append(f"w|{'L' if i < t0 else 'R'}|{w}")
             if dist <= 2:
                 keys.append(f"w|{'L' if i < t0 else 'R'}{dist}|{w}")
         if toks.negated[i]:
             keys.append(f"n|{w}")
-    keys.extend(f"u|{w}" for w in words)
-    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+    if hashing:  # a head without hashed columns (the shipped one) never reads the keys
+        keys.extend(f"u|{w}" for w in words)
+        keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
     first = view[0] if view else 0
     following = {toks.words[i] for i in view if t1 <= i < t1 + 3} | {
         toks.words[i] for i in view if t0 - 3 <= i < t0
@@ -275,7 +279,7 @@ def stance_row(
             squash(rp, 2.0),
             squash(rn, 2.0),
             min(negated, 2.0) / 2.0,
-            float(t0 <= first + 1 and t0 in pos),
+            float(t0 <= first + 1 and t0 in view),
             float(bool(following & SPEECH)),
             squash(phrase[0], 2.0),
             squash(phrase[1], 2.0),
@@ -430,7 +434,8 @@ def bias_row(
             float(first > 0),
         )
     )
-    keys = [f"u|{w}" for w in words]
-    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
-    _add_hashed(row, keys, BIAS_COLUMNS, dims)
+    if dims > 0:
+        keys = [f"u|{w}" for w in words]
+        keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+        _add_hashed(row, keys, BIAS_COLUMNS, dims)
     return row
