@@ -6,11 +6,11 @@ stages run first and are not timed; then the slant stage runs over every article
 and in a pool of ``--workers`` processes (each worker loads the lexicons once, as a runner would).
 
 With ``--baseline ../main/src`` (another checkout's ``src/``), the same prepared articles are also
-timed with that checkout's slant stage, in fresh processes alternating with this one's (three
-rounds each), and the same-run ratio of articles per CPU-second is printed: the machine is shared
-and its speed swings, so only a ratio measured side by side means anything.
+timed with that checkout's slant stage, in fresh processes alternating with this one's
+(``--rounds``, three by default), and the same-run ratio of articles per CPU-second is printed:
+the machine is shared and its speed swings, so only a ratio measured side by side means anything.
 
-Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2] [--baseline ../main/src]
+Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2] [--baseline ../main/src [--rounds 3]]
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=400, help="articles per corpus")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=Path, help="another checkout's src/ to time side by side")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating timings per checkout with --baseline")
     ap.add_argument("--rate-of", type=Path, help=argparse.SUPPRESS)  # internal: one timing in this process
     args = ap.parse_args()
     if args.rate_of:  # our own pickle, written by compare() a moment ago
@@ -138,7 +139,7 @@ def main() -> None:
             flush=True,
         )
         if args.baseline:
-            mine, base = compare(docs, args.baseline.resolve())
+            mine, base = compare(docs, args.baseline.resolve(), args.rounds)
             ratios = [m / b for m, b in zip(mine, base, strict=True)]
             print(
                 f"  same run, articles per CPU-second: this checkout {', '.join(f'{x:.0f}' for x in mine)}; "
