@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from counterpoint.model import Quote, Span
 from counterpoint.slant.lexicon import QuoteMap, load_lexicon
+from counterpoint.slant.model import SlantSpan
 from counterpoint.slant.phrases import clause_spans, grow, phrase_spans, shape_spans, to_sentences
 from counterpoint.slant.techniques import find_spans
 
@@ -106,3 +107,17 @@ def test_phrases_sentence_span_stays_in_one_voice() -> None:
     assert one.speaker == "Ann"
     assert one.span.text == text[start:end]
     assert one.span.text == "this is a disgraceful sham, a vile and corrupt lie"
+
+
+def test_phrases_sentence_span_does_not_overlap_a_span_running_into_it() -> None:
+    text = "one two three four five six seven eight nine ten"
+
+    def sp(a: int, b: int, tech: str = "Loaded_Language") -> SlantSpan:
+        return SlantSpan(Span("a", a, b, text[a:b]), tech, "w")
+
+    spans = (sp(0, 13), sp(18, 23), sp(28, 33, "Doubt"))  # the first runs past the sentence start
+    out = to_sentences(text, "a", spans, [(8, 33), (34, len(text))], QuoteMap.build(()))
+    assert out[0] == spans[0]
+    assert (out[1].span.start, out[1].span.end) == (13, 33)
+    assert out[1].technique == "Doubt"
+    assert len(out) == 2

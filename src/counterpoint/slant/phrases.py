@@ -215,9 +215,7 @@ def phrase_spans(
 _EDGE = " \t\n\"“”‘’'"
 
 
-def _voice_part(
-    text: str, spans: Sequence[SlantSpan], ss: int, se: int, quotes: QuoteMap
-) -> tuple[int, int] | None:
+def _voice_part(spans: Sequence[SlantSpan], ss: int, se: int, quotes: QuoteMap) -> tuple[int, int] | None:
     """The part of sentence ``ss:se`` in the one voice all ``spans`` share, or None when they differ.
 
     The outlet's words: the stretch between quotes that holds every span; a quoted speaker's:
@@ -251,11 +249,11 @@ def to_sentences(
     Annotators mark a sentence that piles up loaded phrases as one stretch of persuasion, not as
     its fragments. The sentence span keeps the article id and clean-text offsets (a sentence ends
     at a line break too; spaces and quote marks at its edges and a closing ``.,;:`` are trimmed,
-    as annotators leave them out), the most specific
-    technique of its fragments (anything before plain ``Loaded_Language``) with that fragment's
-    reason, and the fragments' speaker; it covers only the words in that one voice, so a
-    sentence mixing the outlet's words and a quote with spans in both keeps its fragments.
-    ``spans`` must be in text order and not overlap (as ``phrase_spans`` makes them).
+    as annotators leave them out), the most specific technique of its fragments (anything before
+    plain ``Loaded_Language``) with that fragment's reason, and the fragments' speaker; it covers
+    only the words in that one voice, so a sentence mixing the outlet's words and a quote with
+    spans in both keeps its fragments. ``spans`` must be in text order and not overlap (as
+    ``phrase_spans`` makes them); the result does not overlap either.
     """
     if min_spans < 1 or not spans or not sentences:
         return tuple(spans)
@@ -275,7 +273,7 @@ def to_sentences(
             inside = spans[lo:hi]
             if len(inside) < min_spans:
                 continue
-            part = _voice_part(text, inside, ss, se, quotes)
+            part = _voice_part(inside, ss, se, quotes)
             if part is None:
                 continue
             s, e = part
@@ -285,6 +283,8 @@ def to_sentences(
                 e -= 1
             s, e = min(s, inside[0].span.start), max(e, inside[-1].span.end)
             out.extend(spans[done:lo])
+            if out:  # a span running into the sentence from the one before keeps its words
+                s = max(s, out[-1].span.end)
             pick = next((x for x in inside if x.technique != "Loaded_Language"), inside[0])
             why = f"{len(inside)} persuasive phrases in one sentence; {pick.why}"
             out.append(SlantSpan(Span(article_id, s, e, text[s:e]), pick.technique, why, pick.speaker))
