@@ -5,7 +5,12 @@ Articles: generated fictional ones (``synth.py``, ~800 words, page chrome includ
 stages run first and are not timed; then the slant stage runs over every article, in one process
 and in a pool of ``--workers`` processes (each worker loads the lexicons once, as a runner would).
 
-Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2]
+With ``--baseline ../main/src`` (another checkout's ``src/``), the same prepared articles are also
+timed with that checkout's slant stage, in fresh processes alternating with this one's
+(``--rounds``, three by default), and the same-run ratio of articles per CPU-second is printed:
+the machine is shared and its speed swings, so only a ratio measured side by side means anything.
+
+Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2] [--baseline ../main/src [--rounds 3]]
 """
 
 from __future__ import annotations
@@ -13,7 +18,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import pickle
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -21,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import counterpoint  # noqa: E402
 from counterpoint.config import Settings  # noqa: E402
 from counterpoint.model import Doc, RawDocument, content_id  # noqa: E402
 from counterpoint.slant.lexicon import load_lexicon  # noqa: E402
@@ -78,11 +89,38 @@ def measure(docs: list[Doc], workers: int) -> float:
         return len(docs) / (time.perf_counter() - t0)
 
 
+def rate_in(src: Path, docs_file: Path) -> float:
+    """Articles per CPU-second of the slant stage of the checkout at ``src``, in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    cmd = [sys.executable, __file__, "--rate-of", str(docs_file)]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    return float(out.split()[-1])
+
+
+def compare(docs: list[Doc], baseline: Path, rounds: int = 3) -> tuple[list[float], list[float]]:
+    """CPU rates of this checkout's and ``baseline``'s slant stage, alternating, ``rounds`` each."""
+    own = Path(counterpoint.__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        docs_file = Path(tmp) / "docs.pickle"
+        docs_file.write_bytes(pickle.dumps(docs))
+        mine, base = [], []
+        for _ in range(rounds):
+            base.append(rate_in(baseline, docs_file))
+            mine.append(rate_in(own, docs_file))
+    return mine, base
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=400, help="articles per corpus")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--baseline", type=Path, help="another checkout's src/ to time side by side")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating timings per checkout with --baseline")
+    ap.add_argument("--rate-of", type=Path, help=argparse.SUPPRESS)  # internal: one timing in this process
     args = ap.parse_args()
+    if args.rate_of:  # our own pickle, written by compare() a moment ago
+        print(cpu_rate(pickle.loads(args.rate_of.read_bytes())))
+        return
     corpora = {"synthetic": [as_scraped_text(a, seed=i) for i, a in enumerate(articles(args.n))]}
     if ALLSIDES.exists():
         with gzip.open(ALLSIDES, "rt", encoding="utf-8") as fh:
@@ -97,8 +135,18 @@ def main() -> None:
         print(
             f"{name}: {len(docs)} articles, {words:.0f} words avg: "
             f"{one:.0f} articles/s in 1 process, {pool:.0f} articles/s with {args.workers} workers, "
-            f"{cpu:.0f} articles per CPU-second"
+            f"{cpu:.0f} articles per CPU-second",
+            flush=True,
         )
+        if args.baseline:
+            mine, base = compare(docs, args.baseline.resolve(), args.rounds)
+            ratios = [m / b for m, b in zip(mine, base, strict=True)]
+            print(
+                f"  same run, articles per CPU-second: this checkout {', '.join(f'{x:.0f}' for x in mine)}; "
+                f"{args.baseline} {', '.join(f'{x:.0f}' for x in base)}; ratio per round "
+                f"{', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f})",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

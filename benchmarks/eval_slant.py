@@ -8,6 +8,8 @@ Data (research copies in ../shared/eval; never copied into the project):
 * ``ptc-semeval2020t11`` (train): span identification (SI) with the official partial-overlap
   precision/recall, and technique classification (TC) micro-F1 on the gold spans. Held-out part:
   articles whose numeric id is 0 mod 5, fixed before tuning; numbers are reported on both parts.
+  Spans are the stage's: phrase level, then a sentence holding ``SENTENCE_MIN`` spans becomes one
+  span, on sentences split by the nlp stage (spaCy, as the pipeline runs it: a few minutes).
 * ``semeval2023t3-en`` (train): frames (subtask 2) micro-F1, genre (subtask 1) macro-F1 opinion vs
   reporting (satire left out). Held-out part: article id 0 mod 5.
 * ``allsides-article-bias`` (media split, valid texts): left/centre/right macro-F1. Outlets are split
@@ -44,11 +46,12 @@ from pathlib import Path
 from counterpoint.model import Article
 from counterpoint.slant.frames import FRAMES, frame_scores, present_frames
 from counterpoint.slant.lexicon import WORD_RE, QuoteMap, load_lexicon
-from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
+from counterpoint.slant.phrases import SENTENCE_MIN, SPAN_MIN, phrase_spans, to_sentences
 from counterpoint.slant.stage import analyse_slant
 from counterpoint.slant.targeted import load_heads
 from counterpoint.slant.techniques import classify_span, find_spans
 from counterpoint.slant.train import Example, example_rows, fit_head, read_examples, scores
+from counterpoint.stages.nlp import analyse_text, load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 Span = tuple[int, int]
@@ -208,22 +211,28 @@ def eval_ptc(d: Path, trained: bool) -> dict[str, object]:
     empty = QuoteMap.build(())
     out: dict[str, object] = {}
     parts = {"tune": [a for a in arts if not ptc_heldout(a)], "heldout": [a for a in arts if ptc_heldout(a)]}
+    nlp = load_nlp()  # sentences as the pipeline splits them (the nlp stage), for the sentence step
     for name, ids in parts.items():
+        phrases = {
+            a: phrase_spans(arts[a], a, find_spans(arts[a], a, empty, lex, span_min=SPAN_MIN), empty)
+            for a in ids
+        }
+        sentences = {a: analyse_text(arts[a], nlp)[0] for a in ids}
         pred = {
             a: [
                 (x.span.start, x.span.end)
-                for x in phrase_spans(
-                    arts[a], a, find_spans(arts[a], a, empty, lex, span_min=SPAN_MIN), empty
-                )
+                for x in to_sentences(arts[a], a, phrases[a], sentences[a], empty, min_spans=SENTENCE_MIN)
             ]
             for a in ids
         }
+        phrase_level = {a: [(x.span.start, x.span.end) for x in phrases[a]] for a in ids}
         words = {
             a: [(f.slant.span.start, f.slant.span.end) for f in find_spans(arts[a], a, empty, lex)]
             for a in ids
         }
         gold = {a: [(s, e) for _t, s, e in labels.get(a, [])] for a in ids}
         p, r, f = si_scores(pred, gold)
+        pp, pr, pf = si_scores(phrase_level, gold)
         wp, wr, wf = si_scores(words, gold)
         gold_t, pred_t = [], []
         for a in ids:
@@ -235,9 +244,13 @@ def eval_ptc(d: Path, trained: bool) -> dict[str, object]:
             "articles": len(ids),
             "gold_spans": len(gold_t),
             "si_p_r_f1": [round(p, 4), round(r, 4), round(f, 4)],
+            "si_p_r_f1_phrases_without_sentence_step": [round(pp, 4), round(pr, 4), round(pf, 4)],
             "si_p_r_f1_word_level_before": [round(wp, 4), round(wr, 4), round(wf, 4)],
             "tc_micro_f1": round(acc, 4),
             "span_chars_ours": length_summary([e - s for v in pred.values() for s, e in v]),
+            "span_chars_phrases_without_sentence_step": length_summary(
+                [e - s for v in phrase_level.values() for s, e in v]
+            ),
             "span_chars_word_level_before": length_summary([e - s for v in words.values() for s, e in v]),
             "span_chars_gold": length_summary([e - s for v in gold.values() for s, e in v]),
         }

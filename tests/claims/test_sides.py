@@ -17,7 +17,8 @@ def test_sides_lists_what_only_each_outlet_has() -> None:
     ]
     outlet_of = {"a1": "A", "a2": "A", "b1": "B"}
     speakers = {"a1": ["Mark Carney"], "b1": ["Mark Carney", "Xi Jinping"]}
-    loaded = {"a1": ["landmark", "Landmark"], "a2": ["shameful"], "b1": []}
+    whole = "Carney embraced the regime in a shameful and reckless display of weakness"  # one span
+    loaded = {"a1": ["landmark", "Landmark", whole], "a2": ["shameful"], "b1": []}
     sides = {s.outlet: s for s in story_sides(claims, outlet_of, speakers, loaded)}
     assert list(sides) == ["A", "B"]  # most articles first
     assert [c["text"] for c in sides["A"].only_it] == ["A alone reports the canola deal."]

@@ -111,3 +111,48 @@ def test_text_vectors_equal_the_static_encoder_on_whole_texts() -> None:
     theirs = load_static_encoder()(texts)
     assert np.allclose(ours, theirs, atol=1e-5)
     assert not ours[1].any()
+
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
+
+
+def test_sparse_bag_vectors_equal_the_text_vectors_on_a_seed_article() -> None:
+    """The stage's vectors (one sparse product over token views) are the training path's (texts)."""
+    import re
+
+    from counterpoint.slant.features import bias_text, stance_view_vectors, text_vectors, view_vectors
+
+    paths = sorted(SEEDS.glob("003_*.txt"))
+    if not paths:
+        pytest.skip(f"shared seed corpus not found at {SEEDS}")
+    text = paths[0].read_text(encoding="utf-8")
+    toks = Tokens.of(text, load_lexicon())
+    pieces: list[tuple[list[int], tuple[int, int]]] = []
+    views: list[list[int]] = []
+    for m in re.finditer(r"[^.!?\n]+", text):
+        view = [i for i, s in enumerate(toks.starts) if m.start() <= s < m.end()]
+        views.append(view)
+        # a view with a gap (as when a quote is cut out) and one target per capitalised word
+        gapped = view[: len(view) // 3] + view[len(view) // 2 :]
+        pieces.extend((v, (i, i + 1)) for i in view if toks.caps[i] for v in (view, gapped))
+    pieces.append(([], (0, 1)))
+    views.append([])
+    assert len(pieces) > 100
+    old = stance_vectors([stance_texts(toks, view, target) for view, target in pieces])
+    new = stance_view_vectors(toks, pieces)
+    assert new.shape == old.shape == (len(pieces), STANCE_EMBED)
+    assert np.abs(new - old).max() < 1e-6
+    assert not new[-1].any()
+    old_b = text_vectors([bias_text(toks, v) for v in views])
+    new_b = view_vectors(toks, views)
+    assert np.abs(new_b - old_b).max() < 1e-6
+    assert np.linalg.norm(new_b[0]) == pytest.approx(1.0, abs=1e-5)
+    assert stance_view_vectors(toks, []).shape == (0, STANCE_EMBED)
+    # a head without hashed columns gets the same lexicon features (the keys are skipped for it)
+    for view, target in pieces[:40]:
+        sent = text[toks.starts[view[0]] : toks.ends[view[-1]]] if view else ""
+        plain = stance_row(toks, view, target, sent)
+        hashed_row = stance_row(toks, view, target, sent, dims=64)
+        keep = [k for k, c in enumerate(hashed_row[0]) if c < STANCE_COLUMNS]
+        assert plain == ([hashed_row[0][k] for k in keep], [hashed_row[1][k] for k in keep])
+        assert len(keep) < len(hashed_row[0])

@@ -24,6 +24,7 @@ from typing import Any
 
 #: entries listed per outlet and column
 MAX_PER_SIDE = 3
+LOADED_MAX_WORDS = 8  # longer loaded spans (whole sentences) are not listed as an outlet's words
 
 
 @dataclass(slots=True)
@@ -71,7 +72,10 @@ def story_sides(
                 sides[outlet].voices.append(name)
     words: dict[str, Counter[str]] = defaultdict(Counter)
     for aid, spans in loaded.items():
-        words[outlet_of.get(aid, "")].update(s.casefold() for s in spans)
+        # phrases only: a sentence the slant stage marks whole (it piles up loaded phrases) is
+        # highlighted in the article, but is not a "word" an outlet chose
+        phrases = (s.casefold() for s in spans if len(s.split()) <= LOADED_MAX_WORDS)
+        words[outlet_of.get(aid, "")].update(phrases)
     for outlet, counts in words.items():
         if outlet in sides:
             sides[outlet].loaded = [w for w, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no stubs
 
 from counterpoint.slant.head import Row, hashed, squash
 from counterpoint.slant.lexicon import WORD_RE, Lexicon
@@ -168,6 +170,35 @@ def stance_vectors(pairs: Sequence[tuple[str, ...]]) -> np.ndarray:
     return flat.reshape(len(pairs), STANCE_EMBED)
 
 
+def stance_view_vectors(
+    toks: Tokens, pieces: Sequence[tuple[Sequence[int], tuple[int, int]]], table: WordTable | None = None
+) -> np.ndarray:
+    """``(len(pieces), STANCE_EMBED)`` vectors of ``stance_texts`` for (view, target) pieces of one text.
+
+    The same numbers as ``stance_vectors([stance_texts(toks, view, target) ...])`` (within float32
+    rounding; ``tests/slant/test_slant_head.py`` holds them together on a seed article), without
+    building and re-splitting four strings per piece: the four bags are index masks over the
+    concatenated views and one sparse product (``bag_vectors``).
+    """
+    n = len(pieces)
+    if not n:
+        return np.zeros((0, STANCE_EMBED), dtype=np.float32)
+    lengths = np.fromiter((len(v) for v, _t in pieces), dtype=np.int64, count=n)
+    pos = np.fromiter(
+        itertools.chain.from_iterable(v for v, _t in pieces), np.int64, count=int(lengths.sum())
+    )
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    t0 = np.fromiter((t[0] for _v, t in pieces), dtype=np.int64, count=n)[owner]
+    t1 = np.fromiter((t[1] for _v, t in pieces), dtype=np.int64, count=n)[owner]
+    near = (pos >= t0 - EMBED_WINDOW) & (pos < t1 + EMBED_WINDOW)
+    left = near & (pos < t0)
+    right = near & (pos >= t1)
+    k = STANCE_TEXTS * owner
+    rows = np.concatenate((k, k[near] + 1, k[left] + 2, k[right] + 3))
+    cols = np.concatenate((pos, pos[near], pos[left], pos[right]))
+    return bag_vectors(toks, rows, cols, STANCE_TEXTS * n, table).reshape(n, STANCE_EMBED)
+
+
 def stance_row(
     toks: Tokens,
     view: Sequence[int],
@@ -187,19 +218,20 @@ def stance_row(
     ``stance_texts`` (``stance_vectors``), passed beside the rows in a ``head.Batch``.
     """
     t0, t1 = target
-    pos = {i: n for n, i in enumerate(view)}
     near_valence = near_pos = near_neg = sp = sn = lp = ln = rp = rn = 0.0
     negated = ap = an = op = on = 0.0
     others = [i for i in view[1:] if toks.caps[i] and not t0 <= i < t1 and toks.words[i] not in _NOT_NAMES]
     keys: list[str] = []
     words: list[str] = []
+    hashing = dims > 0
     for i in view:
         if t0 <= i < t1:
-            if not words or words[-1] != "<t>":
+            if hashing and (not words or words[-1] != "<t>"):
                 words.append("<t>")
             continue
         w, v = toks.words[i], toks.valence[i]
-        words.append(w)
+        if hashing:
+            words.append(w)
         dist = t0 - i if i < t0 else i - t1 + 1
         if v:
             weight = 1.0 / (1.0 + dist / HALF)
@@ -220,14 +252,17 @@ def stance_row(
                 op, on = (op + v, on) if v > 0 else (op, on - v)
         a = toks.adj[i]
         ap, an = (ap + a, an) if a > 0 else (ap, an - a)
+        if not hashing:
+            continue
         if dist <= WINDOW:
             keys.append(f"w|{'L' if i < t0 else 'R'}|{w}")
             if dist <= 2:
                 keys.append(f"w|{'L' if i < t0 else 'R'}{dist}|{w}")
         if toks.negated[i]:
             keys.append(f"n|{w}")
-    keys.extend(f"u|{w}" for w in words)
-    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+    if hashing:  # a head without hashed columns (the shipped one) never reads the keys
+        keys.extend(f"u|{w}" for w in words)
+        keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
     first = view[0] if view else 0
     following = {toks.words[i] for i in view if t1 <= i < t1 + 3} | {
         toks.words[i] for i in view if t0 - 3 <= i < t0
@@ -244,7 +279,7 @@ def stance_row(
             squash(rp, 2.0),
             squash(rn, 2.0),
             min(negated, 2.0) / 2.0,
-            float(t0 <= first + 1 and t0 in pos),
+            float(t0 <= first + 1 and t0 in view),
             float(bool(following & SPEECH)),
             squash(phrase[0], 2.0),
             squash(phrase[1], 2.0),
@@ -293,6 +328,58 @@ def text_vectors(texts: Sequence[str]) -> np.ndarray:
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     out[nonempty] = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
     return out
+
+
+#: each token's row in the table of its text's distinct words' WordPiece sums, and that table
+WordTable = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
+
+
+def word_table(toks: Tokens) -> WordTable:
+    """Each token's word id (``(len(toks.words),)``) and the ``(distinct words, EMBED_DIM)`` sums."""
+    local: dict[str, int] = {}
+    count = len(toks.words)
+    wid = np.fromiter((local.setdefault(w, len(local)) for w in toks.words), np.int64, count=count)
+    words = list(local)
+    missing = sorted(set(words) - _WORD_SUMS.keys())
+    if missing:
+        _learn_words(missing)
+    lost = [w for w in words if w not in _WORD_SUMS]
+    if lost:  # the bounded cache was cleared while learning: learn the ones it dropped again
+        _learn_words(lost)
+    got = [_WORD_SUMS[w] for w in words]
+    sums = np.stack(got).astype(np.float32, copy=False) if got else np.zeros((0, EMBED_DIM), np.float32)
+    return wid, sums
+
+
+def bag_vectors(
+    toks: Tokens,
+    rows: npt.NDArray[np.int64],
+    positions: npt.NDArray[np.int64],
+    nrows: int,
+    table: WordTable | None = None,
+) -> np.ndarray:
+    """``(nrows, EMBED_DIM)``: row ``r`` is the static vector of the words at ``positions[rows == r]``.
+
+    One sparse matrix (rows = texts, columns = the text's distinct words, values = counts) times
+    the words' WordPiece sums: the normalised sum ``text_vectors`` computes, without a Python loop
+    over texts or words. A row with no words is zero.
+    """
+    wid, sums = table if table is not None else word_table(toks)
+    counts = sparse.csr_matrix(
+        (np.ones(len(positions), dtype=np.float32), (rows, wid[positions])), shape=(nrows, len(sums))
+    )
+    out = np.asarray(counts @ sums, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    vec: np.ndarray = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    return vec
+
+
+def view_vectors(toks: Tokens, views: Sequence[Sequence[int]], table: WordTable | None = None) -> np.ndarray:
+    """``(len(views), EMBED_DIM)`` vectors of the token views (``text_vectors`` of their ``bias_text``)."""
+    lengths = np.fromiter((len(v) for v in views), dtype=np.int64, count=len(views))
+    pos = np.fromiter(itertools.chain.from_iterable(views), np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(views), dtype=np.int64), lengths)
+    return bag_vectors(toks, rows, pos, len(views), table)
 
 
 #: word -> the sum of its WordPiece rows in the static encoder's table (bounded, per process)
@@ -347,7 +434,8 @@ def bias_row(
             float(first > 0),
         )
     )
-    keys = [f"u|{w}" for w in words]
-    keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
-    _add_hashed(row, keys, BIAS_COLUMNS, dims)
+    if dims > 0:
+        keys = [f"u|{w}" for w in words]
+        keys.extend(f"b|{a}|{b}" for a, b in itertools.pairwise(words))
+        _add_hashed(row, keys, BIAS_COLUMNS, dims)
     return row

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from counterpoint.config import Settings
 from counterpoint.model import Article, Doc, Mention, Quote
 from counterpoint.pipeline import stage
-from counterpoint.slant.features import BIAS_DENSE, Tokens, bias_row, bias_text, text_vectors
+from counterpoint.slant.features import BIAS_DENSE, Tokens, bias_row, view_vectors
 from counterpoint.slant.frames import frame_scores
 from counterpoint.slant.head import Batch
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
@@ -76,7 +76,7 @@ def sentence_bias(
     ]
     # the hand-set shipped head has no weights for the vector columns: embed only for a trained one
     vectors = (
-        text_vectors([bias_text(toks, view) for view, _t, _m, _p in pieces])
+        view_vectors(toks, [view for view, _t, _m, _p in pieces])
         if heads.bias.weights.shape[0] > len(BIAS_DENSE)
         else None
     )
@@ -127,7 +127,7 @@ def analyse_slant(
         subjectivity=density_score(0.5 * subj + 0.5 * markers + 0.5 * mass, words_own, prior_rate=1.5),
         stance={name: round(st.score, 4) for name, st in stance.items()},
         frames=frame_scores(text, words_all, lex),
-        spans=phrase_spans(text, article.id, found, qmap),
+        spans=phrase_spans(text, article.id, found, qmap, sentences),
         confidence=_confidence(words_own, quote_share),
         genre=_genre(words_own, quote_share, opinion),
         words=words_own,

@@ -24,8 +24,7 @@ from counterpoint.slant.features import (
     STANCE_FEATURES,
     Tokens,
     stance_row,
-    stance_texts,
-    stance_vectors,
+    stance_view_vectors,
 )
 from counterpoint.slant.head import Batch, LinearHead, ModelFileError, Row, load_head
 from counterpoint.slant.lexicon import QuoteMap
@@ -161,7 +160,7 @@ def target_stance(
             neg, pos = neg + a, pos + b
         pieces.append((view, target, (neg, pos)))
         keys.append((speaker, name, ss, se))
-    vectors = stance_vectors([stance_texts(toks, view, target) for view, target, _p in pieces])
+    vectors = stance_view_vectors(toks, [(view, target) for view, target, _p in pieces])
     rows: list[Row] = [
         stance_row(toks, view, target, text[ss:se], phrase=ph, dims=head.dims)
         for (view, target, ph), (_sp, _n, ss, se) in zip(pieces, keys, strict=True)
