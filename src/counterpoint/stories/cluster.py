@@ -87,6 +87,11 @@ class ClusterConfig:
     lead_pivot: float = 0.15
     #: taken off the agreement when both leads name numbers and share none
     lead_number_clash: float = 0.5
+    #: the lead term also counts when a re-check weighs a story's two halves
+    split_lead: bool = True
+    #: taken off the cosine of two members whose leads both name numbers and share none, when a
+    #: re-check groups a story's members
+    split_number_clash: float = 0.2
     #: lead features kept per story (the most frequent)
     story_lead: int = 64
     #: when and how ``recheck`` splits a story the batch touched
@@ -294,8 +299,15 @@ class StoryClusterer:
         out = []
         for key in sorted(self._touched):
             s = self._stories.get(key)
-            if s is not None and s.embedded >= cfg.min_members and s.embedded >= s.checked * cfg.regrow:
-                out.append(s.id)
+            if s is None or s.embedded < cfg.min_members or s.embedded <= s.checked:
+                continue
+            if s.embedded >= cfg.small and s.embedded < s.checked * cfg.regrow:
+                continue
+            n = s.embedded
+            norm2 = float(s.vsum @ s.vsum)
+            if (norm2 - n) / (n * (n - 1)) >= cfg.coherent:
+                continue  # members alike on average: one event (mean pairwise cosine off the sum)
+            out.append(s.id)
         self._touched.clear()
         return out
 
@@ -306,9 +318,7 @@ class StoryClusterer:
         from their members (``changes`` then exports both). Returns the splits made.
         """
         out: list[StorySplit] = []
-        queue = list(members.items())
-        while queue:
-            sid, mems = queue.pop(0)
+        for sid, mems in members.items():
             key = self._by_id.get(sid)
             if key is None:
                 continue
@@ -316,25 +326,23 @@ class StoryClusterer:
             s.checked = s.embedded
             founder = [m for m in mems if story_id_for(m.article_id) == sid]
             ordered = founder + [m for m in mems if story_id_for(m.article_id) != sid]
-            found = decide(ordered, self.config.split, self._half_evidence)
-            if found is None:
+            pair = self._pair_lead if self.config.lead_weight and self.config.split_lead else None
+            found = decide(ordered, self.config.split, self._half_evidence, pair)
+            if not found:
                 continue
-            moved, between = found
-            first = next(m.article_id for m in ordered if m.article_id in moved)
-            new_id = story_id_for(first)
-            if new_id in self._by_id:
-                new_id = content_id("story:split:" + ",".join(sorted(moved)))
-            new = _Story(new_id, self._next_key, np.zeros(self.dim, dtype=np.float32))
-            self._next_key += 1
-            self._stories[new.key] = new
-            self._by_id[new.id] = new.key
-            kept = [m for m in ordered if m.article_id not in moved]
-            gone = [m for m in ordered if m.article_id in moved]
-            self._rebuild(s, kept)
-            self._rebuild(new, gone)
-            out.append(StorySplit(sid, new_id, tuple(m.article_id for m in gone), round(between, 4)))
-            # either half may still hold two events: check both again (each is smaller, so this ends)
-            queue += [(sid, kept), (new_id, gone)]
+            gone_all = set().union(*(ids for ids, _b in found))
+            self._rebuild(s, [m for m in ordered if m.article_id not in gone_all])
+            for moved, between in found:
+                gone = [m for m in ordered if m.article_id in moved]
+                new_id = story_id_for(gone[0].article_id)
+                if new_id in self._by_id:
+                    new_id = content_id("story:split:" + ",".join(sorted(moved)))
+                new = _Story(new_id, self._next_key, np.zeros(self.dim, dtype=np.float32))
+                self._next_key += 1
+                self._stories[new.key] = new
+                self._by_id[new.id] = new.key
+                self._rebuild(new, gone)
+                out.append(StorySplit(sid, new_id, tuple(m.article_id for m in gone), round(between, 4)))
         return out
 
     def _half_evidence(self, a: Sequence[Member], b: Sequence[Member]) -> float:
@@ -351,7 +359,33 @@ class StoryClusterer:
             sum(len(set(m.entity_ids)) for m in a) / len(a), sum(len(set(m.entity_ids)) for m in b) / len(b)
         )
         ew = cfg.entity_weight * min(1.0, names / cfg.full_names) if cfg.full_names else cfg.entity_weight
-        return ew * sim
+        return ew * sim + self._half_lead(a, b)
+
+    def _half_lead(self, a: Sequence[Member], b: Sequence[Member]) -> float:
+        """The lead term between two halves: how the moved half's leads agree with the kept half's."""
+        cfg = self.config
+        if not cfg.lead_weight or not cfg.split_lead:
+            return 0.0
+        counts = Counter(f for m in a for f in m.lead)
+        if not comparable(counts):
+            return 0.0
+        total = 0.0
+        for m in b:
+            if m.lead and comparable(m.lead):
+                total += agreement(
+                    m.lead, counts, len(a), pivot=cfg.lead_pivot, number_clash=cfg.lead_number_clash
+                )
+        return cfg.lead_weight * total / len(b)
+
+    def _pair_lead(self, a: Member, b: Member) -> float:
+        """The lead term between two members for a re-check's linkage: only disagreement counts.
+
+        Two leads that both name numbers and share none (two jobs reports, two death tolls) lose
+        ``split_number_clash``; shared words do not pull members of one topic together.
+        """
+        na = {f for f in a.lead if f.startswith("n:")}
+        nb = {f for f in b.lead if f.startswith("n:")}
+        return -self.config.split_number_clash if na and nb and not na & nb else 0.0
 
     def _rebuild(self, s: _Story, members: Sequence[Member]) -> None:
         """Recompute a story's state from its members (after a split) and re-index it."""

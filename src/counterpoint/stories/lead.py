@@ -22,8 +22,11 @@ from collections.abc import Mapping
 from functools import cache
 
 _WORD = re.compile(
-    r"[A-Za-z][A-Za-z'’-]+|\$?\d[\d,]*(?:\.\d+)?%?(?:\s+(?:million|billion|trillion|percent))?"
+    r"\$?\d[\d,]*(?:\.\d+)?(?:%|[kKmMbBtT]\b|\s+(?:thousand|million|billion|trillion|percent)\b)?"
+    r"|[A-Za-z][A-Za-z'’-]+"
 )
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12,
+          "trillion": 1e12}  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'])")
 _STOP = frozenset(
     str.split(
@@ -68,9 +71,15 @@ def stem(word: str) -> str:
 
 
 def _number(token: str) -> str:
-    parts = token.lower().replace("$", "").replace(",", "").replace("%", " percent").split()
-    value = parts[0].rstrip(".")
-    return "n:" + value + (parts[1] if len(parts) > 1 else "")
+    """A number as one feature whatever its spelling: "943,000", "943K" and "943 thousand" agree."""
+    t = token.lower().replace("$", "").replace(",", "").strip()
+    if t.endswith("%") or t.endswith("percent"):
+        return "n:" + t.removesuffix("%").removesuffix("percent").strip() + "%"
+    m = re.match(r"(\d+(?:\.\d+)?)\s*([a-z]*)", t)
+    if m is None:
+        return "n:" + t
+    value = float(m.group(1)) * _SCALE.get(m.group(2), 1.0)
+    return f"n:{value:.3g}"
 
 
 def lead_features(title: str | None, text: str) -> tuple[str, ...]:
@@ -80,7 +89,7 @@ def lead_features(title: str | None, text: str) -> tuple[str, ...]:
     out: set[str] = set()
     for tok in _WORD.findall(f"{title or ''} . {first}"):
         if tok[0].isdigit() or tok[0] == "$":
-            if len(tok.strip("$%")) > 1 or " " in tok:  # a lone digit is rarely the news
+            if len(tok.strip("$%")) > 1 or not tok[-1].isdigit():  # a lone digit is rarely the news
                 out.add(_number(tok))
             continue
         low = tok.lower()

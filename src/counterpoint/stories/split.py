@@ -16,6 +16,7 @@ its last check, so a story of m members is checked O(log m) times; the linkage r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,12 +31,19 @@ class SplitConfig:
 
     #: re-check stories with at least this many embedded members
     min_members: int = 4
-    #: split when the mean cosine between the two halves is below this
-    split_below: float = 0.8
+    #: average linkage over a story's members stops below this mean cosine
+    cut: float = 0.65
+    #: two groups stay apart when their mean cosine plus the entity and lead terms is below this
+    split_below: float = 0.7
     #: each half keeps at least this many embedded members
     min_part: int = 2
-    #: a story is checked again once its embedded members have grown by this factor
+    #: a story with fewer embedded members than this is checked whenever it grows; a larger one once
+    #: it has grown by ``regrow`` since its last check (so O(log m) checks for m members)
+    small: int = 32
     regrow: float = 1.5
+    #: a story whose members' mean pairwise cosine is at least this is whole: not checked at all
+    #: (read off the centroid sum, no member vectors needed)
+    coherent: float = 0.75
     #: most members the linkage runs on (the rest go to the nearer half)
     sample: int = 64
     #: split only when each half holds together better than the two halves do, by this much (mean
@@ -58,55 +66,29 @@ class Member:
     lead: tuple[str, ...] = ()
 
 
-def _average_linkage_two(sims: np.ndarray) -> np.ndarray:
-    """Group labels (0/1) of average-linkage agglomeration stopped at two groups (``sims``: cosines)."""
+def groups(sims: np.ndarray, cut: float) -> list[list[int]]:
+    """Average-linkage agglomeration of rows with cosines ``sims``, merging while the best pair's
+    mean cosine is at least ``cut``: the groups, each a list of row numbers in order."""
     n = len(sims)
     total = sims.astype(np.float64).copy()  # sum of pairwise cosines between two groups
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
-    label = np.arange(n)
-    for _ in range(n - 2):
+    members: list[list[int]] = [[i] for i in range(n)]
+    for _ in range(n - 1):
         mean = total / np.outer(size, size)
         mean[~alive, :] = -np.inf
         mean[:, ~alive] = -np.inf
         np.fill_diagonal(mean, -np.inf)
         i, j = divmod(int(np.argmax(mean)), n)
+        if mean[i, j] < cut:
+            break
         i, j = min(i, j), max(i, j)
         total[i, :] += total[j, :]
         total[:, i] += total[:, j]
         size[i] += size[j]
         alive[j] = False
-        label[label == j] = i
-    first = label[0]
-    out: np.ndarray = (label != first).astype(np.int8)
-    return out
-
-
-def two_way(vectors: np.ndarray, sample: int = 64) -> tuple[np.ndarray, float]:
-    """Average-linkage split of unit ``vectors`` into two groups: (mask of group 1, mean cosine between).
-
-    Group 1 is the group without the first row (the founding member). With more than ``sample``
-    rows, the linkage runs on an evenly spaced sample and every row goes to the group whose
-    centroid is nearer.
-    """
-    n = len(vectors)
-    vectors = vectors.astype(np.float32)
-    if n > sample:
-        idx = np.linspace(0, n - 1, sample).round().astype(int)
-        labels = _average_linkage_two(vectors[idx] @ vectors[idx].T)
-        c0 = vectors[idx[labels == 0]].sum(axis=0)
-        c1 = vectors[idx[labels == 1]].sum(axis=0)
-        near1 = vectors @ c1 / max(float(np.linalg.norm(c1)), 1e-9)
-        near0 = vectors @ c0 / max(float(np.linalg.norm(c0)), 1e-9)
-        mask = near1 > near0
-        mask[0] = False
-    else:
-        mask = _average_linkage_two(vectors @ vectors.T) == 1
-    k = int(mask.sum())
-    if k == 0 or k == n:
-        return mask, 1.0
-    a, b = vectors[~mask].sum(axis=0), vectors[mask].sum(axis=0)
-    return mask, float(a @ b) / ((n - k) * k)
+        members[i] += members[j]
+    return [sorted(members[i]) for i in range(n) if alive[i]]
 
 
 def _within(vectors: np.ndarray) -> float:
@@ -118,35 +100,81 @@ def _within(vectors: np.ndarray) -> float:
     return (float(total @ total) - float((vectors * vectors).sum())) / (n * (n - 1))
 
 
+def _between(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a.sum(axis=0) @ b.sum(axis=0)) / (len(a) * len(b))
+
+
 def decide(
     members: Sequence[Member],
     config: SplitConfig,
     evidence: Callable[[Sequence[Member], Sequence[Member]], float] | None = None,
-) -> tuple[set[str], float] | None:
-    """Article ids (copies included) of the half that should leave the story, or None to keep it whole.
+    pair: Callable[[Member, Member], float] | None = None,
+) -> list[tuple[set[str], float]]:
+    """Groups of members (article ids, copies included) that should leave the story, each as a story.
 
-    The two halves' score is the mean cosine between them plus ``evidence(kept, moved)`` (the
-    clusterer's entity term: the joining rule applied half to half); below ``split_below``, split.
+    Average linkage over the members' vectors stops at mean cosine ``cut``; groups smaller than
+    ``min_part`` go back to the group they are closest to on average. Two groups stay apart only
+    if their mean cosine plus ``evidence(a, b)`` (the clusterer's entity and lead terms: the
+    joining rule applied group to group) is below ``split_below`` and each holds together better
+    than the two do by ``margin``; otherwise they are joined again. The group of the first member
+    (the founder) keeps the story. ``pair(a, b)``, when given, is added to the cosine of two
+    members for the linkage (the lead cross-check: two jobs reports whose numbers differ).
+    Returns (moved ids, score between it and the founder's group).
     """
     embedded = [m for m in members if m.vector is not None and m.duplicate_of is None]
-    if len(embedded) < max(config.min_members, 2 * config.min_part):
-        return None
+    n = len(embedded)
+    if n < max(config.min_members, 2 * config.min_part):
+        return []
     vectors = np.stack([np.asarray(m.vector, dtype=np.float32) for m in embedded])
-    mask, between = two_way(vectors, config.sample)
-    moved = int(mask.sum())
-    if between >= config.split_below or min(moved, len(embedded) - moved) < config.min_part:
-        return None
-    if min(_within(vectors[mask]), _within(vectors[~mask])) - between < config.margin:
-        return None
-    go = mask.tolist()
-    if evidence is not None:
-        kept = [m for m, g in zip(embedded, go, strict=True) if not g]
-        between += evidence(kept, [m for m, g in zip(embedded, go, strict=True) if g])
-        if between >= config.split_below:
-            return None
-    out = {m.article_id for m, g in zip(embedded, go, strict=True) if g}
-    out.update(m.article_id for m in members if m.duplicate_of is not None and m.duplicate_of in out)
-    return out, between
+    idx = np.linspace(0, n - 1, config.sample).round().astype(int) if n > config.sample else np.arange(n)
+    sims = vectors[idx] @ vectors[idx].T
+    if pair is not None:
+        sub = [embedded[i] for i in idx]
+        for a in range(len(sub)):
+            for b in range(a + 1, len(sub)):
+                sims[a, b] = sims[b, a] = sims[a, b] + pair(sub[a], sub[b])
+    found = [[int(idx[r]) for r in g] for g in groups(sims, config.cut)]
+    big = [g for g in found if len(g) >= config.min_part]
+    if len(big) < 2:
+        return []
+    # every row (small groups, rows outside the sample) goes to the big group nearest on average
+    sums = np.stack([vectors[g].sum(axis=0) / len(g) for g in big])
+    home = np.argmax(vectors @ sums.T, axis=1)
+    for g_no, g in enumerate(big):
+        home[g] = g_no
+    parts = [[i for i in range(n) if home[i] == g_no] for g_no in range(len(big))]
+    cores = [list(g) for g in big]  # the test reads the groups' cores, not the stragglers they took in
+    # join back any two groups that do not pass the split test, most alike first
+    while len(parts) > 1:
+        best: tuple[float, int, int] | None = None
+        for a in range(len(parts)):
+            for b in range(a + 1, len(parts)):
+                va, vb = vectors[cores[a]], vectors[cores[b]]
+                between = _between(va, vb)
+                score = between
+                if min(_within(va), _within(vb)) - between < config.margin:
+                    score = math.inf  # loosely alike throughout: one story told in different words
+                elif evidence is not None:
+                    score += evidence([embedded[i] for i in cores[a]], [embedded[i] for i in cores[b]])
+                if score >= config.split_below and (best is None or score > best[0]):
+                    best = (score, a, b)
+        if best is None:
+            break
+        _s, a, b = best
+        parts[a] = sorted(parts[a] + parts[b])
+        cores[a] = sorted(cores[a] + cores[b])
+        del parts[b], cores[b]
+    if len(parts) < 2:
+        return []
+    founder = next(p for p in parts if 0 in p)
+    out: list[tuple[set[str], float]] = []
+    for p in parts:
+        if p is founder:
+            continue
+        ids = {embedded[i].article_id for i in p}
+        ids.update(m.article_id for m in members if m.duplicate_of is not None and m.duplicate_of in ids)
+        out.append((ids, _between(vectors[p], vectors[founder])))
+    return out
 
 
 class MemberIndex:
