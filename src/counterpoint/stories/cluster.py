@@ -86,7 +86,7 @@ class ClusterConfig:
     #: lead overlap that counts as neither agreement nor disagreement
     lead_pivot: float = 0.15
     #: taken off the agreement when both leads name numbers and share none
-    lead_number_clash: float = 0.5
+    lead_number_clash: float = 1.0
     #: the lead term also counts when a re-check weighs a story's two halves
     split_lead: bool = True
     #: taken off the cosine of two members whose leads both name numbers and share none, when a

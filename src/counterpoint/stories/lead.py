@@ -111,7 +111,7 @@ def agreement(
     members: int,
     *,
     pivot: float = 0.15,
-    number_clash: float = 0.5,
+    number_clash: float = 1.0,
 ) -> float:
     """How far an article's lead agrees with a story's members' leads (about -1..1; 0: no evidence).
 
