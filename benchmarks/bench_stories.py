@@ -96,6 +96,7 @@ def run_size(
     clusterer = StoryClusterer(cluster_config(config))  # type: ignore[arg-type]
     members = MemberIndex()
     splits = 0
+    pred: list[str] = []
     embedder = HashingEmbedder()
     gold: list[int] = []
     copies = found_copies = 0
@@ -135,6 +136,11 @@ def run_size(
         t["event frames"] += time.process_time() - t0
 
         t0 = time.process_time()
+        if clusterer.config.lead_weight or recheck:
+            docs = [replace(d, lead=lead_features(d.title, d.text)) for d in docs]  # once per article
+        t["lead features"] += time.process_time() - t0
+
+        t0 = time.process_time()
         todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
         vectors = np.zeros((len(docs), 384), dtype=np.float32)
         vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
@@ -145,17 +151,22 @@ def run_size(
         clusterer.changes()  # what a runner persists each batch
         t["cluster"] += time.process_time() - t0
 
+        if not recheck:
+            gold.extend(a.story for a in batch)
+            pred.extend(x.story_id for x in assigned)
+            done += len(batch)
+            continue
         t0 = time.process_time()
         # what the stage reads back from the store for a re-check: vector, entities, frame, lead
         members.assign(
             [
                 (Member(x.article_id, vectors[k] if d.duplicate_of is None else None, d.outlet, d.published,
                         d.entity_ids, d.frame, d.duplicate_of,
-                        lead_features(d.title, d.text) if d.duplicate_of is None else ()), x.story_id)
+                        d.lead or () if d.duplicate_of is None else ()), x.story_id)
                 for k, (x, d) in enumerate(zip(assigned, docs, strict=True))
             ]
         )  # fmt: skip
-        if recheck and (due := clusterer.due()):
+        if due := clusterer.due():
             made = clusterer.recheck(members.get(due))
             members.apply(made)
             splits += len(made)
@@ -163,7 +174,8 @@ def run_size(
         t["recheck"] += time.process_time() - t0
         gold.extend(a.story for a in batch)
         done += len(batch)
-    pred = [members.story_of[f"a{i}"] for i in range(n)]
+    if recheck:
+        pred = [members.story_of[f"a{i}"] for i in range(n)]
 
     t0 = time.process_time()
     summaries = []
@@ -177,7 +189,13 @@ def run_size(
     t["storylines"] += time.process_time() - t0
     total = time.process_time() - started
     stages = (
-        t["dedup"] + t["event frames"] + t["embed (hashing)"] + t["cluster"] + t["recheck"] + t["storylines"]
+        t["dedup"]
+        + t["event frames"]
+        + t["lead features"]
+        + t["embed (hashing)"]
+        + t["cluster"]
+        + t["recheck"]
+        + t["storylines"]
     )
     return {
         "n": n,

@@ -18,6 +18,7 @@ class StoryDoc:
     repeats count as salience; ``duplicate_of`` is an exact copy the store
     already found (same text hash), if any; ``published`` is ISO ``YYYY-MM-DD`` or None;
     ``frame`` is where and how the event happened (``events.event_frame``), None when not read.
+    ``lead`` holds the lead cross-check's features (``lead.lead_features``) when a caller has them.
     """
 
     article_id: str
@@ -29,6 +30,8 @@ class StoryDoc:
     entity_ids: tuple[str, ...] = ()
     duplicate_of: str | None = None
     frame: EventFrame | None = None
+    #: lead features (``stories/lead.py``); None: not computed yet (the clusterer computes them)
+    lead: tuple[str, ...] | None = None
 
     @property
     def english(self) -> bool:

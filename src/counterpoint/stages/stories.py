@@ -160,7 +160,8 @@ class StoriesStep:
         for r in part.rows:
             frame = event_frame(r.title, r.text, r.dateline)
             ents = part.entities.get(r.id, ())
-            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents, None, frame)
+            lead = lead_features(r.title, r.text)
+            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents, None, frame, lead)
             link, sig = self.dedup.add(r.id, r.text)
             if link is None and r.duplicate_of is not None:
                 # the store saw the same text (case and spacing folded); MinHash may miss a wordless copy

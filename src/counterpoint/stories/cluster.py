@@ -377,15 +377,20 @@ class StoryClusterer:
                 )
         return cfg.lead_weight * total / len(b)
 
-    def _pair_lead(self, a: Member, b: Member) -> float:
-        """The lead term between two members for a re-check's linkage: only disagreement counts.
+    def _pair_lead(self, members: Sequence[Member]) -> np.ndarray:
+        """The lead term between every two members for a re-check's linkage: only disagreement counts.
 
         Two leads that both name numbers and share none (two jobs reports, two death tolls) lose
         ``split_number_clash``; shared words do not pull members of one topic together.
         """
-        na = {f for f in a.lead if f.startswith("n:")}
-        nb = {f for f in b.lead if f.startswith("n:")}
-        return -self.config.split_number_clash if na and nb and not na & nb else 0.0
+        nums = [frozenset(f for f in m.lead if f.startswith("n:")) for m in members]
+        out = np.zeros((len(members), len(members)), dtype=np.float32)
+        named = [i for i, n in enumerate(nums) if n]
+        for x, i in enumerate(named):
+            for j in named[x + 1 :]:
+                if not nums[i] & nums[j]:
+                    out[i, j] = out[j, i] = -self.config.split_number_clash
+        return out
 
     def _rebuild(self, s: _Story, members: Sequence[Member]) -> None:
         """Recompute a story's state from its members (after a split) and re-index it."""
@@ -602,7 +607,9 @@ class StoryClusterer:
         doc_w = self._weights(ents)
         salient = self._salient(doc_w)
         frame = doc.frame or EventFrame()
-        lead = lead_features(doc.title, doc.text) if self.config.lead_weight else ()
+        lead = doc.lead if doc.lead is not None else lead_features(doc.title, doc.text)
+        if not self.config.lead_weight:
+            lead = ()
         best, best_score = self._best(vec, doc_w, salient, day, frame, monthly, lead=lead)
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]

@@ -58,6 +58,7 @@ def _actions() -> frozenset[str]:
     return frozenset(stem(w) for w in (*VERBS, *NOUNS, *_ACTIONS))
 
 
+@cache
 def stem(word: str) -> str:
     """A crude English stem: enough to make "passes", "passed" and "passing" one word."""
     w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")

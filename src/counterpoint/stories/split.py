@@ -34,7 +34,9 @@ class SplitConfig:
     #: average linkage over a story's members stops below this mean cosine
     cut: float = 0.65
     #: two groups stay apart when their mean cosine plus the entity and lead terms is below this
-    split_below: float = 0.7
+    split_below: float = 0.65
+    #: the groups of at least ``min_part`` members must hold this share of the members read
+    core_share: float = 0.6
     #: each half keeps at least this many embedded members
     min_part: int = 2
     #: a story with fewer embedded members than this is checked whenever it grows; a larger one once
@@ -108,7 +110,7 @@ def decide(
     members: Sequence[Member],
     config: SplitConfig,
     evidence: Callable[[Sequence[Member], Sequence[Member]], float] | None = None,
-    pair: Callable[[Member, Member], float] | None = None,
+    pair: Callable[[Sequence[Member]], np.ndarray] | None = None,
 ) -> list[tuple[set[str], float]]:
     """Groups of members (article ids, copies included) that should leave the story, each as a story.
 
@@ -117,8 +119,8 @@ def decide(
     if their mean cosine plus ``evidence(a, b)`` (the clusterer's entity and lead terms: the
     joining rule applied group to group) is below ``split_below`` and each holds together better
     than the two do by ``margin``; otherwise they are joined again. The group of the first member
-    (the founder) keeps the story. ``pair(a, b)``, when given, is added to the cosine of two
-    members for the linkage (the lead cross-check: two jobs reports whose numbers differ).
+    (the founder) keeps the story. ``pair(members)``, when given, is a matrix added to the
+    members' cosines for the linkage (the lead cross-check: two jobs reports whose numbers differ).
     Returns (moved ids, score between it and the founder's group).
     """
     embedded = [m for m in members if m.vector is not None and m.duplicate_of is None]
@@ -129,14 +131,11 @@ def decide(
     idx = np.linspace(0, n - 1, config.sample).round().astype(int) if n > config.sample else np.arange(n)
     sims = vectors[idx] @ vectors[idx].T
     if pair is not None:
-        sub = [embedded[i] for i in idx]
-        for a in range(len(sub)):
-            for b in range(a + 1, len(sub)):
-                sims[a, b] = sims[b, a] = sims[a, b] + pair(sub[a], sub[b])
+        sims = sims + pair([embedded[i] for i in idx])
     found = [[int(idx[r]) for r in g] for g in groups(sims, config.cut)]
     big = [g for g in found if len(g) >= config.min_part]
-    if len(big) < 2:
-        return []
+    if len(big) < 2 or sum(len(g) for g in big) < config.core_share * len(idx):
+        return []  # a loose story with a few tight pairs in it is one story told loosely
     # every row (small groups, rows outside the sample) goes to the big group nearest on average
     sums = np.stack([vectors[g].sum(axis=0) / len(g) for g in big])
     home = np.argmax(vectors @ sums.T, axis=1)
