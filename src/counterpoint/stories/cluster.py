@@ -22,11 +22,16 @@ a date are matched on content alone. A story whose event frame clashes with the 
 (``events.py``: the lead puts the event in another country, or it was a call and the story a
 visit) is not a candidate either:
 like events read alike, and where and how they happened is what tells them apart.
+For candidates scoring within ``lead_band`` of the threshold, the lead cross-check (``lead.py``:
+action words, their arguments and numbers of the headline and first sentence) adds
+``lead_weight`` x agreement: a tie-breaker, never more.
 The article joins the best story scoring at least ``threshold``, else founds a new one.
 
-Nothing is re-clustered: per-story state (centroid sum, entity counts, date span, outlets, frame)
-is updated in place, exported as plain ``StoryState`` rows for a runner to persist, and
-loaded back on the next run. Given the same articles in the same order, the result is the same.
+After a batch, ``due`` lists the stories it grew that may hold two events and ``recheck`` splits
+those that do, from their members (``split.py``); nothing else is re-clustered. Per-story state
+(centroid sum, entity counts, date span, outlets, frame, lead features) is updated in place,
+exported as plain ``StoryState`` rows for a runner to persist, and loaded back on the next run.
+Given the same articles in the same order, the result is the same.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ from counterpoint.stories.split import Member, SplitConfig, decide
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClusterConfig:
-    """Parameters of story clustering (tuned on ECB+, see docs/stories.md)."""
+    """Parameters of story clustering (chosen on the NeuS tuning half and ECB+, see docs/stories.md)."""
 
     #: an article joins the best story scoring at least this
     threshold: float = 0.6
