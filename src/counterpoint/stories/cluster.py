@@ -88,6 +88,8 @@ class ClusterConfig:
     #: ``lead_band`` of the threshold when both leads have an action word or a number; 0: off
     lead_weight: float = 0.3
     lead_band: float = 0.1
+    #: most candidates scoring below the threshold that are scored for the lead to lift
+    lead_candidates: int = 4
     #: lead overlap that counts as neither agreement nor disagreement
     lead_pivot: float = 0.15
     #: taken off the agreement when both leads name numbers and share none
@@ -709,11 +711,16 @@ class StoryClusterer:
         lift = cfg.lead_weight * (1.0 - cfg.lead_pivot) if use_lead else 0.0
         floor = cfg.threshold - (min(cfg.lead_band, lift) if use_lead else 0.0)
         band: list[tuple[int, float]] = []
+        below = 0  # candidates scored only because the lead might lift them
         # highest bound first, so the exact pruning below stops early; ties keep the older story
         for i in order:
             bound = bounds_l[i]
             if bound < floor or bound < best_score - lift:
                 break  # no later candidate can win
+            if bound < cfg.threshold:
+                below += 1
+                if below > cfg.lead_candidates:
+                    break  # the lead breaks ties among a few close candidates, never scans many
             key = keys_l[i]
             s = self._stories[key]
             if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):

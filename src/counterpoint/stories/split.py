@@ -37,6 +37,8 @@ class SplitConfig:
     split_below: float = 0.65
     #: the groups of at least ``min_part`` members must hold this share of the members read
     core_share: float = 0.6
+    #: most groups a story is split into at once (the largest; the rest join them)
+    max_groups: int = 4
     #: each half keeps at least this many embedded members
     min_part: int = 2
     #: a story with fewer embedded members than this is checked whenever it grows; a larger one once
@@ -133,7 +135,8 @@ def decide(
     if pair is not None:
         sims = sims + pair([embedded[i] for i in idx])
     found = [[int(idx[r]) for r in g] for g in groups(sims, config.cut)]
-    big = [g for g in found if len(g) >= config.min_part]
+    # the ``max_groups`` largest groups of at least ``min_part`` members (bounds the pairwise test)
+    big = sorted((g for g in found if len(g) >= config.min_part), key=len, reverse=True)[: config.max_groups]
     if len(big) < 2 or sum(len(g) for g in big) < config.core_share * len(idx):
         return []  # a loose story with a few tight pairs in it is one story told loosely
     # every row (small groups, rows outside the sample) goes to the big group nearest on average
