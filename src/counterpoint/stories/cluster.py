@@ -89,7 +89,7 @@ class ClusterConfig:
     lead_weight: float = 0.3
     lead_band: float = 0.1
     #: most candidates scoring below the threshold that are scored for the lead to lift
-    lead_candidates: int = 4
+    lead_candidates: int = 16
     #: lead overlap that counts as neither agreement nor disagreement
     lead_pivot: float = 0.15
     #: taken off the agreement when both leads name numbers and share none
