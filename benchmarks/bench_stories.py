@@ -57,8 +57,27 @@ def pools_for(n: int, mode: str) -> tuple[list[str], list[str]] | None:
     return synth.name_pools(round(400 * scale), round(12 * scale))
 
 
-def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
-    """Run every story stage over ``n`` synthetic articles; return timings and sizes."""
+def cluster_config(settings: str) -> object:
+    """A ``ClusterConfig`` from "field=value,field=value" (numbers or true/false), defaults otherwise."""
+    from counterpoint.stories.cluster import ClusterConfig
+
+    kw: dict[str, object] = {}
+    for item in filter(None, settings.split(",")):
+        key, value = item.split("=", 1)
+        kw[key.strip()] = (
+            value.strip().lower() == "true" if value.strip().lower() in ("true", "false") else (float(value))
+        )
+    return ClusterConfig(**kw)  # type: ignore[arg-type]
+
+
+def run_size(
+    n: int, words: int, pools: str = "fixed", config: str = "", recheck: bool = True
+) -> dict[str, float]:
+    """Run every story stage over ``n`` synthetic articles; return timings and sizes.
+
+    After each batch the stories it touched are re-checked (``recheck``), as the stage does, from
+    members kept in memory (the stage reads them from the store).
+    """
     import synth
     from counterpoint.model import content_id
     from counterpoint.model.story import StorySummary
@@ -68,14 +87,18 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
     from counterpoint.stories.dedup import NearDuplicateIndex
     from counterpoint.stories.embed import HashingEmbedder, embed, embed_text
     from counterpoint.stories.events import event_frame
+    from counterpoint.stories.lead import lead_features
+    from counterpoint.stories.split import Member, MemberIndex
     from counterpoint.stories.storylines import link_storylines
 
     t: defaultdict[str, float] = defaultdict(float)
     dedup = NearDuplicateIndex()
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(cluster_config(config))  # type: ignore[arg-type]
+    members = MemberIndex()
+    splits = 0
+    pred: list[str] = []
     embedder = HashingEmbedder()
     gold: list[int] = []
-    pred: list[str] = []
     copies = found_copies = 0
     gen = synth.articles(
         n, words=words, storylines=max(1, n // 80), syndication=0.1, pools=pools_for(n, pools)
@@ -113,6 +136,11 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
         t["event frames"] += time.process_time() - t0
 
         t0 = time.process_time()
+        if clusterer.config.lead_weight or recheck:
+            docs = [replace(d, lead=lead_features(d.title, d.text)) for d in docs]  # once per article
+        t["lead features"] += time.process_time() - t0
+
+        t0 = time.process_time()
         todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
         vectors = np.zeros((len(docs), 384), dtype=np.float32)
         vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
@@ -122,9 +150,32 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
         assigned = clusterer.add(docs, vectors)
         clusterer.changes()  # what a runner persists each batch
         t["cluster"] += time.process_time() - t0
+
+        if not recheck:
+            gold.extend(a.story for a in batch)
+            pred.extend(x.story_id for x in assigned)
+            done += len(batch)
+            continue
+        t0 = time.process_time()
+        # what the stage reads back from the store for a re-check: vector, entities, frame, lead
+        members.assign(
+            [
+                (Member(x.article_id, vectors[k] if d.duplicate_of is None else None, d.outlet, d.published,
+                        d.entity_ids, d.frame, d.duplicate_of,
+                        d.lead or () if d.duplicate_of is None else ()), x.story_id)
+                for k, (x, d) in enumerate(zip(assigned, docs, strict=True))
+            ]
+        )  # fmt: skip
+        if due := clusterer.due():
+            made = clusterer.recheck(members.get(due))
+            members.apply(made)
+            splits += len(made)
+            clusterer.changes()
+        t["recheck"] += time.process_time() - t0
         gold.extend(a.story for a in batch)
-        pred.extend(x.story_id for x in assigned)
         done += len(batch)
+    if recheck:
+        pred = [members.story_of[f"a{i}"] for i in range(n)]
 
     t0 = time.process_time()
     summaries = []
@@ -137,7 +188,15 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
     lines = link_storylines(summaries)
     t["storylines"] += time.process_time() - t0
     total = time.process_time() - started
-    stages = t["dedup"] + t["event frames"] + t["embed (hashing)"] + t["cluster"] + t["storylines"]
+    stages = (
+        t["dedup"]
+        + t["event frames"]
+        + t["lead features"]
+        + t["embed (hashing)"]
+        + t["cluster"]
+        + t["recheck"]
+        + t["storylines"]
+    )
     return {
         "n": n,
         "words": words,
@@ -147,6 +206,8 @@ def run_size(n: int, words: int, pools: str = "fixed") -> dict[str, float]:
         "s_cpu_total": round(total, 2),
         "articles_per_s": round(n / stages, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "config": config or "defaults",
+        "splits": splits,
         "stories": len(set(pred)),
         "gold_stories": len(set(gold)),
         "storylines": len(lines),
@@ -183,28 +244,41 @@ def main() -> int:
         "--pools", default="fixed,growing",
         help="name pools to run: fixed (same 400 people / 12 places at every size) and/or growing",
     )  # fmt: skip
+    ap.add_argument(
+        "--cluster", default="",
+        help="ClusterConfig fields to change, e.g. lead_weight=0 (lead cross-check off) or threshold=0.5",
+    )  # fmt: skip
+    ap.add_argument("--no-recheck", action="store_true", help="do not re-check and split touched stories")
+    ap.add_argument("--repeat", type=int, default=1, help="run each size this many times (report medians)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: run one size, print JSON
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_size(args.one, args.words, args.pools)))
+        print(json.dumps(run_size(args.one, args.words, args.pools, args.cluster, not args.no_recheck)))
         return 0
     results = []
     sizes = [int(s) for s in args.sizes.split(",")]
     for mode in args.pools.split(","):
         runs = []
         for size in sizes:
-            out = subprocess.run(
-                [sys.executable, __file__, "--one", str(size), "--words", str(args.words), "--pools", mode],
-                check=True, capture_output=True, text=True,
-            )  # fmt: skip
-            res = json.loads(out.stdout.strip().splitlines()[-1])
-            runs.append(res)
-            print(json.dumps(res), flush=True)
+            reps = []
+            for _ in range(args.repeat):
+                cmd = [sys.executable, __file__, "--one", str(size), "--words", str(args.words),
+                       "--pools", mode, "--cluster", args.cluster]  # fmt: skip
+                cmd += ["--no-recheck"] if args.no_recheck else []
+                out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                res = json.loads(out.stdout.strip().splitlines()[-1])
+                reps.append(res)
+                print(json.dumps(res), flush=True)
+            # the median run by stage time stands for the size (the machine is shared and noisy)
+            runs.append(sorted(reps, key=lambda r: r["s_stages"])[len(reps) // 2])
         results += runs
         if len(runs) >= 2:
             a, b = runs[0], runs[-1]
             ratio = b["s_stages"] / a["s_stages"]
-            print(f"[{mode}] time ratio {b['n']}/{a['n']}: {ratio:.2f} (size ratio {b['n'] / a['n']:.0f})")
+            print(
+                f"[{mode}] time ratio {b['n']}/{a['n']}: {ratio:.2f} (size ratio {b['n'] / a['n']:.0f};"
+                f" medians of {args.repeat})"
+            )
     if args.minilm_sample:
         rate = minilm_rate(args.minilm_sample, args.words)
         print(json.dumps({"minilm": rate}))

@@ -18,6 +18,7 @@ class StoryDoc:
     repeats count as salience; ``duplicate_of`` is an exact copy the store
     already found (same text hash), if any; ``published`` is ISO ``YYYY-MM-DD`` or None;
     ``frame`` is where and how the event happened (``events.event_frame``), None when not read.
+    ``lead`` holds the lead cross-check's features (``lead.lead_features``) when a caller has them.
     """
 
     article_id: str
@@ -29,6 +30,8 @@ class StoryDoc:
     entity_ids: tuple[str, ...] = ()
     duplicate_of: str | None = None
     frame: EventFrame | None = None
+    #: lead features (``stories/lead.py``); None: not computed yet (the clusterer computes them)
+    lead: tuple[str, ...] | None = None
 
     @property
     def english(self) -> bool:
@@ -74,6 +77,8 @@ class StoryState:
     #: event frame of the members: country code -> members placing the event there; mode -> members
     places: dict[str, int] = field(default_factory=dict)
     modes: dict[str, int] = field(default_factory=dict)
+    #: lead features of the members (``stories/lead.py``): feature -> members whose lead has it
+    lead: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,31 @@ class ArticleRow:
     language: str | None
     duplicate_of: str | None  # exact copy found by the store (same text hash)
     dateline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A story member as the store gives it to a re-check (``text``: its first 2,000 characters)."""
+
+    article_id: str
+    vector: np.ndarray | None  # None for copies and articles kept out of matching
+    outlet: str | None
+    published: str | None
+    title: str | None
+    text: str
+    dateline: str | None
+    entity_ids: tuple[str, ...]
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StorySplit:
+    """``moved`` left story ``story_id`` for the new story ``new_story_id`` (copies included)."""
+
+    story_id: str
+    new_story_id: str
+    moved: tuple[str, ...]
+    between: float  # mean cosine between the two halves
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,9 @@ in ingest order; it restores the clustering and near-duplicate state the store k
 runs, lets new articles join existing stories, and commits each batch with the state it changed
 in one transaction (a killed run loses at most the batch in flight). Lead vectors come from the
 per-article ``vectors`` stage; only articles without one (older stores, another encoder) are
-embedded here. Its last partition retitles the stories the run touched.
+embedded here. After each batch, the stories it touched that have grown enough are re-checked
+and split in two when they hold two events (``stories/split.py``; one more partition, read
+and written through the store). Its last partition retitles the stories the run touched.
 
 ``storylines`` works on stories, not articles (cheap): one partition, rebuilt each run.
 """
@@ -19,13 +21,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from counterpoint.config import Settings
-from counterpoint.model.story import ArticleRow, Duplicate, StoryBatch, Storyline, StorySummary
+from counterpoint.model.story import (
+    ArticleRow,
+    Duplicate,
+    MemberRow,
+    StoryBatch,
+    Storyline,
+    StorySplit,
+    StoryState,
+    StorySummary,
+)
 from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
 from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
 from counterpoint.stories.events import event_frame
+from counterpoint.stories.lead import lead_features
+from counterpoint.stories.split import Member
 from counterpoint.stories.storylines import StorylineConfig, link_storylines
 from counterpoint.stories.titles import story_title, storyline_title
 
@@ -44,6 +57,21 @@ class ArticleBatch:
     entities: dict[str, tuple[str, ...]]
     vectors: dict[str, np.ndarray]  # stored lead vectors (the rest are embedded in compute)
     story_of: dict[str, str]  # story of exact copies' originals found by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Stories a batch touched that are due for a re-check, with all their members."""
+
+    members: dict[str, list[MemberRow]]
+
+
+@dataclass(frozen=True, slots=True)
+class Splits:
+    """A re-check's outcome: the splits made and the state of every story they changed."""
+
+    splits: list[StorySplit]
+    states: list[StoryState]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +98,16 @@ class StoriesStep:
 
         self.dedup = NearDuplicateIndex()
         self.touched: set[str] = set()
-        self.counts = {"articles": 0, "new_stories": 0, "joined": 0, "duplicates": 0, "not_compared": 0}
+        self.counts = {
+            "articles": 0,
+            "new_stories": 0,
+            "joined": 0,
+            "duplicates": 0,
+            "not_compared": 0,
+            "split": 0,
+        }
 
-    def partitions(self, store: Store) -> Iterator[ArticleBatch | Titles]:
+    def partitions(self, store: Store) -> Iterator[ArticleBatch | Recheck | Titles]:
         if store.count_unassigned() == 0:
             return
         df, ndocs = store.load_entity_df()
@@ -88,24 +123,45 @@ class StoriesStep:
                 {} if self.embedder is not None else store.lead_vectors(ids, self.model),
                 store.story_of([r.duplicate_of for r in rows if r.duplicate_of]),
             )
+            # the batch is committed: re-check the stories it grew, from their stored members
+            if due := self.clusterer.due():
+                yield Recheck(store.story_members_for_recheck(due))
         ids = sorted(self.touched)
         yield Titles({s: store.story_members(s) for s in ids}, {s: self.clusterer.centroid(s) for s in ids})
 
-    def key(self, part: ArticleBatch | Titles) -> str:
+    def key(self, part: ArticleBatch | Recheck | Titles) -> str:
         if isinstance(part, Titles):
             return f"titles of {len(part.members)} stories"
+        if isinstance(part, Recheck):
+            return f"re-check of {len(part.members)} stories"
         return f"articles {part.rows[0].id}..{part.rows[-1].id}"
 
-    def compute(self, part: ArticleBatch | Titles) -> StoryBatch | list[tuple[str, str]]:
+    def compute(self, part: ArticleBatch | Recheck | Titles) -> StoryBatch | Splits | list[tuple[str, str]]:
         if isinstance(part, Titles):
             return [(sid, _title(members, part.centroids[sid])) for sid, members in part.members.items()]
+        if isinstance(part, Recheck):
+            members = {
+                sid: [
+                    Member(m.article_id, m.vector, m.outlet, m.published, m.entity_ids,
+                           event_frame(m.title, m.text, m.dateline) if m.vector is not None else None,
+                           m.duplicate_of,
+                           lead_features(m.title, m.text) if m.vector is not None else ())
+                    for m in rows
+                ]
+                for sid, rows in part.members.items()
+            }  # fmt: skip
+            splits = self.clusterer.recheck(members)
+            states = self.clusterer.changes()[0] if splits else []
+            self.touched.update(s.id for s in states)
+            return Splits(splits, states)
         docs: list[StoryDoc] = []
         dups: list[Duplicate] = []
         sigs: list[tuple[str, bytes]] = []
         for r in part.rows:
             frame = event_frame(r.title, r.text, r.dateline)
             ents = part.entities.get(r.id, ())
-            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents, None, frame)
+            lead = lead_features(r.title, r.text)
+            doc = StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, ents, None, frame, lead)
             link, sig = self.dedup.add(r.id, r.text)
             if link is None and r.duplicate_of is not None:
                 # the store saw the same text (case and spacing folded); MinHash may miss a wordless copy
@@ -133,9 +189,14 @@ class StoriesStep:
         self.touched.update(s.id for s in states)
         return StoryBatch(assignments, embedded, dups, sigs, states, df_changes, ndocs)
 
-    def commit(self, store: Store, result: StoryBatch | list[tuple[str, str]]) -> None:
+    def commit(self, store: Store, result: StoryBatch | Splits | list[tuple[str, str]]) -> None:
         if isinstance(result, list):
             store.save_story_titles(result)
+            return
+        if isinstance(result, Splits):
+            if result.splits:
+                store.save_story_split(result.splits, result.states)
+                self.counts["split"] += len(result.splits)
             return
         store.save_story_batch(result)
         for a in result.assignments:

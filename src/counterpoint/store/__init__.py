@@ -17,7 +17,7 @@ from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredAr
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
 from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.event import Event, ReportSource
-from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
+from counterpoint.model.story import ArticleRow, MemberRow, StoryBatch, Storyline, StorySplit, StoryState
 from counterpoint.store.dialect import redact
 from counterpoint.store.views import SlantRow
 
@@ -106,6 +106,10 @@ class Store(Protocol):
     def save_story_batch(self, batch: StoryBatch) -> None: ...
 
     def save_story_titles(self, titles: Sequence[tuple[str, str]]) -> None: ...
+
+    def story_members_for_recheck(self, story_ids: Sequence[str]) -> dict[str, list[MemberRow]]: ...
+
+    def save_story_split(self, splits: Sequence[StorySplit], states: Sequence[StoryState]) -> None: ...
 
     def replace_storylines(self, storylines: Sequence[Storyline], titles: Sequence[str]) -> None: ...
 

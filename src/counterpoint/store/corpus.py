@@ -14,7 +14,7 @@ import numpy as np
 
 from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
 from counterpoint.model.dates import DatedMember, InferredDate
-from counterpoint.model.story import ArticleRow, StoryBatch, Storyline, StoryState
+from counterpoint.model.story import ArticleRow, MemberRow, StoryBatch, Storyline, StorySplit, StoryState
 from counterpoint.store import claims as db_claims
 from counterpoint.store import dates as db_dates
 from counterpoint.store import stories as db_stories
@@ -86,6 +86,12 @@ class CorpusTables:
 
     def save_story_titles(self, titles: Sequence[tuple[str, str]]) -> None:
         db_stories.save_titles(self.db, titles)
+
+    def story_members_for_recheck(self, story_ids: Sequence[str]) -> dict[str, list[MemberRow]]:
+        return db_stories.story_members_for_recheck(self.db, story_ids)
+
+    def save_story_split(self, splits: Sequence[StorySplit], states: Sequence[StoryState]) -> None:
+        db_stories.save_split(self.db, splits, states)
 
     def replace_storylines(self, storylines: Sequence[Storyline], titles: Sequence[str]) -> None:
         db_stories.replace_storylines(self.db, storylines, titles)

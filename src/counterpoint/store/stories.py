@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from counterpoint.model import Article, Span, StoredArticle
-from counterpoint.model.story import ArticleRow, Assignment, Duplicate, Storyline, StoryState
+from counterpoint.model.story import (
+    ArticleRow,
+    Assignment,
+    Duplicate,
+    MemberRow,
+    Storyline,
+    StorySplit,
+    StoryState,
+)
 from counterpoint.store.dialect import Conn
 from counterpoint.stories.titles import date_span
 
@@ -107,6 +115,7 @@ def load_story_states(db: Conn) -> Iterator[StoryState]:
             r[11],
             frame.get("places", {}),
             frame.get("modes", {}),
+            frame.get("lead", {}),
         )
 
 
@@ -196,22 +205,7 @@ def save_batch(
 ) -> None:
     """Write one batch's outcome and the clustering state it changed, in one transaction."""
     with _tx(db):
-        db.executemany(
-            "INSERT INTO stories (id, key, vector_sum, embedded, articles, duplicates, entities, outlets,"
-            " first_seen, last_seen, english, note, frame) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET vector_sum = excluded.vector_sum, embedded = excluded.embedded,"
-            " articles = excluded.articles, duplicates = excluded.duplicates, entities = excluded.entities,"
-            " outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
-            " english = excluded.english, note = excluded.note, frame = excluded.frame",
-            [
-                (s.id, s.key, s.vector_sum, s.embedded, s.articles, s.duplicates,
-                 json.dumps(s.entities, sort_keys=True),
-                 json.dumps(s.outlets, sort_keys=True, ensure_ascii=False),
-                 s.first, s.last, int(s.english), s.note,
-                 json.dumps({"places": s.places, "modes": s.modes}, sort_keys=True))
-                for s in states
-            ],
-        )  # fmt: skip
+        _upsert_states(db, states)
         seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM story_articles").fetchone()[0])
         db.executemany(
             "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, note, seq)"
@@ -234,6 +228,64 @@ def save_batch(
         )
         db.executemany("INSERT OR REPLACE INTO story_entity_df (entity_id, n) VALUES (?, ?)", df)
         db.execute("INSERT OR REPLACE INTO story_meta (name, value) VALUES ('ndocs', ?)", (ndocs,))
+
+
+def _upsert_states(db: Conn, states: Sequence[StoryState]) -> None:
+    """Insert or update story rows (the event frame and lead features go in the ``frame`` JSON)."""
+    db.executemany(
+        "INSERT INTO stories (id, key, vector_sum, embedded, articles, duplicates, entities, outlets,"
+        " first_seen, last_seen, english, note, frame) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET vector_sum = excluded.vector_sum, embedded = excluded.embedded,"
+        " articles = excluded.articles, duplicates = excluded.duplicates, entities = excluded.entities,"
+        " outlets = excluded.outlets, first_seen = excluded.first_seen, last_seen = excluded.last_seen,"
+        " english = excluded.english, note = excluded.note, frame = excluded.frame",
+        [
+            (s.id, s.key, s.vector_sum, s.embedded, s.articles, s.duplicates,
+             json.dumps(s.entities, sort_keys=True),
+             json.dumps(s.outlets, sort_keys=True, ensure_ascii=False),
+             s.first, s.last, int(s.english), s.note,
+             json.dumps({"places": s.places, "modes": s.modes, "lead": s.lead}, sort_keys=True))
+            for s in states
+        ],
+    )  # fmt: skip
+
+
+def save_split(db: Conn, splits: Sequence[StorySplit], states: Sequence[StoryState]) -> None:
+    """Write re-checked stories: the split-off members' new story and both halves' state, in one transaction.
+
+    A moved membership keeps its row (score, note, order): only its story changes. Portable SQL:
+    ``?`` placeholders and ``INSERT ... ON CONFLICT ... DO UPDATE``.
+    """
+    with _tx(db):
+        _upsert_states(db, states)
+        db.executemany(
+            "UPDATE story_articles SET story_id = ? WHERE article_id = ? AND story_id = ?",
+            [(sp.new_story_id, aid, sp.story_id) for sp in splits for aid in sp.moved],
+        )
+
+
+def story_members_for_recheck(db: Conn, story_ids: Sequence[str]) -> dict[str, list[MemberRow]]:
+    """Every member of these stories, in the order they joined, as a re-check reads them."""
+    out: dict[str, list[MemberRow]] = {s: [] for s in story_ids}
+    rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(list(dict.fromkeys(story_ids))):
+        marks = ",".join("?" * len(chunk))
+        rows += db.execute(
+            "SELECT s.story_id, s.article_id, e.vector, a.outlet, a.published, a.title,"
+            " substr(a.text, 1, 2000), a.dateline, d.duplicate_of FROM story_articles s"
+            " JOIN articles a ON a.id = s.article_id"
+            " LEFT JOIN article_embeddings e ON e.article_id = s.article_id"
+            " LEFT JOIN duplicates d ON d.article_id = s.article_id"
+            f" WHERE s.story_id IN ({marks}) ORDER BY s.seq",
+            tuple(chunk),
+        ).fetchall()
+    ents = article_entities(db, [r[1] for r in rows if r[2] is not None])
+    for sid, aid, vec, outlet, published, title, text, dateline, dup in rows:
+        vector = np.frombuffer(vec, dtype=np.float32) if vec is not None else None
+        out[sid].append(
+            MemberRow(aid, vector, outlet, published, title, text, dateline, ents.get(aid, ()), dup)
+        )
+    return out
 
 
 def save_titles(db: Conn, titles: Sequence[tuple[str, str]]) -> None:

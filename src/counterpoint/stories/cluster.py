@@ -22,11 +22,16 @@ a date are matched on content alone. A story whose event frame clashes with the 
 (``events.py``: the lead puts the event in another country, or it was a call and the story a
 visit) is not a candidate either:
 like events read alike, and where and how they happened is what tells them apart.
+For candidates scoring within ``lead_band`` of the threshold, the lead cross-check (``lead.py``:
+action words, their arguments and numbers of the headline and first sentence) adds
+``lead_weight`` x agreement: a tie-breaker, never more.
 The article joins the best story scoring at least ``threshold``, else founds a new one.
 
-Nothing is re-clustered: per-story state (centroid sum, entity counts, date span, outlets, frame)
-is updated in place, exported as plain ``StoryState`` rows for a runner to persist, and
-loaded back on the next run. Given the same articles in the same order, the result is the same.
+After a batch, ``due`` lists the stories it grew that may hold two events and ``recheck`` splits
+those that do, from their members (``split.py``); nothing else is re-clustered. Per-story state
+(centroid sum, entity counts, date span, outlets, frame, lead features) is updated in place,
+exported as plain ``StoryState`` rows for a runner to persist, and loaded back on the next run.
+Given the same articles in the same order, the result is the same.
 """
 
 from __future__ import annotations
@@ -41,14 +46,16 @@ import numpy as np
 from usearch.index import Index
 
 from counterpoint.model import content_id
-from counterpoint.model.story import Assignment, EventFrame, StoryState
+from counterpoint.model.story import Assignment, EventFrame, StorySplit, StoryState
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.events import clash
+from counterpoint.stories.lead import agreement, comparable, lead_features
+from counterpoint.stories.split import Member, SplitConfig, decide
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClusterConfig:
-    """Parameters of story clustering (tuned on ECB+, see docs/stories.md)."""
+    """Parameters of story clustering (chosen on the NeuS tuning half and ECB+, see docs/stories.md)."""
 
     #: an article joins the best story scoring at least this
     threshold: float = 0.6
@@ -77,6 +84,25 @@ class ClusterConfig:
     date_penalty: float = 0.3
     #: entity counts kept per story (the most frequent), bounding memory
     story_entities: int = 48
+    #: weight of the lead cross-check (``lead.py``), applied only to candidates scoring within
+    #: ``lead_band`` of the threshold when both leads have an action word or a number; 0: off
+    lead_weight: float = 0.3
+    lead_band: float = 0.1
+    #: most candidates scoring below the threshold that are scored for the lead to lift
+    lead_candidates: int = 16
+    #: lead overlap that counts as neither agreement nor disagreement
+    lead_pivot: float = 0.15
+    #: taken off the agreement when both leads name numbers and share none
+    lead_number_clash: float = 1.0
+    #: the lead term also counts when a re-check weighs a story's two halves
+    split_lead: bool = True
+    #: taken off the cosine of two members whose leads both name numbers and share none, when a
+    #: re-check groups a story's members
+    split_number_clash: float = 0.2
+    #: lead features kept per story (the most frequent)
+    story_lead: int = 64
+    #: when and how ``recheck`` splits a story the batch touched
+    split: SplitConfig = field(default_factory=SplitConfig)
 
 
 @dataclass(slots=True)
@@ -95,13 +121,15 @@ class _Story:
     note: str | None = None
     places: Counter[str] = field(default_factory=Counter)
     modes: Counter[str] = field(default_factory=Counter)
+    lead: Counter[str] = field(default_factory=Counter)
+    checked: int = 0  # embedded members when it was last re-checked
 
     def state(self) -> StoryState:
         return StoryState(
             self.id, self.key, self.vsum.astype(np.float32).tobytes(), self.embedded, self.articles,
             self.duplicates, dict(self.entities), dict(self.outlets),
             self.first.isoformat() if self.first else None, self.last.isoformat() if self.last else None,
-            self.english, self.note, dict(self.places), dict(self.modes),
+            self.english, self.note, dict(self.places), dict(self.modes), dict(self.lead),
         )  # fmt: skip
 
 
@@ -219,6 +247,7 @@ class StoryClusterer:
         self._story_of: dict[str, int] = {}
         self._dirty: set[int] = set()
         self._dirty_df: set[str] = set()
+        self._touched: set[int] = set()  # stories with new embedded members since the last ``due``
         self._next_key = 0
 
     # -- state ------------------------------------------------------------------------------------------
@@ -235,7 +264,7 @@ class StoryClusterer:
             s = _Story(
                 st.id, st.key, vsum, st.embedded, st.articles, st.duplicates, Counter(st.entities),
                 Counter(st.outlets), parse_date(st.first), parse_date(st.last), st.english, st.note,
-                Counter(st.places), Counter(st.modes),
+                Counter(st.places), Counter(st.modes), Counter(st.lead), st.embedded,
             )  # fmt: skip
             self._stories[s.key] = s
             self._by_id[s.id] = s.key
@@ -268,6 +297,151 @@ class StoryClusterer:
         v = self._stories[key].vsum
         n = float(np.linalg.norm(v))
         return (v / n).astype(np.float32) if n > 0 else None
+
+    # -- re-checking grown stories (``split.py``) ------------------------------------------------------
+
+    def due(self) -> list[str]:
+        """Stories touched since the last call that have grown enough to be re-checked (``split.py``)."""
+        cfg = self.config.split
+        out = []
+        for key in sorted(self._touched):
+            s = self._stories.get(key)
+            if s is None or s.embedded < cfg.min_members or s.embedded <= s.checked:
+                continue
+            if s.embedded >= cfg.small and s.embedded < s.checked * cfg.regrow:
+                continue
+            n = s.embedded
+            norm2 = float(s.vsum @ s.vsum)
+            if (norm2 - n) / (n * (n - 1)) >= cfg.coherent:
+                continue  # members alike on average: one event (mean pairwise cosine off the sum)
+            out.append(s.id)
+        self._touched.clear()
+        return out
+
+    def recheck(self, members: Mapping[str, Sequence[Member]]) -> list[StorySplit]:
+        """Split each of these stories (id -> all its members, founding member first) that holds two events.
+
+        The half without the founding member becomes a new story; both halves' state is rebuilt
+        from their members (``changes`` then exports both). Returns the splits made.
+        """
+        out: list[StorySplit] = []
+        for sid, mems in members.items():
+            key = self._by_id.get(sid)
+            if key is None:
+                continue
+            s = self._stories[key]
+            s.checked = s.embedded
+            founder = [m for m in mems if story_id_for(m.article_id) == sid]
+            ordered = founder + [m for m in mems if story_id_for(m.article_id) != sid]
+            pair = self._pair_lead if self.config.lead_weight and self.config.split_lead else None
+            found = decide(ordered, self.config.split, self._half_evidence, pair)
+            if not found:
+                continue
+            gone_all = set().union(*(ids for ids, _b in found))
+            self._rebuild(s, [m for m in ordered if m.article_id not in gone_all])
+            for moved, between in found:
+                gone = [m for m in ordered if m.article_id in moved]
+                new_id = story_id_for(gone[0].article_id)
+                if new_id in self._by_id:
+                    new_id = content_id("story:split:" + ",".join(sorted(moved)))
+                new = _Story(new_id, self._next_key, np.zeros(self.dim, dtype=np.float32))
+                self._next_key += 1
+                self._stories[new.key] = new
+                self._by_id[new.id] = new.key
+                self._rebuild(new, gone)
+                out.append(StorySplit(sid, new_id, tuple(m.article_id for m in gone), round(between, 4)))
+        return out
+
+    def _half_evidence(self, a: Sequence[Member], b: Sequence[Member]) -> float:
+        """The entity term between two halves of a story: what ``_best`` adds to an article's cosine."""
+        cfg = self.config
+        wa = self._weights(Counter(e for m in a for e in m.entity_ids))
+        wb = self._weights(Counter(e for m in b for e in m.entity_ids))
+        na = math.sqrt(sum(w * w for w in wa.values()))
+        nb = math.sqrt(sum(w * w for w in wb.values()))
+        if not na or not nb:
+            return 0.0
+        sim = sum(w * wb[e] for e, w in wa.items() if e in wb) / (na * nb)
+        names = min(
+            sum(len(set(m.entity_ids)) for m in a) / len(a), sum(len(set(m.entity_ids)) for m in b) / len(b)
+        )
+        ew = cfg.entity_weight * min(1.0, names / cfg.full_names) if cfg.full_names else cfg.entity_weight
+        return ew * sim + self._half_lead(a, b)
+
+    def _half_lead(self, a: Sequence[Member], b: Sequence[Member]) -> float:
+        """The lead term between two halves: how the moved half's leads agree with the kept half's."""
+        cfg = self.config
+        if not cfg.lead_weight or not cfg.split_lead:
+            return 0.0
+        counts = Counter(f for m in a for f in m.lead)
+        if not comparable(counts):
+            return 0.0
+        total = 0.0
+        for m in b:
+            if m.lead and comparable(m.lead):
+                total += agreement(
+                    m.lead, counts, len(a), pivot=cfg.lead_pivot, number_clash=cfg.lead_number_clash
+                )
+        return cfg.lead_weight * total / len(b)
+
+    def _pair_lead(self, members: Sequence[Member]) -> np.ndarray:
+        """The lead term between every two members for a re-check's linkage: only disagreement counts.
+
+        Two leads that both name numbers and share none (two jobs reports, two death tolls) lose
+        ``split_number_clash``; shared words do not pull members of one topic together.
+        """
+        nums = [frozenset(f for f in m.lead if f.startswith("n:")) for m in members]
+        out = np.zeros((len(members), len(members)), dtype=np.float32)
+        named = [i for i, n in enumerate(nums) if n]
+        for x, i in enumerate(named):
+            for j in named[x + 1 :]:
+                if not nums[i] & nums[j]:
+                    out[i, j] = out[j, i] = -self.config.split_number_clash
+        return out
+
+    def _rebuild(self, s: _Story, members: Sequence[Member]) -> None:
+        """Recompute a story's state from its members (after a split) and re-index it."""
+        s.vsum = np.zeros(self.dim, dtype=np.float32)
+        s.embedded = s.articles = s.duplicates = 0
+        s.entities, s.outlets, s.places, s.modes, s.lead = (
+            Counter(),
+            Counter(),
+            Counter(),
+            Counter(),
+            Counter(),
+        )
+        s.first = s.last = None
+        for m in members:
+            s.articles += 1
+            s.duplicates += m.duplicate_of is not None
+            if m.outlet:
+                s.outlets[m.outlet] += 1
+            day = parse_date(m.published)
+            if day is not None:
+                s.first = day if s.first is None else min(s.first, day)
+                s.last = day if s.last is None else max(s.last, day)
+            self._story_of[m.article_id] = s.key
+            if m.vector is None or m.duplicate_of is not None:
+                continue
+            s.vsum += np.asarray(m.vector, dtype=np.float32)
+            s.embedded += 1
+            s.entities.update(m.entity_ids)
+            s.lead.update(m.lead)
+            if m.frame is not None:
+                s.places.update(m.frame.places)
+                s.modes.update(m.frame.modes)
+        if len(s.entities) > 2 * self.config.story_entities:
+            s.entities = Counter(dict(s.entities.most_common(self.config.story_entities)))
+        if len(s.lead) > 2 * self.config.story_lead:
+            s.lead = Counter(dict(s.lead.most_common(self.config.story_lead)))
+        s.checked = s.embedded
+        self._enorm.pop(s.key, None)
+        self._dirty.add(s.key)
+        self._sync(s)
+        weights = self._weights(s.entities)
+        for e in self._salient(weights):
+            self._post(e, s.key)
+        self._index_story(s, fresh=False)
 
     # -- assignment -------------------------------------------------------------------------------------
 
@@ -346,6 +520,9 @@ class StoryClusterer:
         into.places.update(f.places)
         into.modes.update(f.modes)
         into.entities.update(f.entities)
+        into.lead.update(f.lead)
+        self._touched.add(into.key)
+        self._touched.discard(f.key)
         self._enorm.pop(into.key, None)
         for day in (f.first, f.last):
             if day is not None:
@@ -437,12 +614,15 @@ class StoryClusterer:
         doc_w = self._weights(ents)
         salient = self._salient(doc_w)
         frame = doc.frame or EventFrame()
-        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly)
+        lead = doc.lead if doc.lead is not None else lead_features(doc.title, doc.text)
+        if not self.config.lead_weight:
+            lead = ()
+        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly, lead=lead)
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]
-            self._join(s, doc, day, vec, ents, salient, frame)
+            self._join(s, doc, day, vec, ents, salient, frame, lead)
             return Assignment(doc.article_id, s.id, round(best_score, 4))
-        return self._found(doc, day, vec, None, ents, salient, frame)
+        return self._found(doc, day, vec, None, ents, salient, frame, lead)
 
     def _candidates(
         self, vec: np.ndarray, salient: Sequence[str], day: date | None, monthly: list[np.ndarray] | None
@@ -490,6 +670,7 @@ class StoryClusterer:
         frame: EventFrame,
         monthly: list[np.ndarray] | None = None,
         exclude: int | None = None,
+        lead: tuple[str, ...] = (),
     ) -> tuple[int | None, float]:
         cfg = self.config
         keys = self._candidates(vec, salient, day, monthly)
@@ -524,18 +705,44 @@ class StoryClusterer:
         best_score = -math.inf
         order = np.lexsort((keys, -bounds)).tolist()
         keys_l, cos_l, bounds_l, pen_l = keys.tolist(), cos.tolist(), bounds.tolist(), penalties.tolist()
+        # the lead cross-check can lift a candidate scoring within the band below the threshold by
+        # at most ``lead_weight * (1 - pivot)``: candidates that close are scored too
+        use_lead = bool(cfg.lead_weight and lead and comparable(lead))
+        lift = cfg.lead_weight * (1.0 - cfg.lead_pivot) if use_lead else 0.0
+        floor = cfg.threshold - (min(cfg.lead_band, lift) if use_lead else 0.0)
+        band: list[tuple[int, float]] = []
+        below = 0  # candidates scored only because the lead might lift them
         # highest bound first, so the exact pruning below stops early; ties keep the older story
         for i in order:
             bound = bounds_l[i]
-            if bound < cfg.threshold or bound < best_score:
+            if bound < floor or bound < best_score - lift:
                 break  # no later candidate can win
+            if bound < cfg.threshold:
+                below += 1
+                if below > cfg.lead_candidates:
+                    break  # the lead breaks ties among a few close candidates, never scans many
             key = keys_l[i]
             s = self._stories[key]
             if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):
                 continue  # another place or another kind of meeting: another event, however alike
             score = cos_l[i] + ew * self._entity_sim(query, key) - pen_l[i]
+            if use_lead and abs(score - cfg.threshold) <= cfg.lead_band:
+                band.append((key, score))
             if score > best_score or (score == best_score and best is not None and key < best):
                 best, best_score = key, score
+        if band:
+            # tie-breaker inside the ambiguity band: the leads' actions, arguments and numbers
+            if best is not None and best_score > cfg.threshold + cfg.lead_band:
+                return best, best_score  # a clear winner: the lead cannot change it
+            best, best_score = None, -math.inf
+            for key, score in band:
+                s = self._stories[key]
+                if comparable(s.lead):
+                    score += cfg.lead_weight * agreement(
+                        lead, s.lead, s.embedded, pivot=cfg.lead_pivot, number_clash=cfg.lead_number_clash
+                    )
+                if score > best_score or (score == best_score and best is not None and key < best):
+                    best, best_score = key, score
         return best, best_score
 
     def _idf(self, entity: str) -> float:
@@ -583,6 +790,7 @@ class StoryClusterer:
         ents: Counter[str] | None = None,
         salient: Sequence[str] = (),
         frame: EventFrame | None = None,
+        lead: tuple[str, ...] = (),
     ) -> Assignment:
         key = self._next_key
         self._next_key += 1
@@ -594,7 +802,7 @@ class StoryClusterer:
         self._sync(s)
         if vec is not None:
             self._fresh.append(key)
-        self._join(s, doc, day, vec, ents, salient, frame)
+        self._join(s, doc, day, vec, ents, salient, frame, lead)
         return Assignment(doc.article_id, s.id, None, note=note)
 
     def _join(
@@ -606,6 +814,7 @@ class StoryClusterer:
         ents: Counter[str] | None = None,
         salient: Sequence[str] = (),
         frame: EventFrame | None = None,
+        lead: tuple[str, ...] = (),
     ) -> None:
         s.articles += 1
         if doc.outlet:
@@ -621,9 +830,14 @@ class StoryClusterer:
         self._sync(s)
         if vec is None:
             return
+        self._touched.add(s.key)
         if frame is not None:
             s.places.update(frame.places)
             s.modes.update(frame.modes)
+        if lead:
+            s.lead.update(lead)
+            if len(s.lead) > 2 * self.config.story_lead:
+                s.lead = Counter(dict(s.lead.most_common(self.config.story_lead)))
         if ents:
             cached = self._enorm.get(s.key)
             if cached is not None:
@@ -662,6 +876,8 @@ class StoryClusterer:
         self._scale[s.key] = norm / s.embedded if s.embedded else 0.0
         if s.first is not None and s.last is not None:
             self._span[s.key] = (s.first.toordinal(), s.last.toordinal())
+        else:
+            self._span[s.key] = -1
 
     def _post(self, entity: str, key: int) -> None:
         dq = self._postings.get(entity)
