@@ -14,7 +14,7 @@ from counterpoint.model.story import EventFrame
 from counterpoint.runners.corpus import update_stories
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
-from counterpoint.store.sqlite import SQLiteStore
+from counterpoint.store.base import SQLStore
 from counterpoint.store.stories import stories_for_output
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer, story_id_for
@@ -171,15 +171,14 @@ def _embedder(texts: Sequence[str]) -> np.ndarray:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = open_store(str(tmp_path / "s.db"))
-    assert isinstance(s, SQLiteStore)
+def store(store_url: str) -> SQLStore:
+    """The split runs through each backend's store (PostgreSQL via tests/pgserver.py)."""
+    s = open_store(store_url)
+    assert isinstance(s, SQLStore)
     return s
 
 
-def test_story_stage_splits_through_the_store_and_keeps_memberships(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
+def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLStore, tmp_path: Path) -> None:
     import json
 
     folder = tmp_path / "in"
