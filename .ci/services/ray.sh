@@ -19,6 +19,7 @@ ray_start() {
   setsid "$ray" start --head --port "$port" --num-cpus 1 --include-dashboard=false \
     --disable-usage-stats --block >"$logs/head.log" 2>&1 &
   RAY_HEAD_PID=$!
+  disown "$RAY_HEAD_PID"  # stopped by ray_stop; no "Killed" job notice from the shell
   local i
   for i in $(seq 1 120); do
     "$py" -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', $port)))" && break
@@ -27,6 +28,7 @@ ray_start() {
   setsid "$ray" start --address "127.0.0.1:$port" --num-cpus 1 --disable-usage-stats --block \
     >"$logs/worker.log" 2>&1 &
   RAY_WORKER_PID=$!
+  disown "$RAY_WORKER_PID"  # stopped by ray_stop; no "Killed" job notice from the shell
   if "$py" - "127.0.0.1:$port" <<'PY' >"$logs/probe.log" 2>&1; then
 import sys, time
 import ray
