@@ -87,14 +87,19 @@ def _content(payload: Any) -> str | None:
     return content if isinstance(content, str) else None
 
 
-def _parse(content: str) -> tuple[bool, str | None] | None:
+def json_object(content: str) -> Any:
+    """The outermost ``{...}`` of a model's answer, parsed, or None: models wrap JSON in prose."""
     start, end = content.find("{"), content.rfind("}")
     if start < 0 or end <= start:
         return None
     try:
-        obj = json.loads(content[start : end + 1])
+        return json.loads(content[start : end + 1])
     except ValueError:
         return None
+
+
+def _parse(content: str) -> tuple[bool, str | None] | None:
+    obj = json_object(content)
     if not isinstance(obj, dict) or not isinstance(obj.get("conflict"), bool):
         return None
     why = obj.get("why")

@@ -16,12 +16,11 @@ only configure one you trust; no address is ever taken from an article.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from counterpoint.claims.backends import chat, chat_url
+from counterpoint.claims.backends import chat, chat_url, json_object
 from counterpoint.claims.timeline import _STOPWORDS
 from counterpoint.config import Settings
 from counterpoint.errors import ConfigError
@@ -163,13 +162,7 @@ def _excerpts(brief: Sequence[BriefSentence]) -> list[_Excerpt]:
 
 
 def _parse(content: str) -> list[tuple[str, list[int]]] | None:
-    start, end = content.find("{"), content.rfind("}")
-    if start < 0 or end <= start:
-        return None
-    try:
-        obj = json.loads(content[start : end + 1])
-    except ValueError:
-        return None
+    obj = json_object(content)
     items = obj.get("sentences") if isinstance(obj, dict) else None
     if not isinstance(items, list):
         return None
