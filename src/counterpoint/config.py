@@ -56,6 +56,10 @@ class Settings:
     #: package) or "hashing" (model-free word hashing: ~1000x cheaper, no synonyms; for very large
     #: corpora on small machines, and for tests)
     story_embedder: str = "minilm"
+    #: event checks in story clustering: the lead cross-check near the join threshold and the
+    #: re-check that splits a grown story holding two events (better stories on real news, ~1.3x the
+    #: story stages' cost at 100k articles, docs/BENCHMARKS.md); false keeps the similarity rule alone
+    story_event_checks: bool = True
     #: sentence embeddings for aligning claim candidates (~50 per article): empty (the default) uses
     #: ``story_embedder``; "static" (token vectors distilled from the same pinned MiniLM, a weighted
     #: mean per sentence: ~60x cheaper, but CheckThat MAP@5 0.66 against MiniLM's 0.84, see

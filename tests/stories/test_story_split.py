@@ -214,3 +214,23 @@ def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLSt
     again = update_stories(store, SETTINGS, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
     assert again["articles"] == 0
     assert stories_for_output(store.db)[0] == stories
+
+
+def test_story_event_checks_off_keeps_the_similarity_rule_alone(store: SQLStore, tmp_path: Path) -> None:
+    """``story_event_checks = false``: no re-check, so the two events chained at 0.3 stay one story."""
+    import json
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [
+        json.dumps({"title": f"{topic} news {i}", "text": _text(topic, i), "outlet": f"Outlet {i}",
+                    "url": f"https://x.example/{topic}{i}"})
+        for i in range(3) for topic in ("ferry", "quake")
+    ]  # fmt: skip
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(workers=1, story_embedder="hashing", story_event_checks=False)
+    run(store, [str(folder)], default_pipeline(), settings)
+    store.reset_stories()
+    counts = update_stories(store, settings, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    assert counts["split"] == 0
+    assert len(stories_for_output(store.db)[0]) == 1

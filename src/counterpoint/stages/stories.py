@@ -91,6 +91,9 @@ class StoriesStep:
         self.model = settings.story_embedder
         self.embedder = embedder
         self.batch = max(1, min(BATCH, settings.batch_size * 4))
+        self.recheck = settings.story_event_checks
+        if cluster is None and not settings.story_event_checks:
+            cluster = ClusterConfig(lead_weight=0.0)  # lead cross-check off: the similarity rule alone
         self.clusterer = StoryClusterer(cluster, dim=DIM)
         # imported here, not at the top: datasketch pulls in scipy (~0.7 s), and every worker process
         # imports this module through the registry although only the parent runs corpus stages
@@ -124,7 +127,8 @@ class StoriesStep:
                 store.story_of([r.duplicate_of for r in rows if r.duplicate_of]),
             )
             # the batch is committed: re-check the stories it grew, from their stored members
-            if due := self.clusterer.due():
+            due = self.clusterer.due()  # called either way: it also forgets the batch's touched stories
+            if due and self.recheck:
                 yield Recheck(store.story_members_for_recheck(due))
         ids = sorted(self.touched)
         yield Titles({s: store.story_members(s) for s in ids}, {s: self.clusterer.centroid(s) for s in ids})
