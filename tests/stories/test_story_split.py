@@ -178,7 +178,8 @@ def store(store_url: str) -> SQLStore:
     return s
 
 
-def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLStore, tmp_path: Path) -> None:
+def _two_event_feed(tmp_path: Path) -> Path:
+    """Three ferry and three quake reports, one JSON line each, in a new folder."""
     import json
 
     folder = tmp_path / "in"
@@ -189,6 +190,11 @@ def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLSt
         for i in range(3) for topic in ("ferry", "quake")
     ]  # fmt: skip
     (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLStore, tmp_path: Path) -> None:
+    folder = _two_event_feed(tmp_path)
     run(store, [str(folder)], default_pipeline(), SETTINGS)
     store.reset_stories()
     counts = update_stories(store, SETTINGS, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
@@ -218,16 +224,7 @@ def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLSt
 
 def test_story_event_checks_off_keeps_the_similarity_rule_alone(store: SQLStore, tmp_path: Path) -> None:
     """``story_event_checks = false``: no re-check, so the two events chained at 0.3 stay one story."""
-    import json
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    lines = [
-        json.dumps({"title": f"{topic} news {i}", "text": _text(topic, i), "outlet": f"Outlet {i}",
-                    "url": f"https://x.example/{topic}{i}"})
-        for i in range(3) for topic in ("ferry", "quake")
-    ]  # fmt: skip
-    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = _two_event_feed(tmp_path)
     settings = Settings(workers=1, story_embedder="hashing", story_event_checks=False)
     run(store, [str(folder)], default_pipeline(), settings)
     store.reset_stories()
