@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,12 +208,17 @@ def search_articles(
         f" {base}{cond} ORDER BY bm25(articles_fts, 5.0, 1.0, 2.0) LIMIT ? OFFSET ?",
         (match, *args, page.limit, page.offset),
     )
+    return _with_snippets(rows), total
+
+
+def _with_snippets(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Search hits as article rows, each snippet split at its highlight marks (both backends)."""
     out = []
     for r in rows:
         d = _lead_title(r)
         d["snippet"] = split_hits(d["snippet"] or "")
         out.append(d)
-    return out, total
+    return out
 
 
 def ts_query(text: str) -> str | None:
@@ -251,12 +256,7 @@ def _search_postgres(db: Conn, f: Filters, page: Page) -> tuple[list[dict[str, A
         f" {base}{cond} ORDER BY ts_rank(a.search, tq) DESC, a.seq LIMIT ? OFFSET ?",
         (_HEADLINE, query, *args, page.limit, page.offset),
     )
-    out = []
-    for r in rows:
-        d = _lead_title(r)
-        d["snippet"] = split_hits(d["snippet"] or "")
-        out.append(d)
-    return out, total
+    return _with_snippets(rows), total
 
 
 def get_article(db: Conn, article_id: str) -> dict[str, Any] | None:
