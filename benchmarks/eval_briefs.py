@@ -113,6 +113,20 @@ def loaded_rate(text: str) -> float:
     return hits / n
 
 
+def subjective_rate(text: str) -> float:
+    """Denser proxy: the slant stage's subjectivity evidence per word (``brief.subjectivity_rate``)."""
+    from counterpoint.claims.brief import subjectivity_rate
+
+    return subjectivity_rate(text)
+
+
+#: the two loaded-language proxies, reported side by side
+PROXIES = {
+    "lexicon (techniques.tsv + partisan.tsv)": loaded_rate,
+    "subjectivity (slant stage)": subjective_rate,
+}
+
+
 def gold_scope_briefs(db: Path, groups: dict[int, list[str]]) -> dict[int, list[dict]]:
     """A brief per gold story, built by the claims stage over exactly that story's articles."""
     from counterpoint.claims.story import compare_scope
@@ -152,6 +166,23 @@ def _mean3(rows: list[tuple[float, float, float]]) -> str:
     if not rows:
         return "n/a"
     return "/".join(f"{statistics.fmean(r[k] for r in rows):.3f}" for k in range(3))
+
+
+def _print_loaded(proxy: str, scope: str, rows: list[tuple[float, float, float, int]]) -> None:
+    n = len(rows)
+    lower = sum(b < src for b, src, _h, _o in rows) / n
+    halves = [[b < src for b, src, _h, odd in rows if odd == k] or [False] for k in (0, 1)]
+    not_higher = sum(b <= src for b, src, _h, _o in rows) / n
+    human = sum(h < src for _b, src, h, _o in rows) / n
+    zero = sum(src == 0 for _b, src, _h, _o in rows)
+    means = [statistics.fmean(x[k] for x in rows) for k in range(3)]
+    print(
+        f"loaded-language proxy {proxy}, {scope} brief: mean {means[0]:.4f} (sources {means[1]:.4f},"
+        f" human summary {means[2]:.4f}); strictly less loaded than its sources' mean in {lower:.1%} of"
+        f" {n} stories (tune {statistics.fmean(halves[0]):.1%}, held-out {statistics.fmean(halves[1]):.1%}),"
+        f" not more in {not_higher:.1%} (human summary: strictly less in {human:.1%});"
+        f" sources at 0 in {zero} (ceiling {(n - zero) / n:.1%})"
+    )
 
 
 def main() -> int:
@@ -211,7 +242,9 @@ def main() -> int:
     halves: dict[str, dict[str, list]] = {"tune": {}, "held-out": {}}
     checks: Counter[str] = Counter()
     gold_checks: Counter[str] = Counter()
-    less_loaded = []
+    less_loaded: dict[str, dict[str, list[tuple[float, float, float, int]]]] = {
+        p: {"gold scope": [], "tool scope": []} for p in PROXIES
+    }
     for gi, (arts, summary) in enumerate(stories):
         h = halves["tune" if gi % 2 == 0 else "held-out"]
         ids = groups.get(gi, [])
@@ -224,12 +257,16 @@ def main() -> int:
         h.setdefault("tool scope", []).append(rouge(text, summary))
         if story:
             checks.update(brief_checks(brief, {*story["article_ids"], *story.get("duplicate_ids", [])}))
+        scored = {"tool scope": text}
         if gi in gold:
             gtext = " ".join(b["sentence"] for b in gold[gi])
             h.setdefault("gold scope", []).append(rouge(gtext, summary))
             gold_checks.update(brief_checks(gold[gi], set(ids)))
-            src_rate = statistics.fmean(loaded_rate(x) for _t, x in arts)
-            less_loaded.append((loaded_rate(gtext), src_rate, loaded_rate(summary)))
+            scored["gold scope"] = gtext
+        for proxy, rate in PROXIES.items():
+            src_rate = statistics.fmean(rate(x) for _t, x in arts)
+            for scope, btext in scored.items():
+                less_loaded[proxy][scope].append((rate(btext), src_rate, rate(summary), gi % 2))
         for ai, (_t, x) in enumerate(arts):
             h.setdefault(f"lead-3 article {ai + 1}", []).append(rouge(lead(x), summary))
     print(f"NeuS AllSides val: {len(stories)} stories, {len(where)} articles; analyze {wall:.0f} s wall")
@@ -240,20 +277,10 @@ def main() -> int:
     print(f"tool-scope briefs: {dict(checks)}")
     if gold:
         print(f"gold-scope briefs: {dict(gold_checks)}")
-        n = len(less_loaded) or 1
-        lower = sum(b < src for b, src, _h in less_loaded) / n
-        not_higher = sum(b <= src for b, src, _h in less_loaded) / n
-        human = sum(h < src for _b, src, h in less_loaded) / n
-        means = [statistics.fmean(x[k] for x in less_loaded) for k in range(3)] if less_loaded else [0, 0, 0]
-        print(
-            f"loaded-language proxy (matches per token), mean: gold-scope brief {means[0]:.4f}, "
-            f"sources {means[1]:.4f}, human summary {means[2]:.4f}"
-        )
-        print(
-            f"brief strictly less loaded than its sources' mean in {lower:.1%} of {len(less_loaded)} stories,"
-            " "
-            f"not more loaded in {not_higher:.1%} (the human summary: strictly less in {human:.1%})"
-        )
+    for proxy, by_scope in less_loaded.items():
+        for scope, rows in by_scope.items():
+            if rows:
+                _print_loaded(proxy, scope, rows)
     return 0
 
 

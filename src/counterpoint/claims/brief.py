@@ -5,20 +5,28 @@ cited span or is an attribution naming the cited outlet:
 
 1. **Pool.** The story's claim candidates (check-worthy sentences of its original reports, see
    ``story.article_claims``), cleaned of bullet markers, wire datelines and a glued-on heading
-   (the citation is moved to the cleaned text). Truncated sentences ("…"), questions, fragments
-   and overlong run-ons are left out.
+   (the citation is moved to the cleaned text), then compressed (``compress``: short asides and
+   evaluative modifiers taken out, deletions only, never inside quotes). Truncated sentences
+   ("…"), questions, fragments and overlong run-ons are left out.
 2. **Score.** What a neutral summary opens with is what most outlets say, early in their
    articles, in plain words: ``centrality`` (the share of the sentence's content words that other
    sources of the story also use, IDF-weighted within the story) plus ``position`` (earlier in
    its article is better) plus a bonus when the sentence's claim is corroborated, minus its
    loaded-language share, its matches of the loaded-phrase and partisan-wording lexicons
-   (``lexicon_hits``) and a penalty for direct quotation.
+   (``lexicon_hits``), its subjectivity rate (``subjectivity_rate``) and a penalty for direct
+   quotation.
 3. **Select.** Greedy by score until ``BRIEF_WORDS`` words, skipping a sentence whose claim is
    already told or whose content words mostly repeat a chosen one: no quote appears twice.
 4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
-   the story and carries no loaded wording; otherwise it is attributed in words: "According to
-   Newsinc24, …" (several outlets are named when they share it).
-5. **Conflicts** are stated both ways, once: "X reports “…”, while Y reports “…”."
+   the story and carries no loaded wording (or none is left once compressed); otherwise it is
+   attributed in words: "According to Newsinc24, …" (several outlets are named when they share
+   it), "Reportedly, …" when the outlet is unknown.
+5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute: "X
+   reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when the
+   outlets are unknown).
+
+The brief's words are the cited sentences' words: a sentence's first citation is the whole
+(cleaned) sentence it was compressed from, so ``text[start:end]`` is its evidence.
 
 Citations are spans of the story's own articles only: a storyline's other chapters may support a
 claim, but a story's brief cites the story.
@@ -281,19 +289,18 @@ def story_brief(
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
     out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story) for s in chosen]
-    # a conflict replaces the sentence it disputes, or closes the brief, stated both ways
+    # a conflict replaces the sentence of the brief it disputes, stated both ways; a dispute over
+    # something the brief does not say stays in the claims list (appending it cost the brief's
+    # ROUGE on NeuS, and most such disputes there are two wordings of one fact)
     at = {s.index: k for k, s in enumerate(chosen)}
     for i, j, link in conflicts:
-        if not _statable(link, pool):
+        k = at.get(i, at.get(j))
+        if k is None or not _statable(link, pool):
             continue
         both = _conflict(i, j, cands, owner, claim_of)
         if both is None:
             continue
-        k = at.get(i, at.get(j))
-        if k is not None:
-            out[k] = both
-        else:
-            out = [*out[: MAX_SENTENCES - 1], both]
+        out[k] = both
         break  # one conflict: the claims list has the rest
     return out
 
