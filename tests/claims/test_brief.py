@@ -37,8 +37,17 @@ def test_brief_attribute_names_outlets_and_keeps_proper_nouns() -> None:
         == "According to Newsinc24, the visit marks a shift."
     )
     assert attribute("Canada cut tariffs.", ["A", "B"]) == "According to A and B, Canada cut tariffs."
-    assert attribute("Canada cut tariffs.", [None]) == "Reportedly, Canada cut tariffs."
-    assert attribute("The visit marks a shift.", [None]) == "Reportedly, the visit marks a shift."
+    # no outlet known: a plain fact is "reportedly" one report's; a view is that report's, in words
+    assert attribute("Canada cut tariffs.", [None], view=False) == "Reportedly, Canada cut tariffs."
+    assert attribute("The visit marks a shift.", [None], view=False) == "Reportedly, the visit marks a shift."
+    assert (
+        attribute("The visit is a shameful shift.", [None])
+        == "According to one report, the visit is a shameful shift."
+    )
+    assert (
+        attribute("Canada cut tariffs.", ["Newsinc24"], view=False)
+        == "According to Newsinc24, Canada cut tariffs."
+    )
     already = "According to officials, the talks went well."
     assert attribute(already, ["X"]) == already
 

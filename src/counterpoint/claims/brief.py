@@ -21,9 +21,9 @@ cited span or is an attribution naming the cited outlet:
    the story and carries no loaded wording (or none is left once compressed); otherwise it is
    attributed in words: "According to Newsinc24, …" (several outlets are named when they share
    it), "Reportedly, …" when the outlet is unknown.
-5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute: "X
-   reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when the
-   outlets are unknown).
+5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute or at its
+   end: "X reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when
+   the outlets are unknown).
 
 The brief's words are the cited sentences' words: a sentence's first citation is the whole
 (cleaned) sentence it was compressed from, so ``text[start:end]`` is its evidence.
@@ -230,12 +230,13 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def attribute(text: str, outlets: Sequence[str | None]) -> str:
-    """``text`` in the words of its outlets: "According to X, …"; "Reportedly, …" when none is known.
+def attribute(text: str, outlets: Sequence[str | None], *, view: bool = True) -> str:
+    """``text`` in the words of its outlets: "According to X, …".
 
-    An unknown outlet has no name worth the words ("According to one report" cost the brief four
-    words a summary never has, about 0.01 ROUGE-1 on NeuS): "reportedly" marks the sentence as one
-    report's account all the same, and its citation says which.
+    With no outlet known, a plain single-source fact (``view`` false) is "Reportedly, …": the word
+    news uses for one source's account, and the citation says which ("According to one report"
+    cost the brief four words a summary never has, about 0.01 ROUGE-1 on NeuS). A view — loaded
+    wording, a quote — stays "According to one report, …", so it reads as that report's.
     """
     if _ATTRIBUTED.match(text):
         return text
@@ -243,7 +244,9 @@ def attribute(text: str, outlets: Sequence[str | None]) -> str:
     first = text.split(" ", 1)[0]
     if first.casefold() in _STOPWORDS and not first.isupper():
         text = text[0].lower() + text[1:]
-    return f"According to {_names(known)}, {text}" if known else f"Reportedly, {text}"
+    if known:
+        return f"According to {_names(known)}, {text}"
+    return f"According to one report, {text}" if view else f"Reportedly, {text}"
 
 
 def attributed(sentence: str) -> bool:
@@ -289,18 +292,21 @@ def story_brief(
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
     out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story) for s in chosen]
-    # a conflict replaces the sentence of the brief it disputes, stated both ways; a dispute over
-    # something the brief does not say stays in the claims list (appending it cost the brief's
-    # ROUGE on NeuS, and most such disputes there are two wordings of one fact)
+    # a conflict replaces the sentence it disputes, or closes the brief, stated both ways (stating
+    # only disputes over a chosen sentence scored a little higher on NeuS, but a brief would then
+    # leave out the story's one firm disagreement, as on the seeds)
     at = {s.index: k for k, s in enumerate(chosen)}
     for i, j, link in conflicts:
-        k = at.get(i, at.get(j))
-        if k is None or not _statable(link, pool):
+        if not _statable(link, pool):
             continue
         both = _conflict(i, j, cands, owner, claim_of)
         if both is None:
             continue
-        out[k] = both
+        k = at.get(i, at.get(j))
+        if k is not None:
+            out[k] = both
+        else:
+            out = [*out[: MAX_SENTENCES - 1], both]
         break  # one conflict: the claims list has the rest
     return out
 
@@ -387,7 +393,7 @@ def _stated(
     plainly = cand.speaker is None and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
-    text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet])
+    text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet], view=not plainly)
     return BriefSentence(text, citations, (claim.id,) if claim else ())
 
 
