@@ -14,10 +14,11 @@ Scores are ROUGE-1/2/L F1 (own implementation: lowercase alphanumeric tokens, no
 clipped n-gram counts, LCS over the whole token sequence), averaged over stories, reported on
 the even-indexed stories (the half tuned on) and the odd-indexed ones (held out). Also counted:
 brief sentences ending in "...", repeated sentences within a brief, citations to articles outside
-the story, and the loaded-language proxy (lexicon matches per token, documented in
-docs/EVALUATION.md) of each brief against the mean of its sources.
+the story, and two loaded-language proxies (documented in docs/EVALUATION.md) of each brief, tool
+and gold scope, against the mean of its sources: lexicon matches per token (sparse: in 143 stories
+no source has one), and the slant stage's subjectivity evidence per word (dense).
 
-    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR]
+    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]]
 """
 
 from __future__ import annotations
@@ -148,6 +149,27 @@ def gold_scope_briefs(db: Path, groups: dict[int, list[str]]) -> dict[int, list[
     return out
 
 
+def tool_scope_briefs(db: Path) -> dict[str, list[dict]]:
+    """Every story's brief built again from the store's claim scopes, as the claims stage builds a
+    scope from scratch (``--rebrief``: tune the brief on a kept store without re-running analyze)."""
+    from counterpoint.claims.story import compare_scope
+    from counterpoint.config import Settings
+    from counterpoint.stages.claims import _Vectors
+    from counterpoint.stages.vectors import claim_encoder_name, encoder
+    from counterpoint.store import open_store
+
+    store = open_store(str(db))
+    model = claim_encoder_name(Settings())
+    enc = encoder(model)
+    out: dict[str, list[dict]] = {}
+    for scope in store.claim_scopes():
+        ids = list(scope.story_of)
+        vectors = _Vectors(store.sentence_vectors(ids, model), enc)
+        result = compare_scope(scope.id, store.load_facts(ids), vectors, story_of=scope.story_of)
+        out.update({sid: [b.to_dict() for b in brief] for sid, brief in result.briefs.items()})
+    return out
+
+
 def brief_checks(brief: list[dict], members: set[str]) -> Counter[str]:
     """Truncated, repeated and out-of-story sentences of one brief."""
     c: Counter[str] = Counter()
@@ -195,6 +217,11 @@ def main() -> int:
         action="store_true",
         help="reuse the --keep folder's store and analysis.json (tuning the brief)",
     )
+    ap.add_argument(
+        "--rebrief",
+        action="store_true",
+        help="with --reuse: build the tool-scope briefs again with the current code (same stories)",
+    )
     args = ap.parse_args()
     if not (DATA / "val.source").is_file():
         print(f"NeuS data not found at {DATA} (clone with ../shared beside the repo); nothing to do")
@@ -238,6 +265,10 @@ def main() -> int:
         aid: s for s in analysis["stories"] for aid in [*s["article_ids"], *s.get("duplicate_ids", [])]
     }
     gold = {} if args.no_gold_scope else gold_scope_briefs(db, groups)
+    if args.reuse and args.rebrief:
+        rebuilt = tool_scope_briefs(db)
+        for s in analysis["stories"]:
+            s["brief"] = rebuilt.get(s["id"], [])
 
     halves: dict[str, dict[str, list]] = {"tune": {}, "held-out": {}}
     checks: Counter[str] = Counter()
