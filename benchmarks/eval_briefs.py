@@ -115,10 +115,18 @@ def loaded_rate(text: str) -> float:
 
 
 def subjective_rate(text: str) -> float:
-    """Denser proxy: the slant stage's subjectivity evidence per word (``brief.subjectivity_rate``)."""
-    from counterpoint.claims.brief import subjectivity_rate
+    """Denser proxy: the slant stage's subjectivity evidence per word — evaluative adjectives weighted
+    by subjectivity, opinion markers and the loaded-language mass, as ``slant.stage`` sums them (the
+    same measure as ``claims.brief.subjectivity_rate``, written out so older code can be scored)."""
+    from counterpoint.slant.lexicon import QuoteMap, load_lexicon
+    from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass
 
-    return subjectivity_rate(text)
+    n = len(re.findall(r"\w+", text))
+    if not n:
+        return 0.0
+    lex, whole = load_lexicon(), [(0, len(text))]
+    mass = sum(f.weight for f in find_spans(text, "", QuoteMap.build([]), lex))
+    return (subjective_mass(text, whole, lex) + opinion_markers(text, whole) + mass) / n
 
 
 #: the two loaded-language proxies, reported side by side
