@@ -171,3 +171,23 @@ def test_brief_prefers_the_less_subjective_of_two_equally_central_sentences() ->
     for first, second in ((subjective, plain_text), (plain_text, subjective)):
         brief = story_brief("s1", [0, 1], [_cand("a", first), _cand("b", second)], [a, b], {}, words=5)
         assert brief[0].sentence.endswith(plain_text)
+
+
+def test_brief_unknown_outlet_fact_is_reportedly_and_a_view_is_one_reports() -> None:
+    a = ArticleFacts("a", "", outlet=None, label="a.txt")
+    b = ArticleFacts("b", "", outlet=None, label="b.txt")
+    fact = _cand("a", "The harbour council voted on Monday to close the port of Amsel for repairs.")
+    view = ClaimCandidate(
+        Span("b", 0, 71, "The real motive behind the closure appears to be the mayor's reelection."),
+        0.8,
+        "statement",
+        0.0,
+        None,
+        ClaimText("The real motive behind the closure appears to be the mayor's reelection."),
+    )
+    brief = story_brief("s1", [0, 1], [fact, view], [a, b], {}, words=200)
+    said = {b.citations[0].article_id: b.sentence for b in brief}
+    assert (
+        said["a"] == "Reportedly, the harbour council voted on Monday to close the port of Amsel for repairs."
+    )
+    assert said["b"].startswith("According to one report, the real motive")

@@ -80,6 +80,9 @@ _WORD = re.compile(r"\w+")
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
+#: check-worthiness kinds of a sentence that tells a fact (an event, a figure, a cited source, a
+#: policy): told by one unknown outlet it is "reportedly" so; any other kind is that report's view
+_FACT_KINDS = frozenset({"event", "number", "attributed", "policy"})
 #: a conflict stated both ways: "X reports “…”, while Y reports “…”" (or "One report says …")
 _CONFLICT = re.compile(r" (?:reports|says) “.*”, while .* (?:reports|says) “")
 #: a sentence ends as one does: a heading or a cut-off line does not
@@ -393,7 +396,10 @@ def _stated(
     plainly = cand.speaker is None and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
-    text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet], view=not plainly)
+    # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy
+    # ("the motivation appears purely economic")
+    view = not plainly or cand.kind not in _FACT_KINDS
+    text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet], view=view)
     return BriefSentence(text, citations, (claim.id,) if claim else ())
 
 
