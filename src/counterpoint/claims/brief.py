@@ -20,7 +20,8 @@ cited span or is an attribution naming the cited outlet:
 4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
    the story and carries no loaded wording (or none is left once compressed); otherwise it is
    attributed in words: "According to Newsinc24, …" (several outlets are named when they share
-   it), "Reportedly, …" when the outlet is unknown.
+   it); when the outlet is unknown, "Reportedly, …" for a plain fact (an event, a figure, a cited
+   source, a policy) and "According to one report, …" for a view.
 5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute or at its
    end: "X reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when
    the outlets are unknown).
@@ -397,7 +398,7 @@ def _stated(
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
     # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy
-    # ("the motivation appears purely economic")
+    # (a bare statement: "the visit marks a shift")
     view = not plainly or cand.kind not in _FACT_KINDS
     text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet], view=view)
     return BriefSentence(text, citations, (claim.id,) if claim else ())
