@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from counterpoint.claims.compress import compress
 
 
@@ -47,3 +50,39 @@ def test_compress_only_deletes() -> None:
     out = compress(text)
     assert _words(out) <= _words(text)
     assert len(out) < len(text)
+
+
+_VOCAB = [
+    "the",
+    "a",
+    "an",
+    "council",
+    "voted",
+    "huge",
+    "stunning",
+    "very",
+    "and",
+    "was",
+    "(R-Ky.)",
+    "—",
+    "“a",
+    "truly",
+    "shameful",
+    "bill”",
+    "on",
+    "Monday",
+    "incredibly",
+    "effort",
+    ",",
+    "plan",
+]
+
+
+@given(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=30))
+def test_compress_never_adds_a_word_nor_touches_a_quote(words: list[str]) -> None:
+    text = " ".join(words) + "."
+    out = compress(text)
+    assert _words(out) <= _words(text) | {"a", "an"}
+    for quoted in re.findall(r"“[^”]*”", text):
+        assert quoted in out or quoted not in text
+    assert compress(out) == compress(compress(out))
