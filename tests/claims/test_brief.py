@@ -48,6 +48,15 @@ def test_brief_attribute_names_outlets_and_keeps_proper_nouns() -> None:
         attribute("Canada cut tariffs.", ["Newsinc24"], view=False)
         == "According to Newsinc24, Canada cut tariffs."
     )
+    # a capital that only starts the sentence goes when the story writes the word in lower case
+    assert (
+        attribute("Cave divers resumed.", [None], view=False, common={"cave"})
+        == "Reportedly, cave divers resumed."
+    )
+    assert (
+        attribute("Canada cut tariffs.", [None], view=False, common={"cave"})
+        == "Reportedly, Canada cut tariffs."
+    )
     already = "According to officials, the talks went well."
     assert attribute(already, ["X"]) == already
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from counterpoint.claims.compress import compress
@@ -78,6 +78,8 @@ _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
 _WORD = re.compile(r"\w+")
+#: a word written in lower case after the start of a sentence
+_LOWER_WORD = re.compile(r"(?<=\s)[a-z][a-z'’-]*")
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
@@ -234,7 +236,9 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def attribute(text: str, outlets: Sequence[str | None], *, view: bool = True) -> str:
+def attribute(
+    text: str, outlets: Sequence[str | None], *, view: bool = True, common: Collection[str] = ()
+) -> str:
     """``text`` in the words of its outlets: "According to X, …".
 
     With no outlet known, a plain single-source fact (``view`` false) is "Reportedly, …": the word
@@ -245,8 +249,10 @@ def attribute(text: str, outlets: Sequence[str | None], *, view: bool = True) ->
     if _ATTRIBUTED.match(text):
         return text
     known = [o for o in outlets if o]
+    # the first word loses its capital unless it is a name: a stop word, or a word the story writes
+    # in lower case elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
     first = text.split(" ", 1)[0]
-    if first.casefold() in _STOPWORDS and not first.isupper():
+    if (first.casefold() in _STOPWORDS or first.casefold() in common) and not first.isupper():
         text = text[0].lower() + text[1:]
     if known:
         return f"According to {_names(known)}, {text}"
@@ -295,7 +301,8 @@ def story_brief(
     # the best sentence opens (what happened); the rest follow in the order their articles tell them
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
-    out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story) for s in chosen]
+    common = {w for s in pool for w in _LOWER_WORD.findall(s.text)}
+    out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story, common) for s in chosen]
     # a conflict replaces the sentence it disputes, or closes the brief, stated both ways (stating
     # only disputes over a chosen sentence scored a little higher on NeuS, but a brief would then
     # leave out the story's one firm disagreement, as on the seeds)
@@ -374,6 +381,7 @@ def _stated(
     owner: Sequence[ArticleFacts],
     claim_of: Mapping[int, Claim],
     in_story: Mapping[str, ArticleFacts],
+    common: Collection[str] = (),
 ) -> BriefSentence:
     """One chosen sentence, stated as fact or attributed, citing itself and its story's other evidence.
 
@@ -400,7 +408,10 @@ def _stated(
     # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy
     # (a bare statement: "the visit marks a shift")
     view = not plainly or cand.kind not in _FACT_KINDS
-    text = s.text if len(sources) >= 2 and plainly else attribute(s.text, [own.outlet], view=view)
+    if len(sources) >= 2 and plainly:
+        text = s.text
+    else:
+        text = attribute(s.text, [own.outlet], view=view, common=common)
     return BriefSentence(text, citations, (claim.id,) if claim else ())
 
 
