@@ -25,7 +25,7 @@ from counterpoint.stories import StoryDoc
 from counterpoint.stories.embed import Embedder, embed, embed_text, load_embedder
 
 #: the encoder names ``story_embedder`` accepts
-ENCODERS = ("minilm", "minilm-torch", "static", "hashing")
+ENCODERS = ("minilm", "minilm-q8", "minilm-torch", "static", "hashing")
 
 
 def encoder(name: str, threads: int = 1) -> Embedder:
