@@ -4,6 +4,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -82,3 +83,87 @@ def test_train_cli_records_the_model_in_config(tmp_path: Path) -> None:
     assert set(payload["heldout"]) == {"trained", "shipped"}
     shown = CliRunner().invoke(main, ["--config", str(cfg), "config"])
     assert json.loads(shown.output)["slant_model"] == str(out)
+
+
+LOADED = [
+    "The reckless radicals rammed through a disastrous, shameful scheme",
+    "Corrupt elites cynically smeared the brave whistleblower again",
+    "The outrageous, hateful mob shamelessly trashed the neighbourhood",
+    "A spineless council caved to the vicious, lying extremists",
+]
+PLAIN = [
+    "The council approved the budget on Tuesday after a short debate",
+    "Officials said the bridge will reopen to traffic next month",
+    "The committee published its annual report on water quality",
+    "Voters in the district will elect two new members in May",
+]
+PLACES = ["Leeds", "Ghent", "Turku", "Braga", "Lodz", "Split", "Varna", "Cork", "Brno", "Graz"]
+
+
+def _bias_file(path: Path) -> Path:
+    rows = ["text;label_bias"]
+    for place in PLACES:
+        rows += [f"In {place}, {s.lower()}.;Biased" for s in LOADED]
+        rows += [f"In {place}, {s.lower()}.;Non-biased" for s in PLAIN]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bias_heads(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A bias/3 head (MiniLM vector) and a bias/2 head (static only), trained on the same 80 rows."""
+    tmp = tmp_path_factory.mktemp("bias")
+    data = _bias_file(tmp / "b.csv")
+    train("bias", [data], tmp / "context", dims=1024)
+    train("bias", [data], tmp / "static", dims=1024, context=False)
+    return tmp / "context", tmp / "static"
+
+
+def test_train_bias_adds_the_minilm_vector_unless_static_only(bias_heads: tuple[Path, Path]) -> None:
+    from counterpoint.slant.features import BIAS_COLUMNS, BIAS_CONTEXT_COLUMNS, EMBED_DIM
+
+    context, static = (load_heads(str(p)).bias for p in bias_heads)
+    assert context.features == "bias/3"
+    assert static.features == "bias/2"
+    assert context.weights.shape == (BIAS_CONTEXT_COLUMNS + 1024, 2)
+    assert static.weights.shape == (BIAS_COLUMNS + 1024, 2)
+    assert BIAS_CONTEXT_COLUMNS == BIAS_COLUMNS + EMBED_DIM
+    # the MiniLM columns carry weight, and both heads separate the templates on the held-out fifth
+    assert np.abs(context.weights[BIAS_COLUMNS:BIAS_CONTEXT_COLUMNS]).max() > 1e-3
+    for h in (context, static):
+        assert h.meta["heldout_scores"]["trained"]["macro_f1"] >= 0.9
+    assert "MiniLM sentence vector (384)" in context.meta["dense"]
+
+
+def test_stage_scores_sentences_as_training_does_with_a_bias3_head(bias_heads: tuple[Path, Path]) -> None:
+    """The stage's rows (token views, MiniLM of the outlet's words) are the training rows."""
+    from counterpoint.model import Article
+    from counterpoint.slant.lexicon import load_lexicon
+    from counterpoint.slant.stage import analyse_slant
+    from counterpoint.slant.train import Example, head_rows
+
+    sentences = [
+        "In Oslo, the shameless, lying cowards sabotaged the whole reckless plan.",
+        "In Oslo, the mayor opened a new library on Friday morning.",
+    ]
+    text = " ".join(sentences)
+    spans = [(0, len(sentences[0])), (len(sentences[0]) + 1, len(text))]
+    for folder in bias_heads:
+        heads = load_heads(str(folder))
+        res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads)
+        rows = head_rows(heads.bias, [Example(s, 0) for s in sentences], load_lexicon())
+        p = heads.bias.proba(rows)[:, 1]
+        assert res.sentences == 2
+        assert res.sentence_bias == pytest.approx(float(p.mean()), abs=1e-4)
+        assert p[0] > 0.5 > p[1]  # words the templates never held, still read as loaded / plain
+        assert res.model == heads.source
+
+
+def test_load_heads_refuses_a_bias_head_of_unknown_features(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from counterpoint.slant.head import ModelFileError, save_head
+
+    save_head(replace(load_heads().bias, features="bias/9"), tmp_path / "bias.npz")
+    with pytest.raises(ModelFileError, match="bias/9"):
+        load_heads(str(tmp_path))

@@ -6,10 +6,20 @@ import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from counterpoint.config import Settings
 from counterpoint.model import Article, Doc, Mention, Quote
 from counterpoint.pipeline import stage
-from counterpoint.slant.features import BIAS_DENSE, Tokens, bias_row, view_vectors
+from counterpoint.slant.features import (
+    BIAS_CONTEXT_FEATURES,
+    BIAS_DENSE,
+    Tokens,
+    bias_columns,
+    bias_row,
+    context_vectors,
+    view_vectors,
+)
 from counterpoint.slant.frames import frame_scores
 from counterpoint.slant.head import Batch
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
@@ -58,6 +68,8 @@ def sentence_bias(
 ) -> tuple[float, int]:
     """Mean p(biased) over the outlet's own sentences (quoted words left out), and how many there were."""
     pieces = []
+    own: list[str] = []
+    context = heads.bias.features == BIAS_CONTEXT_FEATURES  # a trained head that reads MiniLM vectors
     starts = [f.slant.span.start for f in own_found]
     for ss, se in sentences:
         view = [t for ps, pe in qmap.outside(ss, se) for t in range(*token_range(toks, ps, pe))]
@@ -68,10 +80,13 @@ def sentence_bias(
         mass = sum(f.weight for f in inside)
         phrases = sum(f.slant.technique != "Loaded_Language" for f in inside)
         pieces.append((view, text[ss:se], mass, phrases))
+        if context:  # the outlet's own words of the sentence, as MiniLM reads them
+            own.append(" ".join(" ".join(text[ps:pe].split()) for ps, pe in qmap.outside(ss, se)))
     if not pieces:
         return 0.0, 0
+    columns = bias_columns(heads.bias.features)
     rows = [
-        bias_row(toks, view, sent, loaded=mass, phrases=phrases, dims=heads.bias.dims)
+        bias_row(toks, view, sent, loaded=mass, phrases=phrases, dims=heads.bias.dims, columns=columns)
         for view, sent, mass, phrases in pieces
     ]
     # the hand-set shipped head has no weights for the vector columns: embed only for a trained one
@@ -80,6 +95,8 @@ def sentence_bias(
         if heads.bias.weights.shape[0] > len(BIAS_DENSE)
         else None
     )
+    if vectors is not None and context:
+        vectors = np.hstack([vectors, context_vectors(own)])
     p = heads.bias.proba(Batch(rows, vectors, len(BIAS_DENSE)))[:, heads.bias.labels.index("biased")]
     return float(p.mean()), len(rows)
 
