@@ -10,7 +10,12 @@ timed with that checkout's slant stage, in fresh processes alternating with this
 (``--rounds``, three by default), and the same-run ratio of articles per CPU-second is printed:
 the machine is shared and its speed swings, so only a ratio measured side by side means anything.
 
+With ``--slant-model DIR`` the heads trained into DIR (``counterpoint train``) are used instead of the
+shipped ones, as a run with ``slant_model = DIR`` would; a ``bias/3`` head embeds every sentence of
+the outlet's own words with MiniLM, which is what this measures.
+
 Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2] [--baseline ../main/src [--rounds 3]]
+       [--slant-model DIR]
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from counterpoint.config import Settings  # noqa: E402
 from counterpoint.model import Doc, RawDocument, content_id  # noqa: E402
 from counterpoint.slant.lexicon import load_lexicon  # noqa: E402
 from counterpoint.slant.stage import analyse_slant  # noqa: E402
+from counterpoint.slant.targeted import load_heads  # noqa: E402
 from counterpoint.stages.clean import clean_text  # noqa: E402
 from counterpoint.stages.nlp import nlp as nlp_stage  # noqa: E402
 from counterpoint.stages.quotes import quotes as quotes_stage  # noqa: E402
@@ -55,10 +61,15 @@ def prepare(texts: list[str]) -> list[Doc]:
     return out
 
 
+#: the folder of trained heads to use (``--slant-model``; "" is the shipped default), set per process
+MODEL = os.environ.get("CP_BENCH_SLANT_MODEL", "")
+
+
 def _run(docs: list[Doc]) -> int:
     load_lexicon()
+    heads = load_heads(MODEL)
     for d in docs:
-        analyse_slant(d.article, d.sentences, d.mentions, d.quotes)
+        analyse_slant(d.article, d.sentences, d.mentions, d.quotes, heads=heads)
     return len(docs)
 
 
@@ -116,8 +127,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=Path, help="another checkout's src/ to time side by side")
     ap.add_argument("--rounds", type=int, default=3, help="alternating timings per checkout with --baseline")
+    ap.add_argument("--slant-model", default="", help="folder of heads from `counterpoint train`")
     ap.add_argument("--rate-of", type=Path, help=argparse.SUPPRESS)  # internal: one timing in this process
     args = ap.parse_args()
+    if args.slant_model:  # through the environment, so pool workers and --baseline processes see it too
+        global MODEL
+        MODEL = os.environ["CP_BENCH_SLANT_MODEL"] = str(Path(args.slant_model).expanduser().resolve())
     if args.rate_of:  # our own pickle, written by compare() a moment ago
         print(cpu_rate(pickle.loads(args.rate_of.read_bytes())))
         return

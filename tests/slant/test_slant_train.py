@@ -167,3 +167,45 @@ def test_load_heads_refuses_a_bias_head_of_unknown_features(tmp_path: Path) -> N
     save_head(replace(load_heads().bias, features="bias/9"), tmp_path / "bias.npz")
     with pytest.raises(ModelFileError, match="bias/9"):
         load_heads(str(tmp_path))
+
+
+def test_stage_reuses_the_stored_minilm_vectors_for_a_bias3_head(bias_heads: tuple[Path, Path]) -> None:
+    """A sentence the ``vectors`` stage embedded is not embedded again: its stored vector is read."""
+    from counterpoint.model import Article, Vector
+    from counterpoint.slant.features import context_vectors
+    from counterpoint.slant.head import Batch
+    from counterpoint.slant.lexicon import load_lexicon
+    from counterpoint.slant.stage import analyse_slant
+    from counterpoint.slant.train import Example, head_rows
+
+    loaded = "In Oslo, the shameless, lying cowards sabotaged the whole reckless plan."
+    plain = "In Oslo, the mayor opened a new library on Friday morning."
+    text = f"{loaded} {plain}"
+    spans = [(0, len(loaded)), (len(loaded) + 1, len(text))]
+    from dataclasses import replace
+
+    trained = load_heads(str(bias_heads[0]))
+    # softened, so that a changed vector shows in the probabilities of a head sure of these templates
+    heads = replace(trained, bias=replace(trained.bias, temperature=40.0))
+    rows = head_rows(heads.bias, [Example(loaded, 0), Example(plain, 0)], load_lexicon())
+    assert rows.vectors is not None
+    mini = context_vectors([loaded, plain])
+    # the loaded sentence stored with the plain one's vector (as if the vectors stage had seen it so)
+    swapped = rows.vectors.copy()
+    swapped[0, 384:] = mini[1]
+    expect = heads.bias.proba(Batch(rows.rows, swapped, rows.at))[:, 1].mean()
+    stored = [
+        Vector("sentence", *spans[0], "minilm", mini[1].astype(np.float32).tobytes()),
+        Vector("sentence", *spans[0], "static", mini[0].astype(np.float32).tobytes()),  # another encoder
+        Vector("lead", 0, 0, "minilm", mini[0].astype(np.float32).tobytes()),
+    ]
+    res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads, vectors=stored)
+    plain_res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads)
+    assert res.sentence_bias == pytest.approx(float(expect), abs=1e-5)
+    assert res.sentence_bias < plain_res.sentence_bias - 0.003  # the stored vector was read
+    # the shipped and bias/2 heads never read stored vectors
+    static = load_heads(str(bias_heads[1]))
+    assert plain_res.sentence_bias == pytest.approx(float(heads.bias.proba(rows)[:, 1].mean()), abs=1e-5)
+    article = Article("a", "-", text)
+    a = analyse_slant(article, spans, [], [], heads=static, vectors=stored)
+    assert a.sentence_bias == analyse_slant(article, spans, [], [], heads=static).sentence_bias

@@ -99,19 +99,24 @@ def bias_columns(features: str) -> int:
     return BIAS_CONTEXT_COLUMNS if features == BIAS_CONTEXT_FEATURES else BIAS_COLUMNS
 
 
+#: the encoder of ``context_vectors``, by the name the ``vectors`` stage stores its vectors under
+CONTEXT_MODEL = "minilm"
+
+
 def context_vectors(texts: Sequence[str]) -> np.ndarray:
     """``(len(texts), EMBED_DIM)`` MiniLM sentence vectors (int8 ONNX, ``stories.embed``) of raw texts.
 
     The contextual model reads word order, negation and who does what, which a bag of static
     vectors cannot: +0.02 macro-F1 for the sentence-bias head in cross-validation on BABE's tuning
-    part (docs/slant.md). It is the costly part of a ``bias/3`` head: ~15 ms a sentence on one core.
+    part (docs/slant.md). It is the costly part of a ``bias/3`` head, ~10 ms a sentence on one
+    core, unless the ``vectors`` stage has already embedded the sentence (``slant.stage``).
     """
     if not texts:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
     # imported here: the model loads once per process, only where a bias/3 head is used
     from counterpoint.stories.embed import embed, load_embedder
 
-    return np.asarray(embed(list(texts), load_embedder("minilm")), dtype=np.float32)
+    return np.asarray(embed(list(texts), load_embedder(CONTEXT_MODEL)), dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
