@@ -414,8 +414,8 @@ def config_cmd(ctx: click.Context) -> None:
 @click.option("--dims", type=click.IntRange(min=0), default=1 << 18, show_default=True,
               help="Hashed word columns; 0 trains a lexicon-only head like the shipped one.")  # fmt: skip
 @click.option("--static-only", is_flag=True,
-              help="Bias head: leave out the MiniLM sentence vector (the slant stage then runs no "
-                   "MiniLM: about 10x faster with the head, a little less accurate).")  # fmt: skip
+              help="Bias head: leave out the MiniLM sentence vector, so the slant stage embeds no "
+                   "sentence with MiniLM (much faster, a little less accurate; docs/slant.md).")  # fmt: skip
 @click.option(
     "--no-config", is_flag=True, help="Do not record the folder as slant_model in counterpoint.toml."
 )
