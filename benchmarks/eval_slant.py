@@ -21,7 +21,8 @@ Data (research copies in ../shared/eval; never copied into the project):
 
 The sentence-bias and stance heads are scored shipped and trained in the same run: ``--trained``
 fits them with ``counterpoint.slant.train`` on the tuning parts (BABE: CRC32(text) not 0 mod 5,
-which is also ``counterpoint train``'s held-out rule).
+which is also ``counterpoint train``'s held-out rule). The bias head is scored as ``counterpoint train
+bias`` fits it (``bias/3``, with the MiniLM sentence vector) and with ``--static-only`` (``bias/2``).
 
 ``--trained`` also fits the heads (as ``counterpoint train`` does) and the older opt-in scikit-learn
 comparison models on the tuning parts and scores them on the held-out parts.

@@ -209,3 +209,28 @@ def test_stage_reuses_the_stored_minilm_vectors_for_a_bias3_head(bias_heads: tup
     article = Article("a", "-", text)
     a = analyse_slant(article, spans, [], [], heads=static, vectors=stored)
     assert a.sentence_bias == analyse_slant(article, spans, [], [], heads=static).sentence_bias
+
+
+def test_train_cli_static_only_trains_a_bias2_head(tmp_path: Path) -> None:
+    data = _bias_file(tmp_path / "b.csv")
+    out = tmp_path / "m"
+    args = [
+        "--json",
+        "train",
+        "bias",
+        str(data),
+        "--out",
+        str(out),
+        "--dims",
+        "256",
+        "--static-only",
+        "--no-config",
+    ]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output.strip().splitlines()[-1])
+    assert payload["model"] == str(out / "bias.npz")
+    assert payload["recorded_in"] is None
+    head = load_heads(str(out)).bias
+    assert head.features == "bias/2"
+    assert head.weights.shape[0] == 10 + 384 + 256
