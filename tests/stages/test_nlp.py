@@ -134,3 +134,26 @@ def test_nlp_load_keeps_torch_out_of_the_worker_yet_importable() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_nlp_view_skips_the_unread_tok2vec_and_shares_the_model_with_the_parser() -> None:
+    from counterpoint.stages.events import load_parser
+    from counterpoint.stages.nlp import DEFAULT_MODEL, load_model, pipes
+
+    full, ner, parser = load_model(DEFAULT_MODEL), load_nlp(), load_parser(DEFAULT_MODEL)
+    # senter and ner embed on their own; the shared tok2vec only feeds the tagger and parser
+    assert ner.pipe_names == ["senter", "ner"]
+    assert parser.pipe_names[:3] == ["tok2vec", "tagger", "parser"]
+    assert ner.get_pipe("ner") is full.get_pipe("ner")  # one load per process, not one per view
+    assert parser.get_pipe("parser") is full.get_pipe("parser")
+    assert parser.vocab is ner.vocab
+    assert pipes(full, ["tok2vec", "ner"]).pipe_names == ["ner"]
+
+    text = "Prime Minister Mark Carney met Xi Jinping in Beijing on Friday. Trade was on the table."
+    doc = ner(text)
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Mark Carney", "Xi Jinping"]
+    assert len(list(doc.sents)) == 2
+    parsed = parser(text)
+    met = next(t for t in parsed if t.text == "met")
+    assert met.dep_ == "ROOT"
+    assert met.lemma_ == "meet"

@@ -1,8 +1,8 @@
 """The ``events`` stages: reports coded per sentence (per article), merged per real event (corpus).
 
 The dependency parser runs here, in the worker processes, and only on candidate sentences (two
-actors and an event word); ``load_parser`` loads a second, parser-only copy of the pinned spaCy
-model once per process, so the ``nlp`` stage keeps its fast tok2vec + senter + ner pipeline.
+actors and an event word); ``load_parser`` is a parser-only view of the process's one spaCy model
+(``nlp.load_model``), so the ``nlp`` stage keeps its fast senter + ner view of the same components.
 ``event_merge`` runs over story scopes after the story stages (see ``EventMergeStep``).
 """
 
@@ -20,7 +20,7 @@ from counterpoint.events.merge import merge_scope
 from counterpoint.model import Doc
 from counterpoint.model.event import Event, ReportSource
 from counterpoint.pipeline import corpus_stage, stage
-from counterpoint.stages.nlp import _import_spacy_without_torch
+from counterpoint.stages.nlp import load_model, pipes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,14 +33,8 @@ MERGE_VERSION = 1
 
 @cache
 def load_parser(model: str) -> Language:
-    """The spaCy model with the tagger, parser and lemmatizer (no NER, no senter), once per process."""
-    _import_spacy_without_torch()
-    import spacy
-
-    try:
-        return spacy.load(model, exclude=["ner", "senter"])
-    except OSError as exc:  # pragma: no cover - only when the pinned model package is missing
-        raise RuntimeError(f"spaCy model {model!r} is not installed; run 'make install'") from exc
+    """The tagger, parser and lemmatizer of the process's one spaCy model (no NER, no senter)."""
+    return pipes(load_model(model), ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
 
 
 @stage(needs=("sentences", "mentions", "times"), provides=("events",), english_only=True)

