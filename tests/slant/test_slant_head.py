@@ -116,8 +116,8 @@ def test_text_vectors_equal_the_static_encoder_on_whole_texts() -> None:
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
 
 
-def test_sparse_bag_vectors_equal_the_text_vectors_on_a_seed_article() -> None:
-    """The stage's vectors (one sparse product over token views) are the training path's (texts)."""
+def test_bag_vectors_equal_the_text_vectors_on_a_seed_article() -> None:
+    """The stage's vectors (one summed gather over token views) are the training path's (texts)."""
     import re
 
     from counterpoint.slant.features import bias_text, stance_view_vectors, text_vectors, view_vectors
@@ -147,6 +147,14 @@ def test_sparse_bag_vectors_equal_the_text_vectors_on_a_seed_article() -> None:
     new_b = view_vectors(toks, views)
     assert np.abs(new_b - old_b).max() < 1e-6
     assert np.linalg.norm(new_b[0]) == pytest.approx(1.0, abs=1e-5)
+    # rows need not arrive grouped: the same positions in a shuffled order give the same vectors
+    from counterpoint.slant.features import bag_vectors
+
+    rows = np.repeat(np.arange(len(views)), [len(v) for v in views])
+    pos = np.array([i for v in views for i in v], dtype=np.int64)
+    perm = np.random.default_rng(0).permutation(len(pos))
+    shuffled = bag_vectors(toks, rows[perm], pos[perm], len(views))
+    assert np.abs(shuffled - new_b).max() < 1e-6
     assert stance_view_vectors(toks, []).shape == (0, STANCE_EMBED)
     # a head without hashed columns gets the same lexicon features (the keys are skipped for it)
     for view, target in pieces[:40]:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no stubs
 
 from counterpoint.slant.head import Row, hashed, squash
 from counterpoint.slant.lexicon import WORD_RE, Lexicon
@@ -391,15 +390,19 @@ def bag_vectors(
 ) -> np.ndarray:
     """``(nrows, EMBED_DIM)``: row ``r`` is the static vector of the words at ``positions[rows == r]``.
 
-    One sparse matrix (rows = texts, columns = the text's distinct words, values = counts) times
-    the words' WordPiece sums: the normalised sum ``text_vectors`` computes, without a Python loop
-    over texts or words. A row with no words is zero.
+    The words' WordPiece sums gathered per position and summed per row (rows sorted once, then one
+    ``np.add.reduceat``): the normalised sum ``text_vectors`` computes, without a Python loop over
+    texts or words, and without importing scipy (~0.15 s of every run's start-up) for one product.
+    A row with no words is zero.
     """
     wid, sums = table if table is not None else word_table(toks)
-    counts = sparse.csr_matrix(
-        (np.ones(len(positions), dtype=np.float32), (rows, wid[positions])), shape=(nrows, len(sums))
-    )
-    out = np.asarray(counts @ sums, dtype=np.float32)
+    out = np.zeros((nrows, sums.shape[1]), dtype=np.float32)
+    if len(positions):
+        order = np.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
+        gathered = sums[wid[positions[order]]].astype(np.float32, copy=False)
+        out[sorted_rows[starts]] = np.add.reduceat(gathered, starts, axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     vec: np.ndarray = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
     return vec
