@@ -133,3 +133,10 @@ def test_seed_report_marks_an_inferred_event_day_as_inferred(seeded: SQLiteStore
     write_report(seeded, tmp_path / "report.html")
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "day inferred from the story" in html
+
+
+def test_seed_events_name_unnamed_outlets_by_file_name_never_by_path(seeded: SQLiteStore) -> None:
+    # 002 has no outlet line: it is shown as its file name, as claims show it, not as a local path
+    outlets = {o for e in seeded.events_for_output() for o in e["outlets"]}
+    assert any(o.startswith("002_") and o.endswith(".txt") for o in outlets), outlets
+    assert not any("/" in o for o in outlets), outlets

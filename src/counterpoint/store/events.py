@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from counterpoint.model.event import Event, EventReport, ReportSource
+from counterpoint.store.claims import source_label
 from counterpoint.store.dialect import Conn
 from counterpoint.store.items import item_from_row
 from counterpoint.store.stories import _chunks, _tx
@@ -31,20 +32,22 @@ def report_sources(db: Conn, article_ids: Sequence[str]) -> list[ReportSource]:
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
             'SELECT i.article_id, i.start, i."end", i.key, i.label, i.data, a.text,'
-            " COALESCE(a.outlet, a.source), a.published, COALESCE(a.duplicate_of, d.duplicate_of),"
+            " a.outlet, a.source, a.published, COALESCE(a.duplicate_of, d.duplicate_of),"
             " a.published_inferred"
             " FROM items i JOIN articles a ON a.id = i.article_id"
             " LEFT JOIN duplicates d ON d.article_id = a.id"
             f" WHERE i.layer = 'event' AND i.article_id IN ({marks}) ORDER BY a.seq, i.start",
             list(chunk),
         )
-        for aid, start, end, key, label, data, text, outlet, published, dup, inferred in rows:
+        for aid, start, end, key, label, data, text, outlet, source, published, dup, inferred in rows:
             report = item_from_row(text, aid, "event", start, end, key, label, data)
             if report.date is None and inferred:
                 # the events stage ran before the story gave the article a date (infer_dates):
                 # the report happened by the day inferred from its story's dated members
                 report = replace(report, date=inferred, precision="inferred")
-            out.append(ReportSource(report, outlet, published or inferred, dup))
+            # an unnamed outlet is shown as claims show it (a domain or file name), never a local path
+            name = outlet or source_label(source)
+            out.append(ReportSource(report, name, published or inferred, dup))
     return out
 
 
