@@ -207,3 +207,51 @@ def test_kill_9_in_the_corpus_stages_loses_nothing_and_the_next_run_finishes(tmp
     assert store.stage_failures() == []
     assert not store.storylines_stale()
     assert {s.id for s in store.claim_scopes()} == set(store.claim_signatures())
+
+
+class _PooledStep:
+    """A stateless step whose partitions say which process computed them (picklable: module level)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.seen: list[tuple[int, int]] = []
+
+    def partitions(self, store: Store) -> Iterator[int]:
+        yield from range(40)
+
+    def key(self, part: int) -> str:
+        return f"part {part}"
+
+    def compute(self, part: int) -> tuple[int, int]:
+        if part == 7:
+            raise ValueError("bad partition 7")
+        return part, os.getpid()
+
+    def commit(self, store: Store, result: tuple[int, int]) -> None:
+        self.seen.append(result)
+
+    def summary(self, store: Store) -> dict[str, int]:
+        return {"done": len(self.seen)}
+
+
+def test_the_local_engine_moves_a_long_stage_to_its_pool_and_commits_in_partition_order(
+    tmp_path: Path,
+) -> None:
+    from counterpoint.runners.local import LocalEngine
+
+    store = open_store(str(tmp_path / "p.db"))
+    free = corpus_stage("pooled", needs=(), provides=("z",))(_PooledStep)
+    step = _PooledStep(SETTINGS)
+    # pool_after=0: the first partition is computed here, then the stage counts as long
+    assert LocalEngine(workers=2, pool_after=0.0).run_step(store, free, step) == {"done": 39, "failed": 1}
+    assert [p for p, _pid in step.seen] == [p for p in range(40) if p != 7]  # partition order
+    pids = [pid for _p, pid in step.seen]
+    assert pids[0] == os.getpid()
+    assert os.getpid() not in set(pids[1:])  # the rest by the pool's workers
+    [(stage, partition, reason)] = store.stage_failures()
+    assert (stage, partition) == ("pooled", "part 7")
+    assert "bad partition 7" in reason
+    # one worker (the default engine), or a stage done before pool_after: all computed here
+    for engine in (LocalEngine(), LocalEngine(workers=2)):
+        here = _PooledStep(SETTINGS)
+        engine.run_step(store, free, here)
+        assert {pid for _p, pid in here.seen} == {os.getpid()}

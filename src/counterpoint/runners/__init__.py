@@ -22,4 +22,4 @@ def engine_for(settings: Settings, *, ignore_sigint: bool = False) -> Engine:
         return RayEngine(settings)
     if settings.engine != "local":
         raise ConfigError(f"engine {settings.engine!r} is not known; use local or ray")
-    return LocalEngine(ignore_sigint=ignore_sigint)
+    return LocalEngine(ignore_sigint=ignore_sigint, workers=settings.workers)

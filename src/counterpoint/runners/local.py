@@ -12,24 +12,28 @@ Memory stays flat: at most ``2 * workers`` batches are in flight at once.
 
 Where the stages' work runs is an :class:`Engine`: :class:`LocalEngine` (a process pool on this
 machine, the default) or ``runners.ray.RayEngine``. Either way this driver alone reads and writes
-the store, in pending order, so every engine leaves the same store behind.
+the store, in pending order, so every engine leaves the same store behind. The local engine also
+computes a stateless corpus stage's partitions (claim scopes, event scopes) in a pool when there
+are many of them: one process would leave the other cores idle after the per-article phase.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import signal
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import PurePath
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from counterpoint.config import Settings
@@ -37,7 +41,7 @@ from counterpoint.factories import stages_by_name
 from counterpoint.ingest import iter_inputs
 from counterpoint.model import Doc, RawDocument, Skipped
 from counterpoint.pipeline import CorpusStage, CorpusStep, Pipeline
-from counterpoint.runners.corpus import StageProgress, run_step
+from counterpoint.runners.corpus import StageProgress, compute_here, run_step
 from counterpoint.stages.clean import line_key
 from counterpoint.store import Store
 
@@ -173,6 +177,10 @@ def stage_inputs(
 #: a run with at most this many pending documents stays in this process: starting a worker costs
 #: ~3 CPU-seconds (imports, spaCy, the encoders), about what ten articles cost to analyse
 IN_PROCESS_MAX = 10
+#: a stateless corpus stage is computed in this process until it has taken this many seconds, then
+#: the rest of its partitions go to a pool: starting one costs each worker ~1 CPU-second of imports,
+#: more than a small store's scopes are worth (all 368 claim scopes of 921 short articles: 2.6 s)
+POOL_AFTER_SECONDS = 3.0
 
 
 @cache
@@ -251,13 +259,40 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def _compute_partition(step: CorpusStep, part: Any) -> Any:
+    """A pool worker's job: one partition of a stateless corpus stage (the driver commits it)."""
+    return step.compute(part)
+
+
+def _result(step: CorpusStep, part: Any, fut: Future[Any] | None) -> tuple[Any, Any]:
+    """A pooled partition's result or the exception it raised; computed here if its worker died."""
+    if fut is None:
+        return next(compute_here(step, [part]))
+    try:
+        return part, fut.result()
+    except BrokenProcessPool:
+        return next(compute_here(step, [part]))
+    except Exception as exc:  # noqa: BLE001 - handed to run_step, which records it
+        return part, exc
+
+
 @dataclass(slots=True)
 class LocalEngine:
-    """Per-article stages in a pool of worker processes on this machine; corpus stages in-process."""
+    """Per-article stages in a pool of worker processes on this machine; corpus stages in-process,
+    except a stateless stage with many partitions, whose partitions go to a pool of ``workers``."""
 
     #: worker processes ignore Ctrl-C, which the parent handles (watch mode finishes its batch)
     ignore_sigint: bool = False
     name: str = "local"
+    #: processes for corpus-stage partitions (``engine_for`` passes ``settings.workers``; 1: none)
+    workers: int = 1
+    #: seconds of in-process corpus work after which a stage's remaining partitions go to the pool
+    pool_after: float = POOL_AFTER_SECONDS
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        ctx = get_context("forkserver" if os.name == "posix" else "spawn")
+        init = _ignore_sigint if self.ignore_sigint else None
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init)
 
     def process(self, pending: Pending, pipeline: Pipeline, settings: Settings) -> Iterator[list[Doc]]:
         total = pending.total
@@ -268,9 +303,7 @@ class LocalEngine:
                 yield pipeline.run_batch(docs, here)
             return
         names = tuple(s.name for s in pipeline.article_stages)
-        ctx = get_context("forkserver" if os.name == "posix" else "spawn")
-        init = _ignore_sigint if self.ignore_sigint else None
-        with ProcessPoolExecutor(max_workers=settings.workers, mp_context=ctx, initializer=init) as pool:
+        with self._pool(settings.workers) as pool:
             in_flight: deque[tuple[list[Doc], Future[list[Doc]]]] = deque()
             source = pending.batches(pending.batch_size(settings.workers))
             exhausted = False
@@ -298,10 +331,48 @@ class LocalEngine:
                     break
                 yield out
 
+    def _compute(self, step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """The first partitions here; after ``pool_after`` seconds the rest in a pool, results in order.
+
+        A stage that is done within ``pool_after`` never pays for a pool; nor does a step that cannot
+        be pickled. Partitions a dead worker leaves behind are computed here, in order.
+        """
+        parts = iter(parts)
+        started = time.perf_counter()
+        for part in parts:
+            yield next(compute_here(step, [part]))
+            if time.perf_counter() - started >= self.pool_after:
+                break
+        head = list(islice(parts, 1))
+        if not head:
+            return
+        try:
+            pickle.dumps(step, protocol=pickle.HIGHEST_PROTOCOL)
+        except (TypeError, pickle.PicklingError, AttributeError):
+            yield from compute_here(step, chain(head, parts))
+            return
+        rest = chain(head, parts)
+        with self._pool(self.workers) as pool:
+            in_flight: deque[tuple[Any, Future[Any] | None]] = deque()
+            for part in rest:
+                try:
+                    fut: Future[Any] | None = pool.submit(_compute_partition, step, part)
+                except BrokenProcessPool:
+                    fut = None
+                in_flight.append((part, fut))
+                if fut is None:
+                    break
+                if len(in_flight) >= 2 * self.workers:
+                    yield _result(step, *in_flight.popleft())
+            while in_flight:
+                yield _result(step, *in_flight.popleft())
+        yield from compute_here(step, rest)
+
     def run_step(
         self, store: Store, stage: CorpusStage, step: CorpusStep, *, progress: StageProgress | None = None
     ) -> dict[str, int]:
-        return run_step(store, stage, step, progress=progress)
+        compute = self._compute if self.workers > 1 else None
+        return run_step(store, stage, step, progress=progress, compute=compute)
 
     def close(self) -> None:
         pass
