@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from counterpoint.claims.brief import attribute, attributed, clean_span, story_brief, subjectivity_rate
+from counterpoint.claims.brief import (
+    attribute,
+    attributed,
+    clean_span,
+    story_brief,
+    subjectivity_rate,
+    told_as_view,
+    view_words,
+)
 from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
@@ -200,3 +208,47 @@ def test_brief_unknown_outlet_fact_is_reportedly_and_a_view_is_one_reports() -> 
         said["a"] == "Reportedly, the harbour council voted on Monday to close the port of Amsel for repairs."
     )
     assert said["b"].startswith("According to one report, the real motive")
+
+
+def test_brief_hedged_or_evaluative_event_is_a_view_not_reportedly_so() -> None:
+    """An event-kind sentence with no loaded word but a hedge, an interpretation or a judgement is
+    its writer's view: "According to one report", never "Reportedly" (which states a plain fact)."""
+    a = ArticleFacts("a", "", outlet=None, label="a.txt")
+    for text in (
+        "The harbour council's vote to close the port appears purely political, officials aside.",
+        "The harbour council closed the port of Amsel on Monday, signaling a shift in policy.",
+        "The ferry operator will likely sell its fleet after the port of Amsel closed on Monday.",
+        "The harbour council should have closed the port of Amsel before the storm on Monday.",
+    ):
+        brief = story_brief("s1", [0], [_cand("a", text)], [a], {}, words=200)
+        assert len(brief) == 1
+        assert brief[0].sentence.startswith("According to one report, "), brief[0].sentence
+        assert told_as_view(brief[0].sentence)
+    plain_text = "The harbour council closed the port of Amsel on Monday after the storm."
+    brief = story_brief("s1", [0], [_cand("a", plain_text)], [a], {}, words=200)
+    assert brief[0].sentence.startswith("Reportedly, ")
+    assert attributed(brief[0].sentence)
+    assert not told_as_view(brief[0].sentence)
+
+
+def test_brief_corroborated_view_is_still_told_in_its_outlets_name() -> None:
+    """Two outlets sharing a view do not make it a fact: it is not stated bare."""
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+    first = "The closure of the port of Amsel appears to mark the end of the ferry trade on the coast."
+    second = "The closure of the port of Amsel seems to mark the end of the ferry trade on the coast."
+    brief = story_brief("s1", [0, 1], [_cand("a", first), _cand("b", second)], [a, b], {}, words=5)
+    assert brief[0].sentence.startswith(("According to Harbour Times, ", "According to Northern Ledger, "))
+    assert len({c.article_id for c in brief[0].citations}) == 2
+    # the same fact told plainly by both is stated as fact
+    plain_text = "The harbour council closed the port of Amsel to ferries on Monday after the storm."
+    brief = story_brief(
+        "s1", [0, 1], [_cand("a", plain_text), _cand("b", plain_text, 10)], [a, b], {}, words=5
+    )
+    assert brief[0].sentence == plain_text
+
+
+def test_brief_view_words_read_the_outlets_own_words_only() -> None:
+    assert view_words("The mayor called the plan “probably doomed” on Monday.") == []
+    assert view_words("The plan is probably doomed, the mayor’s critics aside.") == ["probably"]
+    assert view_words("The council closed the port on Monday.") == []

@@ -18,10 +18,13 @@ cited span or is an attribution naming the cited outlet:
 3. **Select.** Greedy by score until ``BRIEF_WORDS`` words, skipping a sentence whose claim is
    already told or whose content words mostly repeat a chosen one: no quote appears twice.
 4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
-   the story and carries no loaded wording (or none is left once compressed); otherwise it is
-   attributed in words: "According to Newsinc24, …" (several outlets are named when they share
-   it); when the outlet is unknown, "Reportedly, …" for a plain fact (an event, a figure, a cited
-   source, a policy) and "According to one report, …" for a view.
+   the story and carries no loaded wording (or none is left once compressed) and no view wording
+   of its own (``view_words``: a hedge such as "appears" or "is likely", a speculative or
+   prescriptive modal, an interpretation such as ", signaling a shift", an evaluative word such
+   as "purely"); otherwise it is attributed in words: "According to Newsinc24, …" (several outlets
+   are named when they share it); when the outlet is unknown, "Reportedly, …" for a plain fact (an
+   event, a figure, a cited source, a policy, in plain words) and "According to one report, …" for
+   a view. A view is never stated as fact, nor "reportedly" so (``told_as_view``).
 5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute or at its
    end: "X reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when
    the outlets are unknown).
@@ -47,7 +50,7 @@ from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate, ConflictLink
 from counterpoint.slant.lexicon import QuoteMap, load_lexicon
 from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
-from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass
+from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass, view_markers
 
 #: words a brief reaches before it stops: it ends after the sentence that crosses it (tuned on half of
 #: NeuS val)
@@ -78,6 +81,7 @@ _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
 _WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 #: a word written in lower case after the start of a sentence
 _LOWER_WORD = re.compile(r"(?<=\s)[a-z][a-z'’-]*")
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
@@ -223,6 +227,22 @@ def plain(text: str) -> bool:
     return not phrase_spans(text, "", found, none) and lexicon_hits(text) == 0
 
 
+def _unquoted(text: str) -> list[tuple[int, int]]:
+    """The parts of ``text`` outside quotation marks (the outlet's own words)."""
+    parts, last = [], 0
+    for m in _QUOTED.finditer(text):
+        parts.append((last, m.start()))
+        last = m.end()
+    return [(s, e) for s, e in [*parts, (last, len(text))] if e > s]
+
+
+def view_words(text: str) -> list[str]:
+    """The wordings outside quotes that make ``text`` its writer's view (``view_markers``: hedges such
+    as "appears" or "is likely", speculative or prescriptive modals, an interpretation such as
+    ", signaling a shift", evaluative words such as "purely"); empty for a plain report."""
+    return [text[s:e] for s, e, _why in view_markers(text, _unquoted(text))]
+
+
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -257,6 +277,12 @@ def attribute(
     if known:
         return f"According to {_names(known)}, {text}"
     return f"According to one report, {text}" if view else f"Reportedly, {text}"
+
+
+def told_as_view(sentence: str) -> bool:
+    """Whether a brief sentence is told in its source's name ("According to …", or a conflict stated
+    both ways): the form a view must take. "Reportedly, …" states a plain fact of one report."""
+    return sentence.startswith("According to ") or _CONFLICT.search(sentence) is not None
 
 
 def attributed(sentence: str) -> bool:
@@ -402,7 +428,13 @@ def _stated(
     cand = cands[s.index]
     # plainly worded: nothing loaded in the sentence, or nothing left once compression took the
     # evaluative words out
-    plainly = cand.speaker is None and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
+    # and no hedge, modal, interpretation or evaluative word in its own words ("appears purely
+    # economic", ", signaling a shift"): a view is never stated as fact, nor "reportedly" so
+    plainly = (
+        cand.speaker is None
+        and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
+        and not view_words(s.text)
+    )
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
     # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy

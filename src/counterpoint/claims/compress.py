@@ -116,5 +116,13 @@ def _drop_modifiers(text: str) -> str:
 def compress(text: str) -> str:
     """``text`` without short asides and evaluative modifiers outside quotes (see the module docstring)."""
     shorter = _drop_modifiers(_drop_asides(text))
-    shorter = re.sub(r"\s+([,.;:!?])", r"\1", shorter)
-    return re.sub(r"\s{2,}", " ", shorter).strip()
+    # tidy the spaces a deletion left, outside quotes only (a quote stays as written)
+    out, last = [], 0
+    for m in _QUOTED.finditer(shorter):
+        out += [_tidy(shorter[last : m.start()]), m.group()]
+        last = m.end()
+    return "".join([*out, _tidy(shorter[last:])]).strip()
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.;:!?])", r"\1", text))
