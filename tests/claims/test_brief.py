@@ -6,12 +6,13 @@ from counterpoint.claims.brief import (
     attribute,
     attributed,
     clean_span,
+    loaded_words,
     story_brief,
     subjectivity_rate,
     told_as_view,
     view_words,
 )
-from counterpoint.model import Span
+from counterpoint.model import Mention, Span
 from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
 
@@ -33,6 +34,12 @@ def test_brief_clean_span_drops_bullets_and_datelines_and_refuses_truncation() -
     assert wire.text == "Carney met Xi Jinping on Friday."
     assert clean_span(Span("a", 0, 40, "Carney met Xi Jinping and discussed the...")) is None
     assert clean_span(Span("a", 0, 30, "Will the tariffs be lifted soon?")) is None
+    seoul = clean_span(Span("a", 0, 60, "SEOUL, South Korea — Kim Jong-un missed the event on Monday."))
+    assert seoul is not None
+    assert seoul.text == "Kim Jong-un missed the event on Monday."
+    # a sentence that starts inside a quote opened by the sentence before does not read on its own
+    assert clean_span(Span("a", 0, 50, "we have lost a cherished colleague,” said the judge.")) is None
+    assert clean_span(Span("a", 0, 50, "“We have lost a colleague,” said the judge.")) is not None
     glued = clean_span(Span("a", 0, 60, "A Pivot East\nCarney arrived in Beijing on Wednesday."))
     assert glued is not None
     assert glued.text == "Carney arrived in Beijing on Wednesday."
@@ -252,3 +259,38 @@ def test_brief_view_words_read_the_outlets_own_words_only() -> None:
     assert view_words("The mayor called the plan “probably doomed” on Monday.") == []
     assert view_words("The plan is probably doomed, the mayor’s critics aside.") == ["probably"]
     assert view_words("The council closed the port on Monday.") == []
+
+
+def test_brief_loaded_words_are_the_outlets_scored_loaded_wording_only() -> None:
+    assert "communist regime" in loaded_words("The communist regime in Zorland jailed three reporters.")
+    assert "shameful" in loaded_words("The shameful deal betrays every farmer in Amsel.")
+    # inside quotes the words are the speaker's (or a title's): the sentence reports them
+    assert loaded_words("The council called the plan “a shameful betrayal” on Monday.") == []
+    # weak negative words the slant stage shows but does not score are news, not loaded wording
+    assert loaded_words("Protesters delayed the vote on the harbour closure by two hours.") == []
+
+
+def _with_mentions(aid: str, text: str, *names: str) -> ArticleFacts:
+    mentions = tuple(Mention(Span(aid, text.index(n), text.index(n) + len(n), n), "GPE", n) for n in names)
+    return ArticleFacts(aid, text, outlet=None, label=f"{aid}.txt", mentions=mentions)
+
+
+def test_brief_plain_single_source_fact_with_a_weak_negative_word_is_reportedly_so() -> None:
+    text = "Protesters delayed the vote on the harbour closure in Amsel by two hours on Monday."
+    a = _with_mentions("a", text, "Amsel")
+    # the slant stage marked "delayed" (a weak negative word) in the article: not a view for the brief
+    brief = story_brief("s1", [0], [_cand("a", text, loaded=0.2)], [a], {}, words=200)
+    assert brief[0].sentence == f"Reportedly, p{text[1:]}"
+
+
+def test_brief_first_word_keeps_its_capital_only_when_it_names_someone() -> None:
+    """ "Reportedly, …" before a sentence: its first word is lowered unless the article's named-entity
+    mentions say it is (or is a title right before) a name."""
+    for text, names, said in (
+        ("Amsel closed its harbour to ferries on Monday after the storm.", ("Amsel",), "Amsel closed"),
+        ("Mayor Ellis closed the harbour to ferries on Monday after the storm.", ("Ellis",), "Mayor Ellis"),
+        ("Thousands left the harbour town of Amsel on Monday after the storm.", ("Amsel",), "thousands left"),
+        ("The town of Amsel closed its harbour on Monday after the storm.", ("Amsel",), "the town"),
+    ):
+        brief = story_brief("s1", [0], [_cand("a", text)], [_with_mentions("a", text, *names)], {}, words=200)
+        assert brief[0].sentence.startswith(f"Reportedly, {said} "), brief[0].sentence

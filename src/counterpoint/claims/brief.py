@@ -57,6 +57,9 @@ from counterpoint.slant.techniques import find_spans, opinion_markers, subjectiv
 BRIEF_WORDS = 40
 #: sentences in a brief at most, conflicts included
 MAX_SENTENCES = 5
+#: a conflict over no chosen sentence closes the brief
+CONFLICT_CLOSES = True
+CLOSE_RANK = 1000
 #: a sentence sharing this much of its content words with a chosen one repeats it
 REDUNDANT = 0.5
 #: a polarity conflict is stated only when its negated word is in at most this share of the story's
@@ -75,15 +78,22 @@ W_LEXICON = 0.5
 #: per unit of the sentence's subjectivity rate (``subjectivity_rate``: the slant stage's evidence
 #: of subjectivity per word; about 0.03 in a news lead)
 W_SUBJECTIVE = 10.0
+#: for a sentence whose own words are a view (``view_words``): told in its source's name, it costs
+#: the brief attribution words, and a summary leans on plain reports
+W_VIEW = 0.0
 
 _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 #: "BEIJING (Reuters) - ", "OTTAWA, Ont. – ": a wire dateline in front of the sentence
-_DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
+_DATELINE = re.compile(
+    r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+"
+)
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
 _WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 #: a word written in lower case after the start of a sentence
 _LOWER_WORD = re.compile(r"(?<=\s)[a-z][a-z'’-]*")
+#: a word written with a capital after the start of a sentence (not after a colon or a quote mark)
+_NAME_WORD = re.compile(r"(?<=[\w,] )[A-Z][\w'’-]*")
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
@@ -130,6 +140,9 @@ def clean_span(span: Span) -> Span | None:
         return None
     if not text[0].isalnum() and text[0] not in "“\"'‘":
         return None
+    close = text.find("”")
+    if close >= 0 and not 0 <= text.find("“") < close:
+        return None  # it starts inside a quote the sentence before opened: "… colleague,” said X."
     return Span(span.article_id, start, start + len(text), text)
 
 
@@ -193,6 +206,7 @@ def _scores(
             - W_LOADED * c.loaded
             - W_LEXICON * lexicon_hits(s.text)
             - W_SUBJECTIVE * subjectivity_rate(s.text)
+            - W_VIEW * bool(view_words(s.text))
             - W_QUOTE * (c.speaker is not None)
             - W_CONTEXT * (_NEEDS_CONTEXT.match(s.span.text) is not None)
         )
@@ -227,6 +241,21 @@ def plain(text: str) -> bool:
     return not phrase_spans(text, "", found, none) and lexicon_hits(text) == 0
 
 
+def loaded_words(text: str) -> list[str]:
+    """The loaded wording in ``text`` outside quotes (the outlet's own words): words the slant stage
+    scores as loaded (lexicon phrases, strongly valenced or evaluative words, grown to their phrase),
+    its clause-level cues (doubt, fear, whataboutism …) and partisan word choices. Weak negative words
+    the slant stage shows but does not score ("delay", "protest") are not loaded wording."""
+    lex, none, parts = load_lexicon(), QuoteMap.build([]), _unquoted(text)
+    scored = tuple(f for f in find_spans(text, "", none, lex) if f.weight > 0)
+    spans = [(p.span.start, p.span.end) for p in phrase_spans(text, "", scored, none)]
+    spans += [(a, b) for a, b, _i in lex.phrase_matcher.finditer(text)]
+    if lex.partisan_matcher is not None:
+        spans += [(a, b) for a, b, _i in lex.partisan_matcher.finditer(text)]
+    mine = [(a, b) for a, b in spans if any(s <= a and b <= e for s, e in parts)]
+    return [text[a:b] for a, b in sorted(set(mine))]
+
+
 def _unquoted(text: str) -> list[tuple[int, int]]:
     """The parts of ``text`` outside quotation marks (the outlet's own words)."""
     parts, last = [], 0
@@ -257,7 +286,12 @@ def _names(names: Sequence[str]) -> str:
 
 
 def attribute(
-    text: str, outlets: Sequence[str | None], *, view: bool = True, common: Collection[str] = ()
+    text: str,
+    outlets: Sequence[str | None],
+    *,
+    view: bool = True,
+    common: Collection[str] = (),
+    name: bool | None = None,
 ) -> str:
     """``text`` in the words of its outlets: "According to X, …".
 
@@ -269,10 +303,15 @@ def attribute(
     if _ATTRIBUTED.match(text):
         return text
     known = [o for o in outlets if o]
-    # the first word loses its capital unless it is a name: a stop word, or a word the story writes
-    # in lower case elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
+    # the first word loses its capital unless it is a name: ``name`` when known (from the article's
+    # named-entity mentions), else unless it is a stop word or a word the story writes in lower case
+    # elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
     first = text.split(" ", 1)[0]
-    if (first.casefold() in _STOPWORDS or first.casefold() in common) and not first.isupper():
+    if first.casefold() in _STOPWORDS:
+        name = False
+    elif name is None:
+        name = first.casefold() not in common
+    if not name and not (first.isupper() and len(first) > 1):
         text = text[0].lower() + text[1:]
     if known:
         return f"According to {_names(known)}, {text}"
@@ -328,11 +367,16 @@ def story_brief(
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
     common = {w for s in pool for w in _LOWER_WORD.findall(s.text)}
-    out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story, common) for s in chosen]
+    names = {w for s in pool for w in _NAME_WORD.findall(s.text)}
+    out = [
+        _stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story, common, names) for s in chosen
+    ]
     # a conflict replaces the sentence it disputes, or closes the brief, stated both ways (stating
     # only disputes over a chosen sentence scored a little higher on NeuS, but a brief would then
     # leave out the story's one firm disagreement, as on the seeds)
     at = {s.index: k for k, s in enumerate(chosen)}
+    ranked = sorted(pool, key=lambda s: (-scores[s.index], cands[s.index].span.article_id, s.span.start))
+    place = {s.index: r for r, s in enumerate(ranked)}
     for i, j, link in conflicts:
         if not _statable(link, pool):
             continue
@@ -342,8 +386,10 @@ def story_brief(
         k = at.get(i, at.get(j))
         if k is not None:
             out[k] = both
-        else:
+        elif CONFLICT_CLOSES and min(place.get(i, len(pool)), place.get(j, len(pool))) < CLOSE_RANK:
             out = [*out[: MAX_SENTENCES - 1], both]
+        else:
+            continue
         break  # one conflict: the claims list has the rest
     return out
 
@@ -408,6 +454,7 @@ def _stated(
     claim_of: Mapping[int, Claim],
     in_story: Mapping[str, ArticleFacts],
     common: Collection[str] = (),
+    names: Collection[str] = (),
 ) -> BriefSentence:
     """One chosen sentence, stated as fact or attributed, citing itself and its story's other evidence.
 
@@ -426,15 +473,11 @@ def _stated(
     own = owner[s.index]
     sources = {own.source} | {in_story[e.article_id].source for e in others}
     cand = cands[s.index]
-    # plainly worded: nothing loaded in the sentence, or nothing left once compression took the
-    # evaluative words out
-    # and no hedge, modal, interpretation or evaluative word in its own words ("appears purely
-    # economic", ", signaling a shift"): a view is never stated as fact, nor "reportedly" so
-    plainly = (
-        cand.speaker is None
-        and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
-        and not view_words(s.text)
-    )
+    # plainly worded: no loaded wording in its own words as the brief shows them (compression may
+    # have taken the evaluative words out), and no hedge, modal, interpretation or evaluative word
+    # ("appears purely economic", ", signaling a shift"): a view is never stated as fact, nor
+    # "reportedly" so
+    plainly = cand.speaker is None and not loaded_words(s.text) and not view_words(s.text)
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
     # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy
@@ -443,8 +486,28 @@ def _stated(
     if len(sources) >= 2 and plainly:
         text = s.text
     else:
-        text = attribute(s.text, [own.outlet], view=view, common=common)
+        text = attribute(
+            s.text, [own.outlet], view=view, common=common, name=_opens_with_name(s.span, own, names)
+        )
     return BriefSentence(text, citations, (claim.id,) if claim else ())
+
+
+def _opens_with_name(span: Span, article: ArticleFacts, names: Collection[str] = ()) -> bool | None:
+    """Whether the sentence's first word is (or is a title right before) a named-entity mention of its
+    article, or a word the story writes with a capital mid-sentence (``names``): "Canada …",
+    "President Biden …" keep their capital, "Protesters …" does not. None when the article has no
+    mentions to tell by."""
+    if not article.mentions:
+        return None
+    starts = [(m.span.start, m.span.end) for m in article.mentions]
+    words = list(_WORD.finditer(span.text))
+    if not words:
+        return None
+    if words[0].group() in names:
+        return True
+    first = span.start + words[0].start()
+    nxt = span.start + words[1].start() if len(words) > 1 else -1
+    return any(a <= first < b or a == nxt for a, b in starts)
 
 
 def story_members(
