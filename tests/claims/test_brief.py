@@ -294,3 +294,25 @@ def test_brief_first_word_keeps_its_capital_only_when_it_names_someone() -> None
     ):
         brief = story_brief("s1", [0], [_cand("a", text)], [_with_mentions("a", text, *names)], {}, words=200)
         assert brief[0].sentence.startswith(f"Reportedly, {said} "), brief[0].sentence
+
+
+def test_brief_opens_with_the_sentence_that_tells_more_of_what_the_sources_share() -> None:
+    """Two sentences whose words other outlets all use: the one carrying more of the shared story
+    opens the brief (coverage), whichever article it is in."""
+    long = (
+        "Harbour council members voted to close the port of Amsel to ferries and fishing boats for repairs."
+    )
+    short = "Harbour council members voted on the port of Amsel."
+    third = (
+        "Ferries and fishing boats leave Amsel as the harbour council votes to close the port for repairs."
+    )
+    other = "A council official said the port of Amsel would reopen next spring after its repairs were done."
+    for first, second in ((long, short), (short, long)):
+        arts = [
+            ArticleFacts("a", first, outlet="Harbour Times"),
+            ArticleFacts("b", second, outlet="Northern Ledger"),
+            ArticleFacts("c", f"{third} {other}", outlet="Coast Daily"),
+        ]
+        cands = [_cand("a", first), _cand("b", second), _cand("c", other, len(third) + 1)]
+        brief = story_brief("s1", [0, 1, 2], cands, arts, {}, words=5)
+        assert brief[0].sentence.endswith(long[1:]), brief[0].sentence

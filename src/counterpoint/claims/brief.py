@@ -10,7 +10,9 @@ cited span or is an attribution naming the cited outlet:
    ("…"), questions, fragments and overlong run-ons are left out.
 2. **Score.** What a neutral summary opens with is what most outlets say, early in their
    articles, in plain words: ``centrality`` (the share of the sentence's content words that other
-   sources of the story also use, IDF-weighted within the story) plus ``position`` (earlier in
+   sources of the story also use anywhere in their articles, IDF-weighted within the story, plus
+   ``W_COVER`` times how much of those shared words it carries against the story's best) plus
+   ``position`` (earlier in
    its article is better) plus a bonus when the sentence's claim is corroborated, minus its
    loaded-language share, its matches of the loaded-phrase and partisan-wording lexicons
    (``lexicon_hits``), its subjectivity rate (``subjectivity_rate``) and a penalty for direct
@@ -72,6 +74,9 @@ ECHO, MIN_ECHO_TERMS = 0.5, 5
 MIN_WORDS, MAX_WORDS = 6, 55
 #: score weights (tuned on the even-indexed half of NeuS val; see docs/EVALUATION.md)
 W_CENTRAL, W_POSITION, W_CORROBORATED, W_LOADED, W_QUOTE, W_CONTEXT = 2.0, 1.0, 0.3, 2.0, 0.5, 0.5
+#: weight of a sentence's coverage of the words the story's sources share, next to its share of them
+#: (1): a long sentence that tells most of the common story beats a short one that tells a little
+W_COVER = 0.75
 #: per match of the loaded-phrase and partisan-wording lexicons in the sentence (the loaded-language
 #: proxy of docs/EVALUATION.md): between equally central sentences the plainer one wins
 W_LEXICON = 0.5
@@ -179,22 +184,32 @@ def _scores(
     owner: Sequence[ArticleFacts],
     claim_of: Mapping[int, Claim],
 ) -> dict[int, float]:
+    # which sources use each content word, read over the whole text of every article in the pool
+    # (a word another outlet uses outside its check-worthy sentences is shared all the same)
     sources_of: dict[str, set[str]] = defaultdict(set)
     for s in pool:
         for t in s.terms:
             sources_of[t].add(owner[s.index].source)
+    for a in {owner[s.index].article_id: owner[s.index] for s in pool}.values():
+        for t in _content_terms(a.text):
+            sources_of[t].add(a.source)
     n = len({owner[s.index].source for s in pool})
     rank = _ranks(pool, cands)
-    out = {}
+    shared: dict[int, float] = {}
+    share: dict[int, float] = {}
     for s in pool:
-        c = cands[s.index]
         if n > 1 and s.terms:
             # IDF within the story keeps "the" topic words from making every sentence central
             weights = {t: math.log(1 + n / len(sources_of[t])) for t in s.terms}
-            shared = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
-            central = shared / sum(weights.values())
-        else:
-            central = 0.0
+            shared[s.index] = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
+            share[s.index] = shared[s.index] / sum(weights.values())
+    most = max(shared.values(), default=0.0) or 1.0
+    out = {}
+    for s in pool:
+        c = cands[s.index]
+        # centrality: the share of the sentence's words other sources use (precision) plus how much
+        # of what they share it carries against the story's best (coverage)
+        central = share.get(s.index, 0.0) + W_COVER * shared.get(s.index, 0.0) / most
         position = 1.0 / (1 + rank[s.index])
         claim = claim_of.get(s.index)
         corroborated = claim is not None and claim.status != "single_source"
