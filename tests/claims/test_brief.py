@@ -316,3 +316,40 @@ def test_brief_opens_with_the_sentence_that_tells_more_of_what_the_sources_share
         cands = [_cand("a", first), _cand("b", second), _cand("c", other, len(third) + 1)]
         brief = story_brief("s1", [0, 1, 2], cands, arts, {}, words=5)
         assert brief[0].sentence.endswith(long[1:]), brief[0].sentence
+
+
+def test_brief_states_no_conflict_between_two_wordings_of_one_fact_or_two_periods() -> None:
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+
+    def said(first: str, second: str, link: ConflictLink) -> list[str]:
+        cands = [_cand("a", first), _cand("b", second)]
+        brief = story_brief("s1", [0, 1], cands, [a, b], {}, [(0, 1, link)], words=200)
+        return [s.sentence for s in brief if ", while " in s.sentence]
+
+    why = "the first asserts what the second negates or calls unachieved (“agreement”)"
+    # one asserts, the other negates: a disagreement, stated both ways
+    assert said(
+        "The harbour council and the ferry union reached an agreement on night sailings on Monday.",
+        "Talks between the harbour council and the ferry union went on, but an agreement remains elusive.",
+        ConflictLink(0, 1, why, "polarity"),
+    )
+    # both negate (the rule's window caught a different word): two wordings of one finding
+    why = "the first asserts what the second negates or calls unachieved (“inspectors”)"
+    assert not said(
+        "The inquiry did not find that the inspectors or anyone else ignored the cracks in the pier.",
+        "The inquiry found no evidence that inspectors at the pier ignored the cracks before the storm.",
+        ConflictLink(0, 1, why, "polarity"),
+    )
+    # different figures of different months are two periods, not a disagreement
+    why = "different figures for the same quantity: “212 ferries” vs “190 ferries”"
+    assert not said(
+        "The port of Amsel handled 212 ferries in July, the harbour council said on Thursday.",
+        "The port of Amsel handled 190 ferries in June, according to harbour council figures.",
+        ConflictLink(0, 1, why, "numbers"),
+    )
+    assert said(
+        "The port of Amsel handled 212 ferries in July, the harbour council said on Thursday.",
+        "The port of Amsel handled 190 ferries in July, according to harbour council figures.",
+        ConflictLink(0, 1, why, "numbers"),
+    )

@@ -46,6 +46,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from counterpoint.claims.compare import _NEGATORS, _tokens
 from counterpoint.claims.compress import compress
 from counterpoint.claims.timeline import _STOPWORDS, _content_terms
 from counterpoint.model import Span
@@ -59,9 +60,6 @@ from counterpoint.slant.techniques import find_spans, opinion_markers, subjectiv
 BRIEF_WORDS = 40
 #: sentences in a brief at most, conflicts included
 MAX_SENTENCES = 5
-#: a conflict over no chosen sentence closes the brief
-CONFLICT_CLOSES = True
-CLOSE_RANK = 1000
 #: a sentence sharing this much of its content words with a chosen one repeats it
 REDUNDANT = 0.5
 #: a polarity conflict is stated only when its negated word is in at most this share of the story's
@@ -83,9 +81,6 @@ W_LEXICON = 0.5
 #: per unit of the sentence's subjectivity rate (``subjectivity_rate``: the slant stage's evidence
 #: of subjectivity per word; about 0.03 in a news lead)
 W_SUBJECTIVE = 10.0
-#: for a sentence whose own words are a view (``view_words``): told in its source's name, it costs
-#: the brief attribution words, and a summary leans on plain reports
-W_VIEW = 0.0
 
 _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 #: "BEIJING (Reuters) - ", "OTTAWA, Ont. – ": a wire dateline in front of the sentence
@@ -99,6 +94,10 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _LOWER_WORD = re.compile(r"(?<=\s)[a-z][a-z'’-]*")
 #: a word written with a capital after the start of a sentence (not after a colon or a quote mark)
 _NAME_WORD = re.compile(r"(?<=[\w,] )[A-Z][\w'’-]*")
+#: a month or a year a figure is of
+_PERIOD = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b"
+)
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
@@ -221,7 +220,6 @@ def _scores(
             - W_LOADED * c.loaded
             - W_LEXICON * lexicon_hits(s.text)
             - W_SUBJECTIVE * subjectivity_rate(s.text)
-            - W_VIEW * bool(view_words(s.text))
             - W_QUOTE * (c.speaker is not None)
             - W_CONTEXT * (_NEEDS_CONTEXT.match(s.span.text) is not None)
         )
@@ -390,10 +388,8 @@ def story_brief(
     # only disputes over a chosen sentence scored a little higher on NeuS, but a brief would then
     # leave out the story's one firm disagreement, as on the seeds)
     at = {s.index: k for k, s in enumerate(chosen)}
-    ranked = sorted(pool, key=lambda s: (-scores[s.index], cands[s.index].span.article_id, s.span.start))
-    place = {s.index: r for r, s in enumerate(ranked)}
     for i, j, link in conflicts:
-        if not _statable(link, pool):
+        if not _statable(link, pool, cands[i].span.text, cands[j].span.text):
             continue
         both = _conflict(i, j, cands, owner, claim_of)
         if both is None:
@@ -401,24 +397,32 @@ def story_brief(
         k = at.get(i, at.get(j))
         if k is not None:
             out[k] = both
-        elif CONFLICT_CLOSES and min(place.get(i, len(pool)), place.get(j, len(pool))) < CLOSE_RANK:
-            out = [*out[: MAX_SENTENCES - 1], both]
         else:
-            continue
+            out = [*out[: MAX_SENTENCES - 1], both]
         break  # one conflict: the claims list has the rest
     return out
 
 
-def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
-    """Whether a judge's conflict is firm enough to state in the brief.
+def _statable(link: ConflictLink, pool: Sequence[_Sentence], first: str = "", second: str = "") -> bool:
+    """Whether a judge's conflict between sentences ``first`` and ``second`` is firm enough to state
+    in the brief.
 
-    Figures and dates that differ for one claim, and the optional LLM judge's verdicts, are. A
-    negation found by the word-level polarity rule is only when the negated word is rare in the
-    story: on a word most of its sentences use ("coronavirus", "transgender") it is nearly always
-    two wordings of one fact ("did not have protective gear" / "without protective gear").
+    Figures that differ for one claim (unless the sentences date them to different months or years:
+    "212,000 in July" / "190,000 in June"), dates, and the optional LLM judge's verdicts, are. A
+    negation found by the word-level polarity rule is only when one sentence negates and the other
+    does not (both negating — "did not find that anyone …" / "found no evidence that anyone …" — is
+    two wordings of one fact) and the negated word is rare in the story: on a word most of its
+    sentences use ("coronavirus", "transgender") it is nearly always two wordings of one fact ("did
+    not have protective gear" / "without protective gear").
     """
+    if link.rule == "numbers":
+        # figures of different months or years are of different periods, not a disagreement
+        a, b = set(_PERIOD.findall(first)), set(_PERIOD.findall(second))
+        return not (a and b and a != b)
     if link.rule != "polarity":
         return True
+    if _negates(first) == _negates(second):
+        return False
     m = _NEGATED_WORD.search(link.why or "")
     if m is None:
         return False
@@ -426,6 +430,14 @@ def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
     if stem is None:
         return False
     return sum(stem in s.terms for s in pool) <= max(2, RARE_SHARE * len(pool))
+
+
+def _negates(text: str) -> bool:
+    """Whether ``text`` holds a negation cue of the polarity rule ("not", "no", "never", "elusive" …)."""
+    words = [t for t, _name in _tokens(text)]
+    return any(
+        w in _NEGATORS and not (w == "not" and words[k + 1 : k + 2] == ["only"]) for k, w in enumerate(words)
+    )
 
 
 def _conflict(
