@@ -223,7 +223,7 @@ def test_brief_hedged_or_evaluative_event_is_a_view_not_reportedly_so() -> None:
     a = ArticleFacts("a", "", outlet=None, label="a.txt")
     for text in (
         "The harbour council's vote to close the port appears purely political, officials aside.",
-        "The harbour council closed the port of Amsel on Monday, signaling a shift in policy.",
+        "The harbour council's closure of the port of Amsel on Monday signals a shift in policy.",
         "The ferry operator will likely sell its fleet after the port of Amsel closed on Monday.",
         "The harbour council should have closed the port of Amsel before the storm on Monday.",
     ):

@@ -97,6 +97,9 @@ def test_techniques_view_markers_find_hedges_modals_interpretations_and_judgemen
     assert _views("The vote marks a significant turning point for Amsel.") == [
         ("marks a significant turning point", "interpretation")
     ]
+    assert _views("With the new port, the tables have turned for Amsel.") == [
+        ("tables have turned", "evaluative idiom")
+    ]
     assert _views("The closure raises serious questions about safety.") == [
         ("raises serious questions", "interpretation")
     ]

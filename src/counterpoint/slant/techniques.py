@@ -219,6 +219,13 @@ _VIEW_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:shift|turning\s+point|new\s+era|milestone|watershed|departure|break|step|victory|setback|blow)\b",
     ),
     ("interpretation", r"\braises?\s+(?:\w+\s+)?(?:questions|concerns|doubts|fears|eyebrows)\b"),
+    # idioms that judge rather than report: "the tables have turned", "a wake-up call"
+    (
+        "evaluative idiom",
+        r"\b(?:turn(?:s|ed|ing)?\s+the\s+tables|tables\s+(?:have|had)\s+turned|wake-up\s+call|second\s+fiddle"
+        r"|game[\s-]changer|slap\s+in\s+the\s+face|beginning\s+of\s+the\s+end|writing\s+(?:is\s+)?on\s+the\s+wall"
+        r"|last\s+straw|double\s+standard|in\s+stark\s+contrast|stark\s+contrast|far\s+cry)\b",
+    ),
     # words that grade or judge what they describe
     (
         "evaluative word",
