@@ -72,6 +72,13 @@ def test_brief_attribute_names_outlets_and_keeps_proper_nouns() -> None:
         attribute("Canada cut tariffs.", [None], view=False, common={"cave"})
         == "Reportedly, Canada cut tariffs."
     )
+    # a month or a weekday keeps its capital ("may" would read as a modal, a view)
+    assert attribute("May 1 is a holiday in Amsel.", [None], view=False, name=False) == (
+        "Reportedly, May 1 is a holiday in Amsel."
+    )
+    assert attribute("Monday's vote closed the port.", [None], view=False, common={"monday's"}) == (
+        "Reportedly, Monday's vote closed the port."
+    )
     already = "According to officials, the talks went well."
     assert attribute(already, ["X"]) == already
 

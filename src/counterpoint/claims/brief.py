@@ -98,6 +98,14 @@ _NAME_WORD = re.compile(r"(?<=[\w,] )[A-Z][\w'’-]*")
 _PERIOD = re.compile(
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b"
 )
+#: month and weekday names: a capital that stays at the start of a sentence
+_CALENDAR = frozenset(
+    {
+        *("January", "February", "March", "April", "May", "June", "July", "August", "September"),
+        *("October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+        *("Saturday", "Sunday"),
+    }
+)
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
@@ -320,7 +328,10 @@ def attribute(
     # named-entity mentions), else unless it is a stop word or a word the story writes in lower case
     # elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
     first = text.split(" ", 1)[0]
-    if first.casefold() in _STOPWORDS:
+    lead = _WORD.match(first)
+    if lead is not None and lead.group() in _CALENDAR:
+        name = True  # "May 1 is …", "Monday's vote …"
+    elif first.casefold() in _STOPWORDS:
         name = False
     elif name is None:
         name = first.casefold() not in common
