@@ -117,6 +117,7 @@ def test_techniques_view_markers_leave_plain_reports_alone() -> None:
     # a hedge or modal a named source voices is that source's: the sentence reports it
     assert view_markers("Officials said the repairs could cost five million euros.") == []
     assert view_markers("A poll shows the mayor is likely to win.") == []
+    assert view_markers("The court ruled that the port must reopen by May.") == []
     # an interpretation stays the writer's even beside a source
     assert _views("The mayor resigned, officials said, signaling a shift.") == [
         (", signaling", "interpretation")

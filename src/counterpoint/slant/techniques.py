@@ -241,7 +241,8 @@ _VIEW = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in _VIEW_PATTERNS)
 #: a view voiced by a named source or in a study the sentence cites is that source's, not the writer's
 _REPORTED = re.compile(
     r"\b(?:said|says|say|told|tells|stated|states|announced|added|argued|argues|warned|warns|claimed|claims"
-    r"|wrote|writes|according\s+to|poll|polls|survey|study|studies|report|data|analysts?|experts?|forecast)\b",
+    r"|wrote|writes|reported|reports|ruled|rules|decreed|ordered|according\s+to|poll|polls|survey|study|studies"
+    r"|report|data|analysts?|experts?|forecast)\b",
     re.IGNORECASE,
 )
 
