@@ -14,11 +14,16 @@ Scores are ROUGE-1/2/L F1 (own implementation: lowercase alphanumeric tokens, no
 clipped n-gram counts, LCS over the whole token sequence), averaged over stories, reported on
 the even-indexed stories (the half tuned on) and the odd-indexed ones (held out). Also counted:
 brief sentences ending in "...", repeated sentences within a brief, citations to articles outside
-the story, and two loaded-language proxies (documented in docs/EVALUATION.md) of each brief, tool
-and gold scope, against the mean of its sources: lexicon matches per token (sparse: in 143 stories
-no source has one), and the slant stage's subjectivity evidence per word (dense).
+the story, views stated as fact (a sentence with ``brief.view_words`` not told "According to …" or
+as a conflict), mean lengths in words, and two loaded-language proxies (documented in
+docs/EVALUATION.md) of each brief, tool and gold scope, against the mean of its sources: lexicon
+matches per token (sparse: in 143 stories no source has one), and the slant stage's subjectivity
+evidence per word (dense).
 
-    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]]
+    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]] [--tune-only]
+
+``--tune-only`` prints the tuning half alone: choose settings with it, so the held-out half is seen
+once, at the end.
 """
 
 from __future__ import annotations
