@@ -14,11 +14,16 @@ Scores are ROUGE-1/2/L F1 (own implementation: lowercase alphanumeric tokens, no
 clipped n-gram counts, LCS over the whole token sequence), averaged over stories, reported on
 the even-indexed stories (the half tuned on) and the odd-indexed ones (held out). Also counted:
 brief sentences ending in "...", repeated sentences within a brief, citations to articles outside
-the story, and two loaded-language proxies (documented in docs/EVALUATION.md) of each brief, tool
-and gold scope, against the mean of its sources: lexicon matches per token (sparse: in 143 stories
-no source has one), and the slant stage's subjectivity evidence per word (dense).
+the story, views stated as fact (a sentence with ``brief.view_words`` not told "According to …" or
+as a conflict), mean lengths in words, and two loaded-language proxies (documented in
+docs/EVALUATION.md) of each brief, tool and gold scope, against the mean of its sources: lexicon
+matches per token (sparse: in 143 stories no source has one), and the slant stage's subjectivity
+evidence per word (dense).
 
-    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]]
+    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]] [--tune-only]
+
+``--tune-only`` prints the tuning half alone: choose settings with it, so the held-out half is seen
+once, at the end.
 """
 
 from __future__ import annotations
@@ -141,17 +146,15 @@ def gold_scope_briefs(db: Path, groups: dict[int, list[str]]) -> dict[int, list[
     from counterpoint.claims.story import compare_scope
     from counterpoint.config import Settings
     from counterpoint.stages.claims import _Vectors
-    from counterpoint.stages.vectors import encoder
     from counterpoint.store import open_store
 
     settings = Settings()
     store = open_store(str(db))
     model = settings.story_embedder
-    enc = encoder(model)
     out = {}
     for gi, ids in groups.items():
         facts = store.load_facts(ids)
-        vectors = _Vectors(store.sentence_vectors(ids, model), enc)
+        vectors = _Vectors(store.sentence_vectors(ids, model), None, model)
         result = compare_scope(f"gold{gi}", facts, vectors)
         out[gi] = [b.to_dict() for b in result.briefs.get(f"gold{gi}", [])]
     return out
@@ -163,23 +166,28 @@ def tool_scope_briefs(db: Path) -> dict[str, list[dict]]:
     from counterpoint.claims.story import compare_scope
     from counterpoint.config import Settings
     from counterpoint.stages.claims import _Vectors
-    from counterpoint.stages.vectors import claim_encoder_name, encoder
+    from counterpoint.stages.vectors import claim_encoder_name
     from counterpoint.store import open_store
 
     store = open_store(str(db))
     model = claim_encoder_name(Settings())
-    enc = encoder(model)
     out: dict[str, list[dict]] = {}
     for scope in store.claim_scopes():
         ids = list(scope.story_of)
-        vectors = _Vectors(store.sentence_vectors(ids, model), enc)
+        vectors = _Vectors(store.sentence_vectors(ids, model), None, model)
         result = compare_scope(scope.id, store.load_facts(ids), vectors, story_of=scope.story_of)
         out.update({sid: [b.to_dict() for b in brief] for sid, brief in result.briefs.items()})
     return out
 
 
 def brief_checks(brief: list[dict], members: set[str]) -> Counter[str]:
-    """Truncated, repeated and out-of-story sentences of one brief."""
+    """Truncated, repeated and out-of-story sentences of one brief, and views stated as fact (a hedge,
+    modal, interpretation or evaluative word outside quotes in a sentence not told in its source's
+    name — "Reportedly, …" counts as stated)."""
+    try:
+        from counterpoint.claims.brief import told_as_view, view_words
+    except ImportError:  # older brief code: not counted
+        told_as_view = view_words = None  # type: ignore[assignment]
     c: Counter[str] = Counter()
     seen: set[str] = set()
     for b in brief:
@@ -189,6 +197,8 @@ def brief_checks(brief: list[dict], members: set[str]) -> Counter[str]:
         c["duplicated"] += s in seen
         seen.add(s)
         c["out_of_story"] += any(x["article_id"] not in members for x in b["citations"])
+        if told_as_view is not None and view_words is not None:
+            c["view_as_fact"] += not told_as_view(s) and bool(view_words(s))
     return c
 
 
@@ -201,7 +211,10 @@ def _mean3(rows: list[tuple[float, float, float]]) -> str:
 def _print_loaded(proxy: str, scope: str, rows: list[tuple[float, float, float, int]]) -> None:
     n = len(rows)
     lower = sum(b < src for b, src, _h, _o in rows) / n
-    halves = [[b < src for b, src, _h, odd in rows if odd == k] or [False] for k in (0, 1)]
+    halves = [[b < src for b, src, _h, odd in rows if odd == k] for k in (0, 1)]
+    split = ", ".join(
+        f"{name} {statistics.fmean(v):.1%}" for name, v in zip(("tune", "held-out"), halves, strict=True) if v
+    )
     not_higher = sum(b <= src for b, src, _h, _o in rows) / n
     human = sum(h < src for _b, src, h, _o in rows) / n
     zero = sum(src == 0 for _b, src, _h, _o in rows)
@@ -209,7 +222,7 @@ def _print_loaded(proxy: str, scope: str, rows: list[tuple[float, float, float, 
     print(
         f"loaded-language proxy {proxy}, {scope} brief: mean {means[0]:.4f} (sources {means[1]:.4f},"
         f" human summary {means[2]:.4f}); strictly less loaded than its sources' mean in {lower:.1%} of"
-        f" {n} stories (tune {statistics.fmean(halves[0]):.1%}, held-out {statistics.fmean(halves[1]):.1%}),"
+        f" {n} stories ({split}),"
         f" not more in {not_higher:.1%} (human summary: strictly less in {human:.1%});"
         f" sources at 0 in {zero} (ceiling {(n - zero) / n:.1%})"
     )
@@ -229,6 +242,11 @@ def main() -> int:
         "--rebrief",
         action="store_true",
         help="with --reuse: build the tool-scope briefs again with the current code (same stories)",
+    )
+    ap.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="print the tuning half only (while choosing settings: the held-out half stays unseen)",
     )
     args = ap.parse_args()
     if not (DATA / "val.source").is_file():
@@ -284,7 +302,12 @@ def main() -> int:
     less_loaded: dict[str, dict[str, list[tuple[float, float, float, int]]]] = {
         p: {"gold scope": [], "tool scope": []} for p in PROXIES
     }
+    if args.tune_only:
+        del halves["held-out"]
+    words: dict[str, dict[str, list[int]]] = {}
     for gi, (arts, summary) in enumerate(stories):
+        if args.tune_only and gi % 2:
+            continue
         h = halves["tune" if gi % 2 == 0 else "held-out"]
         ids = groups.get(gi, [])
         picked = Counter(story_of[a]["id"] for a in ids if a in story_of)
@@ -308,11 +331,18 @@ def main() -> int:
                 less_loaded[proxy][scope].append((rate(btext), src_rate, rate(summary), gi % 2))
         for ai, (_t, x) in enumerate(arts):
             h.setdefault(f"lead-3 article {ai + 1}", []).append(rouge(lead(x), summary))
+        n = words.setdefault("tune" if gi % 2 == 0 else "held-out", {})
+        n.setdefault("summary", []).append(len(tokens(summary)))
+        n.setdefault("lead-3", []).extend(len(tokens(lead(x))) for _t, x in arts)
+        for scope, btext in scored.items():
+            n.setdefault(scope, []).append(len(tokens(btext)))
     print(f"NeuS AllSides val: {len(stories)} stories, {len(where)} articles; analyze {wall:.0f} s wall")
     print(f"{'':22}" + "".join(f"{k:>24}" for k in halves))
     for row in ["tool scope", "gold scope", "lead-3 article 1", "lead-3 article 2", "lead-3 article 3"]:
         print(f"{row:22}" + "".join(f"{_mean3(halves[k].get(row, [])):>24}" for k in halves))
     print("ROUGE-1/2/L F1, mean over stories (tune = even-indexed stories, held-out = odd)")
+    for half, by in words.items():
+        print(f"mean words, {half}: " + ", ".join(f"{k} {statistics.fmean(v):.1f}" for k, v in by.items()))
     print(f"tool-scope briefs: {dict(checks)}")
     if gold:
         print(f"gold-scope briefs: {dict(gold_checks)}")

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from counterpoint.claims.brief import attribute, attributed, clean_span, story_brief, subjectivity_rate
-from counterpoint.model import Span
+from counterpoint.claims.brief import (
+    attribute,
+    attributed,
+    clean_span,
+    loaded_words,
+    story_brief,
+    subjectivity_rate,
+    told_as_view,
+    view_words,
+)
+from counterpoint.model import Mention, Span
 from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
 
@@ -25,6 +34,12 @@ def test_brief_clean_span_drops_bullets_and_datelines_and_refuses_truncation() -
     assert wire.text == "Carney met Xi Jinping on Friday."
     assert clean_span(Span("a", 0, 40, "Carney met Xi Jinping and discussed the...")) is None
     assert clean_span(Span("a", 0, 30, "Will the tariffs be lifted soon?")) is None
+    seoul = clean_span(Span("a", 0, 60, "SEOUL, South Korea — Kim Jong-un missed the event on Monday."))
+    assert seoul is not None
+    assert seoul.text == "Kim Jong-un missed the event on Monday."
+    # a sentence that starts inside a quote opened by the sentence before does not read on its own
+    assert clean_span(Span("a", 0, 50, "we have lost a cherished colleague,” said the judge.")) is None
+    assert clean_span(Span("a", 0, 50, "“We have lost a colleague,” said the judge.")) is not None
     glued = clean_span(Span("a", 0, 60, "A Pivot East\nCarney arrived in Beijing on Wednesday."))
     assert glued is not None
     assert glued.text == "Carney arrived in Beijing on Wednesday."
@@ -56,6 +71,13 @@ def test_brief_attribute_names_outlets_and_keeps_proper_nouns() -> None:
     assert (
         attribute("Canada cut tariffs.", [None], view=False, common={"cave"})
         == "Reportedly, Canada cut tariffs."
+    )
+    # a month or a weekday keeps its capital ("may" would read as a modal, a view)
+    assert attribute("May 1 is a holiday in Amsel.", [None], view=False, name=False) == (
+        "Reportedly, May 1 is a holiday in Amsel."
+    )
+    assert attribute("Monday's vote closed the port.", [None], view=False, common={"monday's"}) == (
+        "Reportedly, Monday's vote closed the port."
     )
     already = "According to officials, the talks went well."
     assert attribute(already, ["X"]) == already
@@ -200,3 +222,141 @@ def test_brief_unknown_outlet_fact_is_reportedly_and_a_view_is_one_reports() -> 
         said["a"] == "Reportedly, the harbour council voted on Monday to close the port of Amsel for repairs."
     )
     assert said["b"].startswith("According to one report, the real motive")
+
+
+def test_brief_hedged_or_evaluative_event_is_a_view_not_reportedly_so() -> None:
+    """An event-kind sentence with no loaded word but a hedge, an interpretation or a judgement is
+    its writer's view: "According to one report", never "Reportedly" (which states a plain fact)."""
+    a = ArticleFacts("a", "", outlet=None, label="a.txt")
+    for text in (
+        "The harbour council's vote to close the port appears purely political, officials aside.",
+        "The harbour council's closure of the port of Amsel on Monday signals a shift in policy.",
+        "The ferry operator will likely sell its fleet after the port of Amsel closed on Monday.",
+        "The harbour council should have closed the port of Amsel before the storm on Monday.",
+    ):
+        brief = story_brief("s1", [0], [_cand("a", text)], [a], {}, words=200)
+        assert len(brief) == 1
+        assert brief[0].sentence.startswith("According to one report, "), brief[0].sentence
+        assert told_as_view(brief[0].sentence)
+    plain_text = "The harbour council closed the port of Amsel on Monday after the storm."
+    brief = story_brief("s1", [0], [_cand("a", plain_text)], [a], {}, words=200)
+    assert brief[0].sentence.startswith("Reportedly, ")
+    assert attributed(brief[0].sentence)
+    assert not told_as_view(brief[0].sentence)
+
+
+def test_brief_corroborated_view_is_still_told_in_its_outlets_name() -> None:
+    """Two outlets sharing a view do not make it a fact: it is not stated bare."""
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+    first = "The closure of the port of Amsel appears to mark the end of the ferry trade on the coast."
+    second = "The closure of the port of Amsel seems to mark the end of the ferry trade on the coast."
+    brief = story_brief("s1", [0, 1], [_cand("a", first), _cand("b", second)], [a, b], {}, words=5)
+    assert brief[0].sentence.startswith(("According to Harbour Times, ", "According to Northern Ledger, "))
+    assert len({c.article_id for c in brief[0].citations}) == 2
+    # the same fact told plainly by both is stated as fact
+    plain_text = "The harbour council closed the port of Amsel to ferries on Monday after the storm."
+    brief = story_brief(
+        "s1", [0, 1], [_cand("a", plain_text), _cand("b", plain_text, 10)], [a, b], {}, words=5
+    )
+    assert brief[0].sentence == plain_text
+
+
+def test_brief_view_words_read_the_outlets_own_words_only() -> None:
+    assert view_words("The mayor called the plan “probably doomed” on Monday.") == []
+    assert view_words("The plan is probably doomed, the mayor’s critics aside.") == ["probably"]
+    assert view_words("The council closed the port on Monday.") == []
+
+
+def test_brief_loaded_words_are_the_outlets_scored_loaded_wording_only() -> None:
+    assert "communist regime" in loaded_words("The communist regime in Zorland jailed three reporters.")
+    assert "shameful" in loaded_words("The shameful deal betrays every farmer in Amsel.")
+    # inside quotes the words are the speaker's (or a title's): the sentence reports them
+    assert loaded_words("The council called the plan “a shameful betrayal” on Monday.") == []
+    # weak negative words the slant stage shows but does not score are news, not loaded wording
+    assert loaded_words("Protesters delayed the vote on the harbour closure by two hours.") == []
+
+
+def _with_mentions(aid: str, text: str, *names: str) -> ArticleFacts:
+    mentions = tuple(Mention(Span(aid, text.index(n), text.index(n) + len(n), n), "GPE", n) for n in names)
+    return ArticleFacts(aid, text, outlet=None, label=f"{aid}.txt", mentions=mentions)
+
+
+def test_brief_plain_single_source_fact_with_a_weak_negative_word_is_reportedly_so() -> None:
+    text = "Protesters delayed the vote on the harbour closure in Amsel by two hours on Monday."
+    a = _with_mentions("a", text, "Amsel")
+    # the slant stage marked "delayed" (a weak negative word) in the article: not a view for the brief
+    brief = story_brief("s1", [0], [_cand("a", text, loaded=0.2)], [a], {}, words=200)
+    assert brief[0].sentence == f"Reportedly, p{text[1:]}"
+
+
+def test_brief_first_word_keeps_its_capital_only_when_it_names_someone() -> None:
+    """ "Reportedly, …" before a sentence: its first word is lowered unless the article's named-entity
+    mentions say it is (or is a title right before) a name."""
+    for text, names, said in (
+        ("Amsel closed its harbour to ferries on Monday after the storm.", ("Amsel",), "Amsel closed"),
+        ("Mayor Ellis closed the harbour to ferries on Monday after the storm.", ("Ellis",), "Mayor Ellis"),
+        ("Thousands left the harbour town of Amsel on Monday after the storm.", ("Amsel",), "thousands left"),
+        ("The town of Amsel closed its harbour on Monday after the storm.", ("Amsel",), "the town"),
+    ):
+        brief = story_brief("s1", [0], [_cand("a", text)], [_with_mentions("a", text, *names)], {}, words=200)
+        assert brief[0].sentence.startswith(f"Reportedly, {said} "), brief[0].sentence
+
+
+def test_brief_opens_with_the_sentence_that_tells_more_of_what_the_sources_share() -> None:
+    """Two sentences whose words other outlets all use: the one carrying more of the shared story
+    opens the brief (coverage), whichever article it is in."""
+    long = (
+        "Harbour council members voted to close the port of Amsel to ferries and fishing boats for repairs."
+    )
+    short = "Harbour council members voted on the port of Amsel."
+    third = (
+        "Ferries and fishing boats leave Amsel as the harbour council votes to close the port for repairs."
+    )
+    other = "A council official said the port of Amsel would reopen next spring after its repairs were done."
+    for first, second in ((long, short), (short, long)):
+        arts = [
+            ArticleFacts("a", first, outlet="Harbour Times"),
+            ArticleFacts("b", second, outlet="Northern Ledger"),
+            ArticleFacts("c", f"{third} {other}", outlet="Coast Daily"),
+        ]
+        cands = [_cand("a", first), _cand("b", second), _cand("c", other, len(third) + 1)]
+        brief = story_brief("s1", [0, 1, 2], cands, arts, {}, words=5)
+        assert brief[0].sentence.endswith(long[1:]), brief[0].sentence
+
+
+def test_brief_states_no_conflict_between_two_wordings_of_one_fact_or_two_periods() -> None:
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+
+    def said(first: str, second: str, link: ConflictLink) -> list[str]:
+        cands = [_cand("a", first), _cand("b", second)]
+        brief = story_brief("s1", [0, 1], cands, [a, b], {}, [(0, 1, link)], words=200)
+        return [s.sentence for s in brief if ", while " in s.sentence]
+
+    why = "the first asserts what the second negates or calls unachieved (“agreement”)"
+    # one asserts, the other negates: a disagreement, stated both ways
+    assert said(
+        "The harbour council and the ferry union reached an agreement on night sailings on Monday.",
+        "Talks between the harbour council and the ferry union went on, but an agreement remains elusive.",
+        ConflictLink(0, 1, why, "polarity"),
+    )
+    # both negate (the rule's window caught a different word): two wordings of one finding
+    why = "the first asserts what the second negates or calls unachieved (“inspectors”)"
+    assert not said(
+        "The inquiry did not find that the inspectors or anyone else ignored the cracks in the pier.",
+        "The inquiry found no evidence that inspectors at the pier ignored the cracks before the storm.",
+        ConflictLink(0, 1, why, "polarity"),
+    )
+    # different figures of different months are two periods, not a disagreement
+    why = "different figures for the same quantity: “212 ferries” vs “190 ferries”"
+    assert not said(
+        "The port of Amsel handled 212 ferries in July, the harbour council said on Thursday.",
+        "The port of Amsel handled 190 ferries in June, according to harbour council figures.",
+        ConflictLink(0, 1, why, "numbers"),
+    )
+    assert said(
+        "The port of Amsel handled 212 ferries in July, the harbour council said on Thursday.",
+        "The port of Amsel handled 190 ferries in July, according to harbour council figures.",
+        ConflictLink(0, 1, why, "numbers"),
+    )

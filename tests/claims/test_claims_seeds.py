@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from counterpoint.claims.brief import attributed
+from counterpoint.claims.brief import told_as_view, view_words
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
 from counterpoint.runners.local import run
@@ -127,16 +127,48 @@ LOADED_PHRASES = (
     "appeasement strategy",
     "raises serious questions",
     "yet Carney pursues closer ties anyway",
+    # views in hedged or evaluative wording (no loaded word, and so stated "reportedly" before)
+    "appears purely economic",
+    "Carney appears eager",
+    "seems willing to downplay",
+    "seem to be forming a strategic alliance",
+    "signaling a major shift",
+    "potentially sidelining American interests",
+    "marking a significant turning point",
+    "genuine rapport",
+    "thinly veiled reference",
+    "could reshape the North American landscape",
+    "may further alienate Canada",
+    "should be remembered",
+    "must be held accountable",
+    "The timing suggests",
+    "raises serious questions",
+    "stunning political shift",
+    "groundbreaking meeting",
+    "pivotal encounter",
+    "dangerous realignment",
 )
 
 
 def test_seed_no_loaded_phrase_is_stated_as_fact_in_a_brief(seeded: SQLiteStore) -> None:
+    """A loaded phrase of 000 or 003 is only ever in a sentence told in its source's name ("According
+    to …", or a conflict stated both ways): never bare, and never "Reportedly, …" (a plain fact)."""
     sentences = [b["sentence"] for bs in briefs_for_output(seeded.db).values() for b in bs]
     assert sentences
     for s in sentences:
         for phrase in LOADED_PHRASES:
             if phrase.casefold() in s.casefold():
-                assert attributed(s), s
+                assert told_as_view(s), s
+
+
+def test_seed_no_hedged_or_evaluative_sentence_is_stated_as_fact(seeded: SQLiteStore) -> None:
+    """Any brief sentence with a hedge, modal, interpretation or evaluative word of its own is told in
+    its source's name; the partisan seeds' briefs do contain such views (so the check is not empty)."""
+    sentences = [b["sentence"] for bs in briefs_for_output(seeded.db).values() for b in bs]
+    views = [s for s in sentences if view_words(s.removeprefix("Reportedly, "))]
+    assert views
+    for s in views:
+        assert told_as_view(s), s
 
 
 def test_seed_briefs_read_as_sentences_from_their_own_story(seeded: SQLiteStore) -> None:

@@ -45,6 +45,24 @@ def test_compress_keeps_classifying_adjectives_and_quotes() -> None:
     assert compress(quoted) == quoted
 
 
+def test_compress_drops_a_closing_reading_of_the_event() -> None:
+    assert (
+        compress("The council closed the port of Amsel on Monday, signaling a major shift in policy.")
+        == "The council closed the port of Amsel on Monday."
+    )
+    assert (
+        compress("The mayor resigned on Friday, underscoring the rift within the harbour council!")
+        == "The mayor resigned on Friday!"
+    )
+    # a figure the clause reports, a quote, or a clause that goes on are kept
+    for text in (
+        "The jobs report was released on Friday, showing that unemployment fell to 4 percent.",
+        "The mayor said the port would close, “signaling a shift in policy.”",
+        "The council closed the port, signaling a shift, and the ferries left for Tarn.",
+    ):
+        assert compress(text) == text
+
+
 def test_compress_only_deletes() -> None:
     text = "Rescuers on Monday freed three boys (aged 11 to 16) in a desperate, risky rescue operation."
     out = compress(text)

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from counterpoint.model import Quote, Span
 from counterpoint.slant.lexicon import QuoteMap, load_lexicon
-from counterpoint.slant.techniques import classify_span, density_score, find_spans
+from counterpoint.slant.techniques import (
+    classify_span,
+    density_score,
+    find_spans,
+    opinion_markers,
+    view_markers,
+)
 
 NO_QUOTES = QuoteMap.build(())
 
@@ -69,3 +75,61 @@ def test_techniques_classify_span_uses_lexicon_then_shape() -> None:
     assert classify_span("MAKE IT NOW", "", lex) == "Slogans"
     assert classify_span("very bad", "very bad. very bad. very bad.", lex) == "Repetition"
     assert classify_span("gloomy", "", lex) == "Loaded_Language"
+
+
+def _views(text: str) -> list[tuple[str, str]]:
+    return [(text[s:e], why) for s, e, why in view_markers(text)]
+
+
+def test_techniques_view_markers_find_hedges_modals_interpretations_and_judgements() -> None:
+    assert _views("The mayor's motive appears purely political.") == [
+        ("appears", "hedged verb"),
+        ("purely", "evaluative word"),
+    ]
+    assert _views("The ferry operator seems willing to sell.") == [("seems", "hedged verb")]
+    assert _views("The strike looks set to end this week.") == [("looks set", "hedged verb")]
+    assert _views("The bill is likely to fail in the senate.") == [("likely", "hedge")]
+    assert _views("Lawmakers should reject the harbour bill.") == [("should", "modal")]
+    assert _views("The council closed the port, signaling a shift in policy.") == [
+        (", signaling", "interpretation")
+    ]
+    assert _views("The timing suggests a deal was near.") == [("suggests", "interpretation")]
+    assert _views("The vote marks a significant turning point for Amsel.") == [
+        ("marks a significant turning point", "interpretation")
+    ]
+    assert _views("With the new port, the tables have turned for Amsel.") == [
+        ("tables have turned", "evaluative idiom")
+    ]
+    assert _views("The closure raises serious questions about safety.") == [
+        ("raises serious questions", "interpretation")
+    ]
+
+
+def test_techniques_view_markers_leave_plain_reports_alone() -> None:
+    for text in (
+        "The minister appeared in court on Monday.",
+        "The council voted seven to two to close the port in May.",
+        "May Ellis was elected mayor of Amsel on Sunday.",
+        "Three people were killed in the storm, police said.",
+        "The ferry operator failed to pay its fees for two years.",
+    ):
+        assert view_markers(text) == [], text
+    # a hedge or modal a named source voices is that source's: the sentence reports it
+    assert view_markers("Officials said the repairs could cost five million euros.") == []
+    assert view_markers("A poll shows the mayor is likely to win.") == []
+    assert view_markers("The court ruled that the port must reopen by May.") == []
+    # an interpretation stays the writer's even beside a source
+    assert _views("The mayor resigned, officials said, signaling a shift.") == [
+        (", signaling", "interpretation")
+    ]
+    # parts: only the given ranges are read
+    text = "The port closed. It seems the mayor wanted it."
+    assert view_markers(text, [(0, 16)]) == []
+    assert [why for _s, _e, why in view_markers(text, [(17, len(text))])] == ["hedged verb"]
+
+
+def test_techniques_opinion_markers_are_unchanged_by_view_markers() -> None:
+    """The slant stage's opinion markers keep their narrow list: hedges do not count there."""
+    text = "The motive appears purely political and is likely to stay so."
+    assert opinion_markers(text, [(0, len(text))]) == 0
+    assert opinion_markers("We should act!", [(0, 14)]) == 3

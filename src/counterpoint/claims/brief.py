@@ -10,7 +10,9 @@ cited span or is an attribution naming the cited outlet:
    ("…"), questions, fragments and overlong run-ons are left out.
 2. **Score.** What a neutral summary opens with is what most outlets say, early in their
    articles, in plain words: ``centrality`` (the share of the sentence's content words that other
-   sources of the story also use, IDF-weighted within the story) plus ``position`` (earlier in
+   sources of the story also use anywhere in their articles, IDF-weighted within the story, plus
+   ``W_COVER`` times how much of those shared words it carries against the story's best) plus
+   ``position`` (earlier in
    its article is better) plus a bonus when the sentence's claim is corroborated, minus its
    loaded-language share, its matches of the loaded-phrase and partisan-wording lexicons
    (``lexicon_hits``), its subjectivity rate (``subjectivity_rate``) and a penalty for direct
@@ -18,10 +20,13 @@ cited span or is an attribution naming the cited outlet:
 3. **Select.** Greedy by score until ``BRIEF_WORDS`` words, skipping a sentence whose claim is
    already told or whose content words mostly repeat a chosen one: no quote appears twice.
 4. **Attribute.** A sentence is stated as fact only when it is corroborated by another source of
-   the story and carries no loaded wording (or none is left once compressed); otherwise it is
-   attributed in words: "According to Newsinc24, …" (several outlets are named when they share
-   it); when the outlet is unknown, "Reportedly, …" for a plain fact (an event, a figure, a cited
-   source, a policy) and "According to one report, …" for a view.
+   the story and carries no loaded wording (or none is left once compressed) and no view wording
+   of its own (``view_words``: a hedge such as "appears" or "is likely", a speculative or
+   prescriptive modal, an interpretation such as ", signaling a shift", an evaluative word such
+   as "purely"); otherwise it is attributed in words: "According to Newsinc24, …" (several outlets
+   are named when they share it); when the outlet is unknown, "Reportedly, …" for a plain fact (an
+   event, a figure, a cited source, a policy, in plain words) and "According to one report, …" for
+   a view. A view is never stated as fact, nor "reportedly" so (``told_as_view``).
 5. **Conflicts** are stated both ways, once, in place of the brief sentence they dispute or at its
    end: "X reports “…”, while Y reports “…”" ("One report says “…”, while another says “…”" when
    the outlets are unknown).
@@ -41,13 +46,14 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from counterpoint.claims.compare import _NEGATORS, _tokens
 from counterpoint.claims.compress import compress
 from counterpoint.claims.timeline import _STOPWORDS, _content_terms
 from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, BriefSentence, Claim, ClaimCandidate, ConflictLink
 from counterpoint.slant.lexicon import QuoteMap, load_lexicon
 from counterpoint.slant.phrases import SPAN_MIN, phrase_spans
-from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass
+from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass, view_markers
 
 #: words a brief reaches before it stops: it ends after the sentence that crosses it (tuned on half of
 #: NeuS val)
@@ -66,6 +72,9 @@ ECHO, MIN_ECHO_TERMS = 0.5, 5
 MIN_WORDS, MAX_WORDS = 6, 55
 #: score weights (tuned on the even-indexed half of NeuS val; see docs/EVALUATION.md)
 W_CENTRAL, W_POSITION, W_CORROBORATED, W_LOADED, W_QUOTE, W_CONTEXT = 2.0, 1.0, 0.3, 2.0, 0.5, 0.5
+#: weight of a sentence's coverage of the words the story's sources share, next to its share of them
+#: (1): a long sentence that tells most of the common story beats a short one that tells a little
+W_COVER = 0.75
 #: per match of the loaded-phrase and partisan-wording lexicons in the sentence (the loaded-language
 #: proxy of docs/EVALUATION.md): between equally central sentences the plainer one wins
 W_LEXICON = 0.5
@@ -75,11 +84,28 @@ W_SUBJECTIVE = 10.0
 
 _BULLET = re.compile(r"^[\s\-–—•*·▪◦>]+")
 #: "BEIJING (Reuters) - ", "OTTAWA, Ont. – ": a wire dateline in front of the sentence
-_DATELINE = re.compile(r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*)?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+")
+_DATELINE = re.compile(
+    r"^[A-Z]{2}[A-Z.' ]{1,30}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?(?:\s*\([^)]{1,30}\))?\s*[—–-]\s+"
+)
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)]?\s*$")
 _WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 #: a word written in lower case after the start of a sentence
 _LOWER_WORD = re.compile(r"(?<=\s)[a-z][a-z'’-]*")
+#: a word written with a capital after the start of a sentence (not after a colon or a quote mark)
+_NAME_WORD = re.compile(r"(?<=[\w,] )[A-Z][\w'’-]*")
+#: a month or a year a figure is of
+_PERIOD = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b"
+)
+#: month and weekday names: a capital that stays at the start of a sentence
+_CALENDAR = frozenset(
+    {
+        *("January", "February", "March", "April", "May", "June", "July", "August", "September"),
+        *("October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+        *("Saturday", "Sunday"),
+    }
+)
 #: the word the polarity rule names in its reason: "… negates or calls unachieved (“agreement”)"
 _NEGATED_WORD = re.compile(r"\(“([^”]+)”\)\s*$")
 _ATTRIBUTED = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.IGNORECASE)
@@ -126,6 +152,9 @@ def clean_span(span: Span) -> Span | None:
         return None
     if not text[0].isalnum() and text[0] not in "“\"'‘":
         return None
+    close = text.find("”")
+    if close >= 0 and not 0 <= text.find("“") < close:
+        return None  # it starts inside a quote the sentence before opened: "… colleague,” said X."
     return Span(span.article_id, start, start + len(text), text)
 
 
@@ -162,22 +191,32 @@ def _scores(
     owner: Sequence[ArticleFacts],
     claim_of: Mapping[int, Claim],
 ) -> dict[int, float]:
+    # which sources use each content word, read over the whole text of every article in the pool
+    # (a word another outlet uses outside its check-worthy sentences is shared all the same)
     sources_of: dict[str, set[str]] = defaultdict(set)
     for s in pool:
         for t in s.terms:
             sources_of[t].add(owner[s.index].source)
+    for a in {owner[s.index].article_id: owner[s.index] for s in pool}.values():
+        for t in _content_terms(a.text):
+            sources_of[t].add(a.source)
     n = len({owner[s.index].source for s in pool})
     rank = _ranks(pool, cands)
-    out = {}
+    shared: dict[int, float] = {}
+    share: dict[int, float] = {}
     for s in pool:
-        c = cands[s.index]
         if n > 1 and s.terms:
             # IDF within the story keeps "the" topic words from making every sentence central
             weights = {t: math.log(1 + n / len(sources_of[t])) for t in s.terms}
-            shared = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
-            central = shared / sum(weights.values())
-        else:
-            central = 0.0
+            shared[s.index] = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
+            share[s.index] = shared[s.index] / sum(weights.values())
+    most = max(shared.values(), default=0.0) or 1.0
+    out = {}
+    for s in pool:
+        c = cands[s.index]
+        # centrality: the share of the sentence's words other sources use (precision) plus how much
+        # of what they share it carries against the story's best (coverage)
+        central = share.get(s.index, 0.0) + W_COVER * shared.get(s.index, 0.0) / most
         position = 1.0 / (1 + rank[s.index])
         claim = claim_of.get(s.index)
         corroborated = claim is not None and claim.status != "single_source"
@@ -223,6 +262,37 @@ def plain(text: str) -> bool:
     return not phrase_spans(text, "", found, none) and lexicon_hits(text) == 0
 
 
+def loaded_words(text: str) -> list[str]:
+    """The loaded wording in ``text`` outside quotes (the outlet's own words): words the slant stage
+    scores as loaded (lexicon phrases, strongly valenced or evaluative words, grown to their phrase),
+    its clause-level cues (doubt, fear, whataboutism …) and partisan word choices. Weak negative words
+    the slant stage shows but does not score ("delay", "protest") are not loaded wording."""
+    lex, none, parts = load_lexicon(), QuoteMap.build([]), _unquoted(text)
+    scored = tuple(f for f in find_spans(text, "", none, lex) if f.weight > 0)
+    spans = [(p.span.start, p.span.end) for p in phrase_spans(text, "", scored, none)]
+    spans += [(a, b) for a, b, _i in lex.phrase_matcher.finditer(text)]
+    if lex.partisan_matcher is not None:
+        spans += [(a, b) for a, b, _i in lex.partisan_matcher.finditer(text)]
+    mine = [(a, b) for a, b in spans if any(s <= a and b <= e for s, e in parts)]
+    return [text[a:b] for a, b in sorted(set(mine))]
+
+
+def _unquoted(text: str) -> list[tuple[int, int]]:
+    """The parts of ``text`` outside quotation marks (the outlet's own words)."""
+    parts, last = [], 0
+    for m in _QUOTED.finditer(text):
+        parts.append((last, m.start()))
+        last = m.end()
+    return [(s, e) for s, e in [*parts, (last, len(text))] if e > s]
+
+
+def view_words(text: str) -> list[str]:
+    """The wordings outside quotes that make ``text`` its writer's view (``view_markers``: hedges such
+    as "appears" or "is likely", speculative or prescriptive modals, an interpretation such as
+    ", signaling a shift", evaluative words such as "purely"); empty for a plain report."""
+    return [text[s:e] for s, e, _why in view_markers(text, _unquoted(text))]
+
+
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -237,7 +307,12 @@ def _names(names: Sequence[str]) -> str:
 
 
 def attribute(
-    text: str, outlets: Sequence[str | None], *, view: bool = True, common: Collection[str] = ()
+    text: str,
+    outlets: Sequence[str | None],
+    *,
+    view: bool = True,
+    common: Collection[str] = (),
+    name: bool | None = None,
 ) -> str:
     """``text`` in the words of its outlets: "According to X, …".
 
@@ -249,14 +324,28 @@ def attribute(
     if _ATTRIBUTED.match(text):
         return text
     known = [o for o in outlets if o]
-    # the first word loses its capital unless it is a name: a stop word, or a word the story writes
-    # in lower case elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
+    # the first word loses its capital unless it is a name: ``name`` when known (from the article's
+    # named-entity mentions), else unless it is a stop word or a word the story writes in lower case
+    # elsewhere (``common``: "Cave divers" -> "cave divers", "Canada" stays)
     first = text.split(" ", 1)[0]
-    if (first.casefold() in _STOPWORDS or first.casefold() in common) and not first.isupper():
+    lead = _WORD.match(first)
+    if lead is not None and lead.group() in _CALENDAR:
+        name = True  # "May 1 is …", "Monday's vote …"
+    elif first.casefold() in _STOPWORDS:
+        name = False
+    elif name is None:
+        name = first.casefold() not in common
+    if not name and not (first.isupper() and len(first) > 1):
         text = text[0].lower() + text[1:]
     if known:
         return f"According to {_names(known)}, {text}"
     return f"According to one report, {text}" if view else f"Reportedly, {text}"
+
+
+def told_as_view(sentence: str) -> bool:
+    """Whether a brief sentence is told in its source's name ("According to …", or a conflict stated
+    both ways): the form a view must take. "Reportedly, …" states a plain fact of one report."""
+    return sentence.startswith("According to ") or _CONFLICT.search(sentence) is not None
 
 
 def attributed(sentence: str) -> bool:
@@ -302,13 +391,16 @@ def story_brief(
     rank = _ranks(pool, cands)
     chosen[1:] = sorted(chosen[1:], key=lambda s: (rank[s.index], -scores[s.index]))
     common = {w for s in pool for w in _LOWER_WORD.findall(s.text)}
-    out = [_stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story, common) for s in chosen]
+    names = {w for s in pool for w in _NAME_WORD.findall(s.text)}
+    out = [
+        _stated(s, _echoes(s, pool, owner), cands, owner, claim_of, in_story, common, names) for s in chosen
+    ]
     # a conflict replaces the sentence it disputes, or closes the brief, stated both ways (stating
     # only disputes over a chosen sentence scored a little higher on NeuS, but a brief would then
     # leave out the story's one firm disagreement, as on the seeds)
     at = {s.index: k for k, s in enumerate(chosen)}
     for i, j, link in conflicts:
-        if not _statable(link, pool):
+        if not _statable(link, pool, cands[i].span.text, cands[j].span.text):
             continue
         both = _conflict(i, j, cands, owner, claim_of)
         if both is None:
@@ -322,16 +414,26 @@ def story_brief(
     return out
 
 
-def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
-    """Whether a judge's conflict is firm enough to state in the brief.
+def _statable(link: ConflictLink, pool: Sequence[_Sentence], first: str = "", second: str = "") -> bool:
+    """Whether a judge's conflict between sentences ``first`` and ``second`` is firm enough to state
+    in the brief.
 
-    Figures and dates that differ for one claim, and the optional LLM judge's verdicts, are. A
-    negation found by the word-level polarity rule is only when the negated word is rare in the
-    story: on a word most of its sentences use ("coronavirus", "transgender") it is nearly always
-    two wordings of one fact ("did not have protective gear" / "without protective gear").
+    Figures that differ for one claim (unless the sentences date them to different months or years:
+    "212,000 in July" / "190,000 in June"), dates, and the optional LLM judge's verdicts, are. A
+    negation found by the word-level polarity rule is only when one sentence negates and the other
+    does not (both negating — "did not find that anyone …" / "found no evidence that anyone …" — is
+    two wordings of one fact) and the negated word is rare in the story: on a word most of its
+    sentences use ("coronavirus", "transgender") it is nearly always two wordings of one fact ("did
+    not have protective gear" / "without protective gear").
     """
+    if link.rule == "numbers":
+        # figures of different months or years are of different periods, not a disagreement
+        a, b = set(_PERIOD.findall(first)), set(_PERIOD.findall(second))
+        return not (a and b and a != b)
     if link.rule != "polarity":
         return True
+    if _negates(first) == _negates(second):
+        return False
     m = _NEGATED_WORD.search(link.why or "")
     if m is None:
         return False
@@ -339,6 +441,14 @@ def _statable(link: ConflictLink, pool: Sequence[_Sentence]) -> bool:
     if stem is None:
         return False
     return sum(stem in s.terms for s in pool) <= max(2, RARE_SHARE * len(pool))
+
+
+def _negates(text: str) -> bool:
+    """Whether ``text`` holds a negation cue of the polarity rule ("not", "no", "never", "elusive" …)."""
+    words = [t for t, _name in _tokens(text)]
+    return any(
+        w in _NEGATORS and not (w == "not" and words[k + 1 : k + 2] == ["only"]) for k, w in enumerate(words)
+    )
 
 
 def _conflict(
@@ -382,6 +492,7 @@ def _stated(
     claim_of: Mapping[int, Claim],
     in_story: Mapping[str, ArticleFacts],
     common: Collection[str] = (),
+    names: Collection[str] = (),
 ) -> BriefSentence:
     """One chosen sentence, stated as fact or attributed, citing itself and its story's other evidence.
 
@@ -400,9 +511,11 @@ def _stated(
     own = owner[s.index]
     sources = {own.source} | {in_story[e.article_id].source for e in others}
     cand = cands[s.index]
-    # plainly worded: nothing loaded in the sentence, or nothing left once compression took the
-    # evaluative words out
-    plainly = cand.speaker is None and (cand.loaded == 0.0 or (s.text != s.span.text and plain(s.text)))
+    # plainly worded: no loaded wording in its own words as the brief shows them (compression may
+    # have taken the evaluative words out), and no hedge, modal, interpretation or evaluative word
+    # ("appears purely economic", ", signaling a shift"): a view is never stated as fact, nor
+    # "reportedly" so
+    plainly = cand.speaker is None and not loaded_words(s.text) and not view_words(s.text)
     # stated as fact only when corroborated and plainly worded; otherwise in its own outlet's name
     # (the words are that outlet's; the other sources are cited)
     # a view: loaded wording, a quote, or a claim that reports no event, figure, source or policy
@@ -411,8 +524,28 @@ def _stated(
     if len(sources) >= 2 and plainly:
         text = s.text
     else:
-        text = attribute(s.text, [own.outlet], view=view, common=common)
+        text = attribute(
+            s.text, [own.outlet], view=view, common=common, name=_opens_with_name(s.span, own, names)
+        )
     return BriefSentence(text, citations, (claim.id,) if claim else ())
+
+
+def _opens_with_name(span: Span, article: ArticleFacts, names: Collection[str] = ()) -> bool | None:
+    """Whether the sentence's first word is (or is a title right before) a named-entity mention of its
+    article, or a word the story writes with a capital mid-sentence (``names``): "Canada …",
+    "President Biden …" keep their capital, "Protesters …" does not. None when the article has no
+    mentions to tell by."""
+    if not article.mentions:
+        return None
+    starts = [(m.span.start, m.span.end) for m in article.mentions]
+    words = list(_WORD.finditer(span.text))
+    if not words:
+        return None
+    if words[0].group() in names:
+        return True
+    first = span.start + words[0].start()
+    nxt = span.start + words[1].start() if len(words) > 1 else -1
+    return any(a <= first < b or a == nxt for a, b in starts)
 
 
 def story_members(

@@ -10,7 +10,10 @@ moved), in the outlet's own voice only — nothing inside quotation marks is tou
   or judge rather than classify, so "illegal immigration", "free speech" or "former governor"
   keep their meaning. A modifier goes only where dropping it leaves a grammatical sentence: inside
   a phrase (a word on each side), not after a linking verb ("was huge") nor in a coordination
-  ("bold and risky").
+  ("bold and risky");
+* **a closing reading**: a participle clause that ends the sentence with the writer's reading of
+  what it reports (", signaling a major shift away from …", ", underscoring the rift"): the
+  sentence keeps the event, the brief leaves the interpretation out.
 
 "a"/"an" before a removed modifier is re-agreed with the next word; that is the one function word
 that may change. The citation stays the whole sentence: ``text[start:end]`` of its article is
@@ -55,6 +58,12 @@ _DASH_ASIDE = re.compile(r"\s+(?:[—–]|--)\s+([^—–]{3,200}?)\s+(?:[—–
 #: parenthetical and dash asides up to this many words are dropped
 PAREN_WORDS, ASIDE_WORDS = 8, 20
 _VOWEL_SOUND = re.compile(r"[aeiouAEIOU]")
+#: a closing participle clause that reads the event rather than reports it: ", signaling a shift
+#: away from …", ", underscoring the rift …" (up to the sentence's final stop, no quote, no further clause)
+_READING = re.compile(
+    r",\s+(?:signal(?:l)?ing|suggesting|underscoring|highlighting|reflecting|demonstrating|illustrating"
+    r")\b[^,;:“”\"]*(?P<end>[.!])[\"'”’)]*\s*$"
+)
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -113,8 +122,25 @@ def _drop_modifiers(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+def _drop_reading(text: str) -> str:
+    """``text`` without a closing clause that tells the writer's reading of what it reports."""
+    m = _READING.search(text)
+    if m is None or not _outside(m.start(), m.end(), _quoted(text)):
+        return text
+    return text[: m.start()] + m.group("end")
+
+
 def compress(text: str) -> str:
-    """``text`` without short asides and evaluative modifiers outside quotes (see the module docstring)."""
-    shorter = _drop_modifiers(_drop_asides(text))
-    shorter = re.sub(r"\s+([,.;:!?])", r"\1", shorter)
-    return re.sub(r"\s{2,}", " ", shorter).strip()
+    """``text`` without short asides, evaluative modifiers and a closing interpretive clause outside
+    quotes (see the module docstring)."""
+    shorter = _drop_reading(_drop_modifiers(_drop_asides(text)))
+    # tidy the spaces a deletion left, outside quotes only (a quote stays as written)
+    out, last = [], 0
+    for m in _QUOTED.finditer(shorter):
+        out += [_tidy(shorter[last : m.start()]), m.group()]
+        last = m.end()
+    return "".join([*out, _tidy(shorter[last:])]).strip()
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.;:!?])", r"\1", text))

@@ -180,6 +180,94 @@ def opinion_markers(text: str, parts: list[tuple[int, int]]) -> int:
     return sum(len(_OPINION.findall(text, s, e)) for s, e in parts)
 
 
+#: Brief-only (the slant stage's scores do not use them): wordings that make a sentence its writer's
+#: view rather than a report of what happened. Each is (why, pattern), matched case-insensitively
+#: unless the pattern says otherwise.
+_VIEW_PATTERNS: tuple[tuple[str, str], ...] = (
+    # the writer's impression: "appears purely economic", "seems willing", "looks set to"
+    ("hedged verb", r"\b(?:seems?|seemed|seemingly)\b"),
+    (
+        "hedged verb",
+        r"\bappear(?:s|ed|ing)?\b(?!\s+(?:in|at|on|before|alongside|with|for|as|onstage|live)\b)",
+    ),
+    (
+        "hedged verb",
+        r"\b(?:looks?|looked|looking)\s+(?:set|likely|unlikely|poised|certain|sure|like|as\s+if|to)\b",
+    ),
+    # the writer's estimate of what is so or will be
+    (
+        "hedge",
+        r"\b(?:apparent(?:ly)?|arguabl[ey]|presumabl[ey]|supposed(?:ly)?|purported(?:ly)?|ostensibl[ey]"
+        r"|probabl[ey]|possibly|perhaps|maybe|potential(?:ly)?|conceivabl[ey]|(?:un)?likely)\b",
+    ),
+    # speculative and prescriptive modals ("could reshape", "should be remembered", "must be held")
+    ("modal", r"(?-i:\b(?:could|might|may|should|must|ought\s+to)\b)"),
+    # the writer's reading of an event: ", signaling a major shift", "the timing suggests"
+    (
+        "interpretation",
+        r",\s+(?:signal(?:l)?ing|suggesting|underscoring|highlighting|reflecting|demonstrating|illustrating"
+        r"|showing|exposing|revealing|proving)\b",
+    ),
+    (
+        "interpretation",
+        r"\b(?:signals|signal(?:l)?ed|suggests|underscores|underscored|demonstrates|illustrates|exemplifies"
+        r"|epitomi[sz]es|betrays|exposes)\b",
+    ),
+    (
+        "interpretation",
+        r"\b(?:marks?|marked|marking)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:shift|turning\s+point|new\s+era|milestone|watershed|departure|break|step|victory|setback|blow)\b",
+    ),
+    ("interpretation", r"\braises?\s+(?:\w+\s+)?(?:questions|concerns|doubts|fears|eyebrows)\b"),
+    # idioms that judge rather than report: "the tables have turned", "a wake-up call"
+    (
+        "evaluative idiom",
+        r"\b(?:turn(?:s|ed|ing)?\s+the\s+tables|tables\s+(?:have|had)\s+turned|wake-up\s+call|second\s+fiddle"
+        r"|game[\s-]changer|slap\s+in\s+the\s+face|beginning\s+of\s+the\s+end|writing\s+(?:is\s+)?on\s+the\s+wall"
+        r"|last\s+straw|double\s+standard|in\s+stark\s+contrast|stark\s+contrast|far\s+cry)\b",
+    ),
+    # words that grade or judge what they describe
+    (
+        "evaluative word",
+        r"\b(?:purely|merely|mere|clearly|obviously|undoubtedly|unquestionably|certainly|surely|simply"
+        r"|indeed|of\s+course|thinly\s+veiled|pivotal|groundbreaking|momentous|monumental|profound"
+        r"|toxic|erratic|reckless|productive|genuine|calculated|cynical|misguided|disastrous"
+        r"|hypocri(?:sy|tical)|opportunis(?:m|tic)|appeas(?:e|es|ed|ing|ement)|cozying|caving"
+        r"|tirelessly|boldly|brave(?:ly)?|courageous(?:ly)?|wise(?:ly)?|foolish(?:ly)?|sadly|fortunately"
+        r"|unfortunately|thankfully|regrettably|ironically|conveniently|curiously|tellingly)\b",
+    ),
+)
+_VIEW = tuple((why, re.compile(p, re.IGNORECASE)) for why, p in _VIEW_PATTERNS)
+#: a view voiced by a named source or in a study the sentence cites is that source's, not the writer's
+_REPORTED = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|announced|added|argued|argues|warned|warns|claimed|claims"
+    r"|wrote|writes|reported|reports|ruled|rules|decreed|ordered|according\s+to|poll|polls|survey|study|studies"
+    r"|report|data|analysts?|experts?|forecast)\b",
+    re.IGNORECASE,
+)
+
+
+def view_markers(text: str, parts: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Hedges, speculative and prescriptive modals, interpretive constructions and evaluative words in
+    ``parts`` of ``text`` (all of it by default): (start, end, why) each, in order.
+
+    Used by the brief (``claims.brief``) to keep a writer's view from being stated as fact; the slant
+    stage's opinion markers (``opinion_markers``) are left as they are. Hedges and modals in a sentence
+    that reports someone's words or a study ("officials said the plan could …") are that source's, and
+    are not counted; interpretive and evaluative wording is counted either way.
+    """
+    parts = [(0, len(text))] if parts is None else parts
+    out: list[tuple[int, int, str]] = []
+    for s, e in parts:
+        piece = text[s:e]
+        reported = _REPORTED.search(piece) is not None
+        for why, rx in _VIEW:
+            if reported and why in ("hedge", "modal", "hedged verb"):
+                continue
+            out.extend((s + m.start(), s + m.end(), why) for m in rx.finditer(piece))
+    return sorted(out)
+
+
 def subjective_mass(text: str, parts: list[tuple[int, int]], lex: Lexicon) -> float:
     """Summed subjectivity of the Pattern adjectives found in ``parts``."""
     total = 0.0
