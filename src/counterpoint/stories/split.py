@@ -68,6 +68,7 @@ class Member:
     frame: EventFrame | None = None
     duplicate_of: str | None = None
     lead: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # headline + lead terms (``lexical.lead_terms``)
 
 
 def groups(sims: np.ndarray, cut: float) -> list[list[int]]:
