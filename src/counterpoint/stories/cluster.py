@@ -343,7 +343,10 @@ class StoryClusterer:
             founder = [m for m in mems if story_id_for(m.article_id) == sid]
             ordered = founder + [m for m in mems if story_id_for(m.article_id) != sid]
             pair = self._pair_lead if self.config.lead_weight and self.config.split_lead else None
-            found = decide(ordered, self.config.split, self._half_evidence, pair)
+            lexical = self._pair_terms if self.config.lexical_weight else None
+            found = decide(
+                ordered, self.config.split, self._half_evidence, pair, lexical, self.config.lexical_weight
+            )
             if not found:
                 continue
             gone_all = set().union(*(ids for ids, _b in found))
@@ -406,6 +409,20 @@ class StoryClusterer:
             for j in named[x + 1 :]:
                 if not nums[i] & nums[j]:
                     out[i, j] = out[j, i] = -self.config.split_number_clash
+        return out
+
+    def _pair_terms(self, members: Sequence[Member]) -> np.ndarray:
+        """TF-IDF cosines between every two members' headline + lead terms (current idf)."""
+        vocab: dict[str, int] = {}
+        rows = [unit_weights(m.terms, self._term_idf) for m in members]
+        for r in rows:
+            for t in r:
+                vocab.setdefault(t, len(vocab))
+        x = np.zeros((len(members), max(1, len(vocab))), dtype=np.float32)
+        for i, r in enumerate(rows):
+            for t, w in r.items():
+                x[i, vocab[t]] = w
+        out: np.ndarray = x @ x.T
         return out
 
     def _rebuild(self, s: _Story, members: Sequence[Member]) -> None:
