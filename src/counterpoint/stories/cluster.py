@@ -66,6 +66,9 @@ class ClusterConfig:
     lexical_weight: float = 0.5
     #: term weights kept per story (the largest)
     story_terms: int = 128
+    #: most candidates an article's words are compared with (those of highest embedding and entity
+    #: score): bounds the cost, since the lexical term leaves the exact pruning little to prune
+    lexical_candidates: int = 16
     #: weight of entity overlap (0..1) added to the embedding cosine
     entity_weight: float = 0.2
     #: an article naming fewer distinct entities than this gets a proportionally smaller entity
@@ -762,6 +765,7 @@ class StoryClusterer:
         floor = cfg.threshold - (min(cfg.lead_band, lift) if use_lead else 0.0)
         band: list[tuple[int, float]] = []
         below = 0  # candidates scored only because the lead might lift them
+        scored = 0
         # highest bound first, so the exact pruning below stops early; ties keep the older story
         for i in order:
             bound = bounds_l[i]
@@ -777,6 +781,9 @@ class StoryClusterer:
                 continue  # another place or another kind of meeting: another event, however alike
             score = cos_l[i] + ew * self._entity_sim(query, key) - pen_l[i]
             if lex_w and terms:
+                scored += 1
+                if scored > cfg.lexical_candidates:
+                    break  # the rest have lower embedding and entity scores: the words rarely reverse that
                 score += lex_w * mean_cosine(terms, s.terms, s.embedded)
             if use_lead and abs(score - cfg.threshold) <= cfg.lead_band:
                 band.append((key, score))

@@ -83,7 +83,7 @@ def mean_cosine(query: Mapping[str, float], story: Mapping[str, float], members:
     """Mean cosine between an article (unit ``query``) and a story's members (sum of unit vectors)."""
     if not query or not story or members <= 0:
         return 0.0
-    return sum(w * story.get(t, 0.0) for t, w in query.items()) / members
+    return sum(query[t] * story[t] for t in query.keys() & story.keys()) / members
 
 
 def trim(story: dict[str, float], keep: int) -> dict[str, float]:
