@@ -21,7 +21,12 @@ story level and at topic level, for
 * baseline: TF-IDF of the full text + agglomerative clustering (cosine, average linkage)
   with its distance threshold chosen on the same data (an upper bound for it).
 
-    .venv/bin/python benchmarks/eval_stories.py [--limit N] [--only neus|ecb]
+    .venv/bin/python benchmarks/eval_stories.py [--limit N] [--only neus|ecb] [--work DIR]
+    .venv/bin/python benchmarks/eval_stories.py --only neus --work DIR --replay "threshold=0.45,split.cut=0.4"
+
+``--work DIR`` keeps the NeuS run's inputs and database; ``--replay SETTINGS`` then skips ``analyze``
+and re-clusters the stored articles (entities, lead vectors) in-process with those ``ClusterConfig``
+settings, in seconds (``replay_neus``); the replay of the defaults gives the ``analyze`` run's stories.
 """
 
 from __future__ import annotations
