@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
@@ -94,3 +96,22 @@ def test_story_terms_survive_export_and_reload() -> None:
     second = StoryClusterer(config)
     second.load(states, df, ndocs)
     assert second.add([reaction], np.stack([_near(0.55)]))[0].story_id == founded.story_id
+
+
+def test_story_terms_and_term_frequencies_round_trip_through_the_store(tmp_path: Path) -> None:
+    from counterpoint.model.story import StoryBatch
+    from counterpoint.store import open_store
+
+    base = np.zeros(384, dtype=np.float32)
+    base[0] = 1.0
+    fired = _doc("a", "Trump fires Scaramucci as communications director", FIRED)
+    first = StoryClusterer()
+    assigned = first.add([fired], np.stack([base]))
+    states, df, ndocs = first.changes()
+    store = open_store(str(tmp_path / "s.db"))
+    store.save_story_batch(StoryBatch(assigned, [("a", base)], [], [], states, df, ndocs))
+    loaded = list(store.load_story_states())
+    assert loaded[0].terms == pytest.approx(states[0].terms, abs=1e-5)
+    stored_df, stored_n = store.load_entity_df()
+    assert ("t:w:scaramucci", 1) in stored_df
+    assert stored_n == 1
