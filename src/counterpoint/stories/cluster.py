@@ -9,9 +9,11 @@ An article is scored against a few candidate stories only:
   posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
   than a rare one).
 
-``score = mean cos(article, story members) + entity_weight * entity overlap - date penalty``,
-where the mean cosine to the members (average linkage) is the cosine to the centroid times the
-centroid sum's length over the member count (no member vectors needed), entity overlap is the cosine
+``score = (1 - lexical_weight) * mean cos(article, story members) + lexical_weight * mean lexical
+cos(article, story members) + entity_weight * entity overlap - date penalty``, where the lexical
+cosine is that of TF-IDF vectors of headline + lead (``lexical.py``), the mean cosine to the
+members (average linkage) is the cosine to the centroid times the centroid sum's length over the
+member count (no member vectors needed), entity overlap is the cosine
 of idf-weighted log entity counts (weighed down for an article naming few entities) and the date
 penalty grows with the days between the article and the story's date span (past ``max_gap_days``
 the story is not a candidate at all). Scoring by the mean cosine, not the centroid cosine, is what
