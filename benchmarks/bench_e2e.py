@@ -14,7 +14,15 @@ peak resident memory of the whole process tree is sampled.
   seeds          `counterpoint analyze ../shared/corpus/seeds` wall time (when present)
   stages         CPU milliseconds per article of each per-article stage, in one process
 
+With ``--corpus allsides`` the articles are real instead: the first N of the AllSides articles in
+``../shared/eval/allsides-article-bias`` (media-split valid, 2,356 bodies of ~850 words from 60+
+outlets and many topics), one ``{title, text, outlet, published, url}`` JSON file each; the
+``stages`` part then measures the same real bodies. Generated articles are denser in entities and
+numbers than real news (~48 claim candidates per article against ~20), so they overstate the
+claim-encoding cost; the real corpus tops out at 2,356 articles, so 10k stays generated.
+
 Usage: python benchmarks/bench_e2e.py [--sizes 1000,10000] [--baseline-size 1000] [--repeat 1]
+       [--corpus synth|allsides]
 """
 
 from __future__ import annotations
@@ -36,7 +44,43 @@ import synth  # noqa: E402 - benchmarks are scripts, not a package
 from bench_pipeline import run_once  # noqa: E402
 
 SEEDS = HERE.parent.parent / "shared" / "corpus" / "seeds"
+ALLSIDES = HERE.parent.parent / "shared" / "eval" / "allsides-article-bias" / "media_valid.jsonl.gz"
 EXTRA = 50
+
+
+def allsides_records(n: int, *, offset: int = 0) -> list[dict[str, str]]:
+    """Articles ``offset .. offset + n`` of the AllSides media-split valid file, as analyze reads JSON."""
+    import gzip
+
+    if not ALLSIDES.is_file():
+        raise SystemExit(f"--corpus allsides needs {ALLSIDES} (the shared eval data beside the checkout)")
+    out: list[dict[str, str]] = []
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < offset:
+                continue
+            if len(out) >= n:
+                break
+            rec = json.loads(line)
+            out.append({
+                "title": rec["title"], "text": rec["content_original"], "outlet": rec["source"],
+                "published": rec["date"], "url": rec["url"],
+            })  # fmt: skip
+    if len(out) < n:
+        raise SystemExit(f"the AllSides file holds {offset + len(out)} articles; asked for {offset + n}")
+    return out
+
+
+def real_corpus(data: Path, n: int, *, offset: int = 0) -> Path:
+    """``n`` real AllSides articles, one JSON file each (cached between runs)."""
+    out = data / f"allsides_{n}_{offset}"
+    if (out / ".complete").exists():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    for i, rec in enumerate(allsides_records(n, offset=offset)):
+        (out / f"{i:06d}.json").write_text(json.dumps(rec), encoding="utf-8")
+    (out / ".complete").touch()
+    return out
 
 
 def corpus(data: Path, n: int, *, seed: int = 5) -> Path:
@@ -99,17 +143,22 @@ def output_bytes(out: Path) -> dict[str, int]:
     }
 
 
-def stage_costs(n: int) -> dict[str, float]:
+def stage_costs(n: int, *, real: bool = False) -> dict[str, float]:
     """CPU milliseconds per article of each per-article stage, in this process (where the cores go)."""
     from collections import Counter
 
     from counterpoint.config import Settings
     from counterpoint.factories import default_pipeline
-    from counterpoint.model import Doc, RawDocument, content_id
+    from counterpoint.model import Doc, Hints, RawDocument, content_id
 
     settings, pipe = Settings(workers=1), default_pipeline()
     docs = []
-    for i, art in enumerate(synth.articles(n + 1, words=800, storylines=2, seed=5)):
+    if real:
+        for i, rec in enumerate(allsides_records(n + 1)):
+            hints = Hints(title=rec["title"], outlet=rec["outlet"])
+            raw = RawDocument(content_id(rec["text"]), f"mem{i}", rec["text"], "text", hints)
+            docs.append(Doc.from_raw(raw))
+    for i, art in enumerate(synth.articles(0 if real else n + 1, words=800, storylines=2, seed=5)):
         body = synth.as_scraped_text(art, seed=i)
         docs.append(Doc.from_raw(RawDocument(content_id(body), f"mem{i}", body, "text")))
     spent: Counter[str] = Counter()
@@ -135,25 +184,33 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--data", default=str(HERE / "_data"))
+    ap.add_argument("--corpus", choices=("synth", "allsides"), default="synth")
     ap.add_argument(
         "--skip", default="", help="comma list of parts to skip: stages,baseline,incremental,seeds"
     )
     args = ap.parse_args()
     data, skip = Path(args.data), set(args.skip.split(","))
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, object] = {}
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    real = args.corpus == "allsides"
+
+    def make(n: int, seed: int = 5) -> Path:
+        if real:  # the 50 "new" articles are the ones after the largest size
+            return real_corpus(data, n, offset=max(sizes, default=0) if seed != 5 else 0)
+        return corpus(data, n, seed=seed)
+
+    results: dict[str, object] = {"corpus": args.corpus}
     if "stages" not in skip:
-        costs = stage_costs(40)
+        costs = stage_costs(40, real=real)
         results["stage_cpu_ms_per_article"] = costs
         print(f"per-article stages, CPU ms per article (40 articles, one process): {json.dumps(costs)}")
     if "baseline" not in skip:
-        rate = baseline(corpus(data, args.baseline_size), args.baseline_size)
+        rate = baseline(make(args.baseline_size), args.baseline_size)
         results["baseline_spacy_articles_per_s"] = round(rate, 1)
         print(f"baseline: bare spaCy en_core_web_sm, 2 processes: {rate:.1f} articles/s", flush=True)
-    extra = corpus(data, EXTRA, seed=99)
+    extra = make(EXTRA, seed=99)
     rows = []
     for n in sizes:
-        folder = corpus(data, n)
+        folder = make(n)
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             secs = []

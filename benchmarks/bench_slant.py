@@ -10,7 +10,14 @@ timed with that checkout's slant stage, in fresh processes alternating with this
 (``--rounds``, three by default), and the same-run ratio of articles per CPU-second is printed:
 the machine is shared and its speed swings, so only a ratio measured side by side means anything.
 
+With ``--slant-model DIR`` the heads trained into DIR (``counterpoint train``) are used instead of the
+shipped ones, as a run with ``slant_model = DIR`` would; a ``bias/3`` head embeds every sentence of
+the sentences with MiniLM, which is what this measures; add ``--with-vectors`` to run the
+``vectors`` stage first (untimed, as the pipeline does), so the head reuses the MiniLM vectors of the
+claim-candidate sentences and embeds only the rest.
+
 Usage: python benchmarks/bench_slant.py [--n 400] [--workers 2] [--baseline ../main/src [--rounds 3]]
+       [--slant-model DIR [--with-vectors]]
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from counterpoint.config import Settings  # noqa: E402
 from counterpoint.model import Doc, RawDocument, content_id  # noqa: E402
 from counterpoint.slant.lexicon import load_lexicon  # noqa: E402
 from counterpoint.slant.stage import analyse_slant  # noqa: E402
+from counterpoint.slant.targeted import load_heads  # noqa: E402
 from counterpoint.stages.clean import clean_text  # noqa: E402
 from counterpoint.stages.nlp import nlp as nlp_stage  # noqa: E402
 from counterpoint.stages.quotes import quotes as quotes_stage  # noqa: E402
@@ -44,21 +52,36 @@ from synth import articles, as_scraped_text  # noqa: E402 - benchmarks are scrip
 ALLSIDES = HERE.parents[1] / "shared" / "eval" / "allsides-article-bias" / "media_valid.jsonl.gz"
 
 
-def prepare(texts: list[str]) -> list[Doc]:
-    """Docs with sentences, mentions and quotes filled (untimed)."""
+def prepare(texts: list[str], with_vectors: bool = False) -> list[Doc]:
+    """Docs with sentences, mentions and quotes filled, and the vectors stage's vectors if asked (untimed)."""
     s = Settings(workers=1)
     out = []
     for raw in texts:
         doc = Doc.from_raw(RawDocument(content_id(raw), "-", raw, "text"))
         doc = doc.with_article(text=clean_text(raw).text, language="en")
-        out.append(quotes_stage(nlp_stage(doc, s), s))
+        doc = quotes_stage(nlp_stage(doc, s), s)
+        if with_vectors:
+            from counterpoint.stages.dates import dates as dates_stage
+            from counterpoint.stages.numbers import numbers as numbers_stage
+            from counterpoint.stages.vectors import vectors as vectors_stage
+
+            doc = vectors_stage(dates_stage(numbers_stage(doc, s), s), s)
+        out.append(doc)
     return out
+
+
+#: the folder of trained heads to use (``--slant-model``; "" is the shipped default), set per process
+MODEL = os.environ.get("CP_BENCH_SLANT_MODEL", "")
 
 
 def _run(docs: list[Doc]) -> int:
     load_lexicon()
+    heads = load_heads(MODEL)
     for d in docs:
-        analyse_slant(d.article, d.sentences, d.mentions, d.quotes)
+        if d.vectors:  # only with --with-vectors (another checkout's stage may not take them)
+            analyse_slant(d.article, d.sentences, d.mentions, d.quotes, heads=heads, vectors=d.vectors)
+        else:
+            analyse_slant(d.article, d.sentences, d.mentions, d.quotes, heads=heads)
     return len(docs)
 
 
@@ -116,8 +139,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=Path, help="another checkout's src/ to time side by side")
     ap.add_argument("--rounds", type=int, default=3, help="alternating timings per checkout with --baseline")
+    ap.add_argument("--slant-model", default="", help="folder of heads from `counterpoint train`")
+    ap.add_argument("--with-vectors", action="store_true", help="run the vectors stage first (untimed)")
     ap.add_argument("--rate-of", type=Path, help=argparse.SUPPRESS)  # internal: one timing in this process
     args = ap.parse_args()
+    if args.slant_model:  # through the environment, so pool workers and --baseline processes see it too
+        global MODEL
+        MODEL = os.environ["CP_BENCH_SLANT_MODEL"] = str(Path(args.slant_model).expanduser().resolve())
     if args.rate_of:  # our own pickle, written by compare() a moment ago
         print(cpu_rate(pickle.loads(args.rate_of.read_bytes())))
         return
@@ -127,7 +155,7 @@ def main() -> None:
             rows = [json.loads(line) for _, line in zip(range(args.n), fh, strict=False)]
         corpora["allsides"] = [r["content_original"] for r in rows if r["content_original"]]
     for name, texts in corpora.items():
-        docs = prepare(texts)
+        docs = prepare(texts, args.with_vectors)
         words = sum(len(d.article.text.split()) for d in docs) / len(docs)
         one = measure(docs, 1)
         pool = measure(docs, args.workers)

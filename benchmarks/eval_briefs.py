@@ -14,10 +14,11 @@ Scores are ROUGE-1/2/L F1 (own implementation: lowercase alphanumeric tokens, no
 clipped n-gram counts, LCS over the whole token sequence), averaged over stories, reported on
 the even-indexed stories (the half tuned on) and the odd-indexed ones (held out). Also counted:
 brief sentences ending in "...", repeated sentences within a brief, citations to articles outside
-the story, and the loaded-language proxy (lexicon matches per token, documented in
-docs/EVALUATION.md) of each brief against the mean of its sources.
+the story, and two loaded-language proxies (documented in docs/EVALUATION.md) of each brief, tool
+and gold scope, against the mean of its sources: lexicon matches per token (sparse: in 143 stories
+no source has one), and the slant stage's subjectivity evidence per word (dense).
 
-    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR]
+    .venv/bin/python benchmarks/eval_briefs.py [--limit N] [--keep DIR] [--reuse [--rebrief]]
 """
 
 from __future__ import annotations
@@ -113,6 +114,28 @@ def loaded_rate(text: str) -> float:
     return hits / n
 
 
+def subjective_rate(text: str) -> float:
+    """Denser proxy: the slant stage's subjectivity evidence per word — evaluative adjectives weighted
+    by subjectivity, opinion markers and the loaded-language mass, as ``slant.stage`` sums them (the
+    same measure as ``claims.brief.subjectivity_rate``, written out so older code can be scored)."""
+    from counterpoint.slant.lexicon import QuoteMap, load_lexicon
+    from counterpoint.slant.techniques import find_spans, opinion_markers, subjective_mass
+
+    n = len(re.findall(r"\w+", text))
+    if not n:
+        return 0.0
+    lex, whole = load_lexicon(), [(0, len(text))]
+    mass = sum(f.weight for f in find_spans(text, "", QuoteMap.build([]), lex))
+    return (subjective_mass(text, whole, lex) + opinion_markers(text, whole) + mass) / n
+
+
+#: the two loaded-language proxies, reported side by side
+PROXIES = {
+    "lexicon (techniques.tsv + partisan.tsv)": loaded_rate,
+    "subjectivity (slant stage)": subjective_rate,
+}
+
+
 def gold_scope_briefs(db: Path, groups: dict[int, list[str]]) -> dict[int, list[dict]]:
     """A brief per gold story, built by the claims stage over exactly that story's articles."""
     from counterpoint.claims.story import compare_scope
@@ -131,6 +154,27 @@ def gold_scope_briefs(db: Path, groups: dict[int, list[str]]) -> dict[int, list[
         vectors = _Vectors(store.sentence_vectors(ids, model), enc)
         result = compare_scope(f"gold{gi}", facts, vectors)
         out[gi] = [b.to_dict() for b in result.briefs.get(f"gold{gi}", [])]
+    return out
+
+
+def tool_scope_briefs(db: Path) -> dict[str, list[dict]]:
+    """Every story's brief built again from the store's claim scopes, as the claims stage builds a
+    scope from scratch (``--rebrief``: tune the brief on a kept store without re-running analyze)."""
+    from counterpoint.claims.story import compare_scope
+    from counterpoint.config import Settings
+    from counterpoint.stages.claims import _Vectors
+    from counterpoint.stages.vectors import claim_encoder_name, encoder
+    from counterpoint.store import open_store
+
+    store = open_store(str(db))
+    model = claim_encoder_name(Settings())
+    enc = encoder(model)
+    out: dict[str, list[dict]] = {}
+    for scope in store.claim_scopes():
+        ids = list(scope.story_of)
+        vectors = _Vectors(store.sentence_vectors(ids, model), enc)
+        result = compare_scope(scope.id, store.load_facts(ids), vectors, story_of=scope.story_of)
+        out.update({sid: [b.to_dict() for b in brief] for sid, brief in result.briefs.items()})
     return out
 
 
@@ -154,6 +198,23 @@ def _mean3(rows: list[tuple[float, float, float]]) -> str:
     return "/".join(f"{statistics.fmean(r[k] for r in rows):.3f}" for k in range(3))
 
 
+def _print_loaded(proxy: str, scope: str, rows: list[tuple[float, float, float, int]]) -> None:
+    n = len(rows)
+    lower = sum(b < src for b, src, _h, _o in rows) / n
+    halves = [[b < src for b, src, _h, odd in rows if odd == k] or [False] for k in (0, 1)]
+    not_higher = sum(b <= src for b, src, _h, _o in rows) / n
+    human = sum(h < src for _b, src, h, _o in rows) / n
+    zero = sum(src == 0 for _b, src, _h, _o in rows)
+    means = [statistics.fmean(x[k] for x in rows) for k in range(3)]
+    print(
+        f"loaded-language proxy {proxy}, {scope} brief: mean {means[0]:.4f} (sources {means[1]:.4f},"
+        f" human summary {means[2]:.4f}); strictly less loaded than its sources' mean in {lower:.1%} of"
+        f" {n} stories (tune {statistics.fmean(halves[0]):.1%}, held-out {statistics.fmean(halves[1]):.1%}),"
+        f" not more in {not_higher:.1%} (human summary: strictly less in {human:.1%});"
+        f" sources at 0 in {zero} (ceiling {(n - zero) / n:.1%})"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N gold stories (smoke test)")
@@ -163,6 +224,11 @@ def main() -> int:
         "--reuse",
         action="store_true",
         help="reuse the --keep folder's store and analysis.json (tuning the brief)",
+    )
+    ap.add_argument(
+        "--rebrief",
+        action="store_true",
+        help="with --reuse: build the tool-scope briefs again with the current code (same stories)",
     )
     args = ap.parse_args()
     if not (DATA / "val.source").is_file():
@@ -207,11 +273,17 @@ def main() -> int:
         aid: s for s in analysis["stories"] for aid in [*s["article_ids"], *s.get("duplicate_ids", [])]
     }
     gold = {} if args.no_gold_scope else gold_scope_briefs(db, groups)
+    if args.reuse and args.rebrief:
+        rebuilt = tool_scope_briefs(db)
+        for s in analysis["stories"]:
+            s["brief"] = rebuilt.get(s["id"], [])
 
     halves: dict[str, dict[str, list]] = {"tune": {}, "held-out": {}}
     checks: Counter[str] = Counter()
     gold_checks: Counter[str] = Counter()
-    less_loaded = []
+    less_loaded: dict[str, dict[str, list[tuple[float, float, float, int]]]] = {
+        p: {"gold scope": [], "tool scope": []} for p in PROXIES
+    }
     for gi, (arts, summary) in enumerate(stories):
         h = halves["tune" if gi % 2 == 0 else "held-out"]
         ids = groups.get(gi, [])
@@ -224,12 +296,16 @@ def main() -> int:
         h.setdefault("tool scope", []).append(rouge(text, summary))
         if story:
             checks.update(brief_checks(brief, {*story["article_ids"], *story.get("duplicate_ids", [])}))
+        scored = {"tool scope": text}
         if gi in gold:
             gtext = " ".join(b["sentence"] for b in gold[gi])
             h.setdefault("gold scope", []).append(rouge(gtext, summary))
             gold_checks.update(brief_checks(gold[gi], set(ids)))
-            src_rate = statistics.fmean(loaded_rate(x) for _t, x in arts)
-            less_loaded.append((loaded_rate(gtext), src_rate, loaded_rate(summary)))
+            scored["gold scope"] = gtext
+        for proxy, rate in PROXIES.items():
+            src_rate = statistics.fmean(rate(x) for _t, x in arts)
+            for scope, btext in scored.items():
+                less_loaded[proxy][scope].append((rate(btext), src_rate, rate(summary), gi % 2))
         for ai, (_t, x) in enumerate(arts):
             h.setdefault(f"lead-3 article {ai + 1}", []).append(rouge(lead(x), summary))
     print(f"NeuS AllSides val: {len(stories)} stories, {len(where)} articles; analyze {wall:.0f} s wall")
@@ -240,20 +316,10 @@ def main() -> int:
     print(f"tool-scope briefs: {dict(checks)}")
     if gold:
         print(f"gold-scope briefs: {dict(gold_checks)}")
-        n = len(less_loaded) or 1
-        lower = sum(b < src for b, src, _h in less_loaded) / n
-        not_higher = sum(b <= src for b, src, _h in less_loaded) / n
-        human = sum(h < src for _b, src, h in less_loaded) / n
-        means = [statistics.fmean(x[k] for x in less_loaded) for k in range(3)] if less_loaded else [0, 0, 0]
-        print(
-            f"loaded-language proxy (matches per token), mean: gold-scope brief {means[0]:.4f}, "
-            f"sources {means[1]:.4f}, human summary {means[2]:.4f}"
-        )
-        print(
-            f"brief strictly less loaded than its sources' mean in {lower:.1%} of {len(less_loaded)} stories,"
-            " "
-            f"not more loaded in {not_higher:.1%} (the human summary: strictly less in {human:.1%})"
-        )
+    for proxy, by_scope in less_loaded.items():
+        for scope, rows in by_scope.items():
+            if rows:
+                _print_loaded(proxy, scope, rows)
     return 0
 
 

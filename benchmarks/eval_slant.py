@@ -21,7 +21,8 @@ Data (research copies in ../shared/eval; never copied into the project):
 
 The sentence-bias and stance heads are scored shipped and trained in the same run: ``--trained``
 fits them with ``counterpoint.slant.train`` on the tuning parts (BABE: CRC32(text) not 0 mod 5,
-which is also ``counterpoint train``'s held-out rule).
+which is also ``counterpoint train``'s held-out rule). The bias head is scored as ``counterpoint train
+bias`` fits it (``bias/3``, with the MiniLM sentence vector) and with ``--static-only`` (``bias/2``).
 
 ``--trained`` also fits the heads (as ``counterpoint train`` does) and the older opt-in scikit-learn
 comparison models on the tuning parts and scores them on the held-out parts.
@@ -50,7 +51,7 @@ from counterpoint.slant.phrases import SENTENCE_MIN, SPAN_MIN, phrase_spans, to_
 from counterpoint.slant.stage import analyse_slant
 from counterpoint.slant.targeted import load_heads
 from counterpoint.slant.techniques import classify_span, find_spans
-from counterpoint.slant.train import Example, example_rows, fit_head, read_examples, scores
+from counterpoint.slant.train import Example, example_rows, fit_head, head_rows, read_examples, scores
 from counterpoint.stages.nlp import analyse_text, load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,9 +128,11 @@ def eval_babe(d: Path, trained: bool) -> dict[str, object]:
     pred_s = shipped.proba(example_rows("bias", test_ex, 0, lex)).argmax(axis=1)
     out["shipped_bias_head_test"] = scores([e.label for e in test_ex], list(pred_s), 2)
     if trained:
-        head = fit_head("bias", [examples[i] for i in tune], source="eval: BABE tune part")
-        pred_t = head.proba(example_rows("bias", test_ex, head.dims, lex)).argmax(axis=1)
-        out["trained_bias_head_test"] = scores([e.label for e in test_ex], list(pred_t), 2)
+        tune_ex = [examples[i] for i in tune]
+        for name, context in (("trained_bias_head_test", True), ("trained_bias_static_only_test", False)):
+            head = fit_head("bias", tune_ex, source="eval: BABE tune part", context=context)
+            pred_t = head.proba(head_rows(head, test_ex, lex)).argmax(axis=1)
+            out[name] = scores([e.label for e in test_ex], list(pred_t), 2)
         from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
         emb = embed_sentences([r[0] for r in rows])

@@ -413,12 +413,21 @@ def config_cmd(ctx: click.Context) -> None:
               help="Folder for the head (default: slant_model, else ./counterpoint-slant).")  # fmt: skip
 @click.option("--dims", type=click.IntRange(min=0), default=1 << 18, show_default=True,
               help="Hashed word columns; 0 trains a lexicon-only head like the shipped one.")  # fmt: skip
+@click.option("--static-only", is_flag=True,
+              help="Bias head: leave out the MiniLM sentence vector, so the slant stage embeds no "
+                   "sentence with MiniLM (much faster, a little less accurate; docs/slant.md).")  # fmt: skip
 @click.option(
     "--no-config", is_flag=True, help="Do not record the folder as slant_model in counterpoint.toml."
 )
 @click.pass_context
 def train(
-    ctx: click.Context, head: str, data: tuple[str, ...], out: str | None, dims: int, no_config: bool
+    ctx: click.Context,
+    head: str,
+    data: tuple[str, ...],
+    out: str | None,
+    dims: int,
+    static_only: bool,
+    no_config: bool,
 ) -> None:
     """Fit the HEAD slant head (stance or bias) on labelled DATA files (JSONL/CSV; see docs/slant.md).
 
@@ -430,7 +439,7 @@ def train(
 
     settings = _settings(ctx)
     folder = Path(out or settings.slant_model or "counterpoint-slant").expanduser().resolve()
-    result = train_head(head, data, folder, dims=dims)
+    result = train_head(head, data, folder, dims=dims, context=not static_only)
     config_file = None if no_config else record_setting(ctx.obj.get("config") or "counterpoint.toml",
                                                         "slant_model", str(folder))  # fmt: skip
     payload = {

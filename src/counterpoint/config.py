@@ -60,11 +60,15 @@ class Settings:
     #: re-check that splits a grown story holding two events (better stories on real news, ~1.3x the
     #: story stages' cost at 100k articles, docs/BENCHMARKS.md); false keeps the similarity rule alone
     story_event_checks: bool = True
-    #: sentence embeddings for aligning claim candidates (~50 per article): empty (the default) uses
-    #: ``story_embedder``; "static" (token vectors distilled from the same pinned MiniLM, a weighted
-    #: mean per sentence: ~60x cheaper, but CheckThat MAP@5 0.66 against MiniLM's 0.84, see
-    #: docs/BENCHMARKS.md), "minilm", "minilm-torch" or "hashing"
+    #: sentence embeddings for aligning claim candidates (~20-50 per article): empty (the default) uses
+    #: ``story_embedder``; "minilm-q8" (the same MiniLM with int8 arithmetic, extra [int8]: ~2.6x
+    #: cheaper per real article, but CheckThat MAP@5 0.821 against 0.838), "static" (token vectors
+    #: distilled from the same MiniLM: ~60x cheaper, MAP@5 0.66), "minilm", "minilm-torch" or
+    #: "hashing"; see docs/BENCHMARKS.md
     claim_embedder: str = ""
+    #: threads of the ONNX encoder per process; 0 (the default) picks: 1 in each worker process
+    #: (one per core), ``workers`` when a small run stays in one process (the seeds: ~1.4 s less)
+    encoder_threads: int = 0
     #: who decides whether two aligned claims conflict: "rules" (offline, the default) or
     #: "llm" (opt-in: an OpenAI-compatible chat endpoint at ``claims_llm_url`` asked about each
     #: pair the rules leave undecided; article text is sent there, so only use an endpoint you trust)
@@ -159,6 +163,8 @@ def load_settings(
     settings = replace(base, clean=clean, **coerced)
     if settings.workers < 1 or settings.batch_size < 1:
         raise ConfigError("workers and batch_size must be at least 1")
+    if settings.encoder_threads < 0:
+        raise ConfigError("encoder_threads must be 0 (automatic) or a positive number of threads")
     if settings.engine not in ENGINES:
         raise ConfigError(f"engine {settings.engine!r} is not known; use one of {', '.join(ENGINES)}")
     return settings

@@ -23,9 +23,10 @@ from counterpoint.stages.quotes import quotes
 from counterpoint.stages.stories import stories, storylines
 from counterpoint.stages.vectors import vectors
 
-#: per-article stages (run in the worker processes), then corpus stages (over partitions of the store)
+#: per-article stages (run in the worker processes), then corpus stages (over partitions of the store);
+#: ``vectors`` before ``slant``: a trained ``bias/3`` head reuses its MiniLM sentence vectors
 DEFAULT_STAGES: tuple[AnyStage, ...] = (
-    extract, metadata, language, nlp, quotes, numbers, dates, events, slant, vectors,
+    extract, metadata, language, nlp, quotes, numbers, dates, events, vectors, slant,
     entities, stories, infer_dates, storylines, claims, event_merge,
 )  # fmt: skip
 

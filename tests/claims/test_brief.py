@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counterpoint.claims.brief import attribute, clean_span, story_brief
+from counterpoint.claims.brief import attribute, attributed, clean_span, story_brief, subjectivity_rate
 from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
@@ -37,7 +37,26 @@ def test_brief_attribute_names_outlets_and_keeps_proper_nouns() -> None:
         == "According to Newsinc24, the visit marks a shift."
     )
     assert attribute("Canada cut tariffs.", ["A", "B"]) == "According to A and B, Canada cut tariffs."
-    assert attribute("Canada cut tariffs.", [None]) == "According to one report, Canada cut tariffs."
+    # no outlet known: a plain fact is "reportedly" one report's; a view is that report's, in words
+    assert attribute("Canada cut tariffs.", [None], view=False) == "Reportedly, Canada cut tariffs."
+    assert attribute("The visit marks a shift.", [None], view=False) == "Reportedly, the visit marks a shift."
+    assert (
+        attribute("The visit is a shameful shift.", [None])
+        == "According to one report, the visit is a shameful shift."
+    )
+    assert (
+        attribute("Canada cut tariffs.", ["Newsinc24"], view=False)
+        == "According to Newsinc24, Canada cut tariffs."
+    )
+    # a capital that only starts the sentence goes when the story writes the word in lower case
+    assert (
+        attribute("Cave divers resumed.", [None], view=False, common={"cave"})
+        == "Reportedly, cave divers resumed."
+    )
+    assert (
+        attribute("Canada cut tariffs.", [None], view=False, common={"cave"})
+        == "Reportedly, Canada cut tariffs."
+    )
     already = "According to officials, the talks went well."
     assert attribute(already, ["X"]) == already
 
@@ -117,3 +136,67 @@ def test_brief_prefers_the_plainer_of_two_equally_central_sentences() -> None:
     cands = [_cand("a", plain), _cand("b", loaded)]
     brief = story_brief("s1", [0, 1], cands, [a, b], {}, words=5)
     assert brief[0].sentence.endswith(plain)
+
+
+def test_brief_compresses_and_still_cites_the_whole_sentence() -> None:
+    """A corroborated sentence whose only loaded word is an evaluative modifier is stated plainly,
+    without it; its citation is still the whole sentence, every remaining word in it."""
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+    loaded = "The harbour council approved a stunning plan to dredge the port of Amsel on Monday."
+    other = "On Monday the harbour council of Amsel approved the plan to dredge the port."
+    # the other outlet's telling is a quote of an official: it corroborates, the plain one opens
+    cands = [_cand("a", loaded, 0, loaded=0.1), _cand("b", other, 0, speaker="a council official")]
+    brief = story_brief("s1", [0, 1], cands, [a, b], {}, words=5)
+    first = brief[0]
+    assert first.sentence == "The harbour council approved a plan to dredge the port of Amsel on Monday."
+    assert first.citations[0].text == loaded
+    assert {c.article_id for c in first.citations} == {"a", "b"}
+    words = set(first.sentence.casefold().rstrip(".").split())
+    assert words <= set(loaded.casefold().rstrip(".").split())
+
+
+def test_brief_conflict_between_unknown_outlets_names_no_file() -> None:
+    a = ArticleFacts("a", "", outlet=None, label="s001_a0.json")
+    b = ArticleFacts("b", "", outlet=None, label="s001_a1.json")
+    cands = [
+        _cand("a", "The council approved the harbour plan by seven votes to two on Monday."),
+        _cand("b", "The council approved the harbour plan by six votes to three on Monday."),
+    ]
+    link = ConflictLink(0, 1, "different figures", "numbers")
+    brief = story_brief("s1", [0, 1], cands, [a, b], {}, [(0, 1, link)], words=5)
+    said = [b.sentence for b in brief if ", while " in b.sentence]
+    assert said == [f"One report says “{cands[0].span.text}”, while another says “{cands[1].span.text}”"]
+    assert all(attributed(s.sentence) for s in brief)
+    assert "json" not in " ".join(s.sentence for s in brief)
+
+
+def test_brief_prefers_the_less_subjective_of_two_equally_central_sentences() -> None:
+    a = ArticleFacts("a", "", outlet="Harbour Times")
+    b = ArticleFacts("b", "", outlet="Northern Ledger")
+    plain_text = "The harbour council voted on Monday to close the port of Amsel for repairs."
+    subjective = "The harbour council voted on Monday to close the beloved port of Amsel for repairs."
+    assert subjectivity_rate(subjective) > subjectivity_rate(plain_text) == 0.0
+    for first, second in ((subjective, plain_text), (plain_text, subjective)):
+        brief = story_brief("s1", [0, 1], [_cand("a", first), _cand("b", second)], [a, b], {}, words=5)
+        assert brief[0].sentence.endswith(plain_text)
+
+
+def test_brief_unknown_outlet_fact_is_reportedly_and_a_view_is_one_reports() -> None:
+    a = ArticleFacts("a", "", outlet=None, label="a.txt")
+    b = ArticleFacts("b", "", outlet=None, label="b.txt")
+    fact = _cand("a", "The harbour council voted on Monday to close the port of Amsel for repairs.")
+    view = ClaimCandidate(
+        Span("b", 0, 71, "The real motive behind the closure appears to be the mayor's reelection."),
+        0.8,
+        "statement",
+        0.0,
+        None,
+        ClaimText("The real motive behind the closure appears to be the mayor's reelection."),
+    )
+    brief = story_brief("s1", [0, 1], [fact, view], [a, b], {}, words=200)
+    said = {b.citations[0].article_id: b.sentence for b in brief}
+    assert (
+        said["a"] == "Reportedly, the harbour council voted on Monday to close the port of Amsel for repairs."
+    )
+    assert said["b"].startswith("According to one report, the real motive")

@@ -141,3 +141,26 @@ def test_local_runner_reason_class_groups_without_mangling_numbers() -> None:
     assert _reason_class("larger than max_bytes (20971520 bytes)") == "larger than max_bytes"
     assert _reason_class("cannot read: Permission denied") == "cannot read: Permission denied"
     assert _reason_class("HTTP status 404") == "HTTP status 404"
+
+
+def test_local_runner_small_run_gives_the_encoder_every_core(tmp_path: Path) -> None:
+    # A run that stays in one process leaves the workers' cores idle unless the encoder threads use them.
+    from counterpoint.model import Doc, content_id
+    from counterpoint.pipeline import Pipeline, stage
+
+    seen: list[int] = []
+
+    @stage(needs=("raw",), provides=("probe",))
+    def probe(doc: Doc, settings: Settings) -> Doc:
+        seen.append(settings.encoder_threads)
+        return doc
+
+    store = open_store(":memory:")
+    store.add_raw([(RawDocument(content_id(b), "mem", b, "text"), "g", ()) for b in ("one", "two")])
+    pending = local.Pending(store, Settings(workers=2), total=2)
+    list(local.LocalEngine().process(pending, Pipeline.build([probe]), Settings(workers=2)))
+    assert seen == [2, 2]
+    seen.clear()
+    fixed = Settings(workers=2, encoder_threads=1)  # an explicit setting wins
+    list(local.LocalEngine().process(local.Pending(store, fixed, total=2), Pipeline.build([probe]), fixed))
+    assert seen == [1, 1]

@@ -13,8 +13,13 @@ import time
 from pathlib import Path
 from typing import IO
 
+import pytest
+from raycluster import RayCluster, ray_cluster
+
 from conftest import ROOT, article_text
 from counterpoint.runners.watch import scan
+
+__all__ = ["ray_cluster"]  # the fixture, imported for this module
 
 #: invented events, each with its own people, places and words (written for this test)
 EVENTS = {
@@ -60,9 +65,9 @@ def _articles_in(db: Path) -> int:
         return 0
 
 
-def _next_batch(stdout: IO[str], proc: subprocess.Popen[str]) -> dict[str, object]:
+def _next_batch(stdout: IO[str], proc: subprocess.Popen[str], errors: Path) -> dict[str, object]:
     line = stdout.readline()
-    assert line, f"watch ended early with {proc.wait(5)}"
+    assert line, f"watch ended early with {proc.wait(5)}: {errors.read_text(encoding='utf-8')[-2000:]}"
     return dict(json.loads(line))
 
 
@@ -84,15 +89,23 @@ def test_scan_skips_hidden_files_and_sees_changes(tmp_path: Path) -> None:
     assert scan(tmp_path)[str(tmp_path / "a.txt")] != first[str(tmp_path / "a.txt")]
 
 
-def test_watch_analyses_new_files_into_existing_stories_and_stops_on_sigint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_watch_analyses_new_files_into_existing_stories_and_stops_on_sigint(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str
+) -> None:
     inbox, out, db = tmp_path / "in", tmp_path / "out", tmp_path / "s.db"
     inbox.mkdir()
     _article(inbox, "a1.txt", "harbour", 0)
     _article(inbox, "b1.txt", "school", 0)
+    if engine == "ray":  # started before the environment is copied: it holds the cluster's token
+        cluster: RayCluster = request.getfixturevalue("ray_cluster")
     env = {**os.environ, "COUNTERPOINT_STORY_EMBEDDER": "hashing"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
     cmd = [sys.executable, "-m", "counterpoint", "--json", "watch", str(inbox), "--out", str(out),
-           "--db", str(db), "--workers", "1", "--batch-size", "1", "--interval", "0.2"]  # fmt: skip
+           "--db", str(db), "--workers", "1", "--batch-size", "1", "--interval", "0.2",
+           "--engine", engine]  # fmt: skip
+    if engine == "ray":  # the same watch loop feeding a real cluster's actors
+        cmd += ["--ray-address", cluster.address]
     errors = tmp_path / "stderr.txt"
     with errors.open("w") as err_file:
         proc = subprocess.Popen(
@@ -100,7 +113,7 @@ def test_watch_analyses_new_files_into_existing_stories_and_stops_on_sigint(tmp_
         )
     assert proc.stdout is not None
     try:
-        first = _next_batch(proc.stdout, proc)
+        first = _next_batch(proc.stdout, proc, errors)
         assert (first["files"], first["articles"]) == (2, 2)
         stories = _story_of(out)
         assert len(set(stories.values())) == 2
@@ -108,7 +121,7 @@ def test_watch_analyses_new_files_into_existing_stories_and_stops_on_sigint(tmp_
         # a later report of the same event joins its story; a new topic starts one
         _article(inbox, "a2.txt", "harbour", 1)
         _article(inbox, "c1.txt", "rail", 0)
-        second = _next_batch(proc.stdout, proc)
+        second = _next_batch(proc.stdout, proc, errors)
         assert (second["files"], second["articles"]) == (2, 2)
         after = _story_of(out)
         assert len(after) == 4

@@ -4,6 +4,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -82,3 +83,154 @@ def test_train_cli_records_the_model_in_config(tmp_path: Path) -> None:
     assert set(payload["heldout"]) == {"trained", "shipped"}
     shown = CliRunner().invoke(main, ["--config", str(cfg), "config"])
     assert json.loads(shown.output)["slant_model"] == str(out)
+
+
+LOADED = [
+    "The reckless radicals rammed through a disastrous, shameful scheme",
+    "Corrupt elites cynically smeared the brave whistleblower again",
+    "The outrageous, hateful mob shamelessly trashed the neighbourhood",
+    "A spineless council caved to the vicious, lying extremists",
+]
+PLAIN = [
+    "The council approved the budget on Tuesday after a short debate",
+    "Officials said the bridge will reopen to traffic next month",
+    "The committee published its annual report on water quality",
+    "Voters in the district will elect two new members in May",
+]
+PLACES = ["Leeds", "Ghent", "Turku", "Braga", "Lodz", "Split", "Varna", "Cork", "Brno", "Graz"]
+
+
+def _bias_file(path: Path) -> Path:
+    rows = ["text;label_bias"]
+    for place in PLACES:
+        rows += [f"In {place}, {s.lower()}.;Biased" for s in LOADED]
+        rows += [f"In {place}, {s.lower()}.;Non-biased" for s in PLAIN]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bias_heads(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A bias/3 head (MiniLM vector) and a bias/2 head (static only), trained on the same 80 rows."""
+    tmp = tmp_path_factory.mktemp("bias")
+    data = _bias_file(tmp / "b.csv")
+    train("bias", [data], tmp / "context", dims=1024)
+    train("bias", [data], tmp / "static", dims=1024, context=False)
+    return tmp / "context", tmp / "static"
+
+
+def test_train_bias_adds_the_minilm_vector_unless_static_only(bias_heads: tuple[Path, Path]) -> None:
+    from counterpoint.slant.features import BIAS_COLUMNS, BIAS_CONTEXT_COLUMNS, EMBED_DIM
+
+    context, static = (load_heads(str(p)).bias for p in bias_heads)
+    assert context.features == "bias/3"
+    assert static.features == "bias/2"
+    assert context.weights.shape == (BIAS_CONTEXT_COLUMNS + 1024, 2)
+    assert static.weights.shape == (BIAS_COLUMNS + 1024, 2)
+    assert BIAS_CONTEXT_COLUMNS == BIAS_COLUMNS + EMBED_DIM
+    # the MiniLM columns carry weight, and both heads separate the templates on the held-out fifth
+    assert np.abs(context.weights[BIAS_COLUMNS:BIAS_CONTEXT_COLUMNS]).max() > 1e-3
+    for h in (context, static):
+        assert h.meta["heldout_scores"]["trained"]["macro_f1"] >= 0.9
+    assert "MiniLM sentence vector (384)" in context.meta["dense"]
+
+
+def test_stage_scores_sentences_as_training_does_with_a_bias3_head(bias_heads: tuple[Path, Path]) -> None:
+    """The stage's rows (token views, MiniLM of the outlet's words) are the training rows."""
+    from counterpoint.model import Article
+    from counterpoint.slant.lexicon import load_lexicon
+    from counterpoint.slant.stage import analyse_slant
+    from counterpoint.slant.train import Example, head_rows
+
+    sentences = [
+        "In Oslo, the shameless, lying cowards sabotaged the whole reckless plan.",
+        "In Oslo, the mayor opened a new library on Friday morning.",
+    ]
+    text = " ".join(sentences)
+    spans = [(0, len(sentences[0])), (len(sentences[0]) + 1, len(text))]
+    for folder in bias_heads:
+        heads = load_heads(str(folder))
+        res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads)
+        rows = head_rows(heads.bias, [Example(s, 0) for s in sentences], load_lexicon())
+        p = heads.bias.proba(rows)[:, 1]
+        assert res.sentences == 2
+        assert res.sentence_bias == pytest.approx(float(p.mean()), abs=1e-4)
+        assert p[0] > 0.5 > p[1]  # words the templates never held, still read as loaded / plain
+        assert res.model == heads.source
+
+
+def test_load_heads_refuses_a_bias_head_of_unknown_features(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from counterpoint.slant.head import ModelFileError, save_head
+
+    save_head(replace(load_heads().bias, features="bias/9"), tmp_path / "bias.npz")
+    with pytest.raises(ModelFileError, match="bias/9"):
+        load_heads(str(tmp_path))
+
+
+def test_stage_reuses_the_stored_minilm_vectors_for_a_bias3_head(bias_heads: tuple[Path, Path]) -> None:
+    """A sentence the ``vectors`` stage embedded is not embedded again: its stored vector is read."""
+    from counterpoint.model import Article, Vector
+    from counterpoint.slant.features import context_vectors
+    from counterpoint.slant.head import Batch
+    from counterpoint.slant.lexicon import load_lexicon
+    from counterpoint.slant.stage import analyse_slant
+    from counterpoint.slant.train import Example, head_rows
+
+    loaded = "In Oslo, the shameless, lying cowards sabotaged the whole reckless plan."
+    plain = "In Oslo, the mayor opened a new library on Friday morning."
+    text = f"{loaded} {plain}"
+    spans = [(0, len(loaded)), (len(loaded) + 1, len(text))]
+    from dataclasses import replace
+
+    trained = load_heads(str(bias_heads[0]))
+    # softened, so that a changed vector shows in the probabilities of a head sure of these templates
+    heads = replace(trained, bias=replace(trained.bias, temperature=40.0))
+    rows = head_rows(heads.bias, [Example(loaded, 0), Example(plain, 0)], load_lexicon())
+    assert rows.vectors is not None
+    mini = context_vectors([loaded, plain])
+    # the loaded sentence stored with the plain one's vector (as if the vectors stage had seen it so)
+    swapped = rows.vectors.copy()
+    swapped[0, 384:] = mini[1]
+    expect = heads.bias.proba(Batch(rows.rows, swapped, rows.at))[:, 1].mean()
+    stored = [
+        Vector("sentence", *spans[0], "minilm", mini[1].astype(np.float32).tobytes()),
+        Vector("sentence", *spans[0], "static", mini[0].astype(np.float32).tobytes()),  # another encoder
+        Vector("lead", 0, 0, "minilm", mini[0].astype(np.float32).tobytes()),
+    ]
+    res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads, vectors=stored)
+    plain_res = analyse_slant(Article("a", "-", text), spans, [], [], heads=heads)
+    assert res.sentence_bias == pytest.approx(float(expect), abs=1e-5)
+    assert res.sentence_bias < plain_res.sentence_bias - 0.003  # the stored vector was read
+    # the shipped and bias/2 heads never read stored vectors
+    static = load_heads(str(bias_heads[1]))
+    assert plain_res.sentence_bias == pytest.approx(float(heads.bias.proba(rows)[:, 1].mean()), abs=1e-5)
+    article = Article("a", "-", text)
+    a = analyse_slant(article, spans, [], [], heads=static, vectors=stored)
+    assert a.sentence_bias == analyse_slant(article, spans, [], [], heads=static).sentence_bias
+
+
+def test_train_cli_static_only_trains_a_bias2_head(tmp_path: Path) -> None:
+    data = _bias_file(tmp_path / "b.csv")
+    out = tmp_path / "m"
+    args = [
+        "--json",
+        "train",
+        "bias",
+        str(data),
+        "--out",
+        str(out),
+        "--dims",
+        "256",
+        "--static-only",
+        "--no-config",
+    ]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output.strip().splitlines()[-1])
+    assert payload["model"] == str(out / "bias.npz")
+    assert payload["recorded_in"] is None
+    head = load_heads(str(out)).bias
+    assert head.features == "bias/2"
+    assert head.weights.shape[0] == 10 + 384 + 256

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -114,3 +115,38 @@ def test_embed_onnx_loads_after_usearch() -> None:
     code = "import counterpoint.stories.cluster, onnxruntime; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-2000:]
+
+
+def test_embed_onnx_q8_stays_close_to_the_exact_model(encoder: Embedder) -> None:
+    # The claim encoder's int8 arithmetic: vectors close to the exact model's, and the same
+    # nearest neighbours, which is what claim alignment asks of them.
+    exact = embed(SENTENCES, encoder)
+    q8 = embed(SENTENCES, load_embedder("minilm-q8"))
+    cosines = (exact * q8).sum(axis=1)
+    assert cosines.min() >= 0.97, cosines
+    assert np.median(cosines) >= 0.985
+    assert np.allclose(np.linalg.norm(q8, axis=1), 1.0, atol=1e-5)
+    sims_exact, sims_q8 = exact @ exact.T, q8 @ q8.T
+    np.fill_diagonal(sims_exact, -1)
+    np.fill_diagonal(sims_q8, -1)
+    assert (sims_exact.argmax(axis=1) == sims_q8.argmax(axis=1)).mean() >= 0.9
+
+
+def test_embed_onnx_q8_model_is_derived_once_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import onnx
+
+    from counterpoint.stories.onnx_encoder import quantized_model_file
+
+    monkeypatch.setenv("COUNTERPOINT_CACHE", str(tmp_path))
+    first = quantized_model_file()
+    assert first.parent == tmp_path
+    assert first.name.startswith("minilm-q8-")
+    stamp = first.stat().st_mtime_ns
+    assert quantized_model_file() == first
+    assert first.stat().st_mtime_ns == stamp  # read, not rebuilt
+    session = load_onnx_encoder(quantized=True).session
+    ops = {n.op_type for n in onnx.load(str(first)).graph.node}
+    assert ops & {"DynamicQuantizeMatMul", "MatMulInteger"}, ops  # int8 products, not fp32
+    assert session.get_inputs()

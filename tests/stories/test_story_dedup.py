@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import zlib
+
+import numpy as np
 import pytest
 
 from counterpoint.stories.dedup import NearDuplicateIndex, shingles
@@ -70,3 +73,35 @@ def test_story_dedup_empty_text_is_not_indexed() -> None:
     assert ix.add("a", "  \n ") == (None, None)
     assert shingles("") == []
     assert len(ix) == 0
+
+
+def test_story_dedup_signatures_and_bands_match_datasketch() -> None:
+    # Stores written while the index used datasketch hold its signatures: ours must be the same values
+    # (datasketch stays in the dev extra for this check only).
+    datasketch = pytest.importorskip("datasketch")
+    from datasketch.lsh import _optimal_param
+
+    from counterpoint.stories.dedup import bands, minhash
+
+    sh = shingles(BODY + " Second paragraph with other words entirely, about the harbour budget.")
+    theirs = datasketch.MinHash(num_perm=64, seed=1, hashfunc=zlib.crc32)
+    theirs.update_batch(sh)
+    assert minhash(sh, 64, 1).tobytes() == np.asarray(theirs.hashvalues).tobytes()
+    for threshold in (0.5, 0.7, 0.8, 0.9):
+        assert bands(threshold, 64) == _optimal_param(threshold, 64, 0.5, 0.5)
+
+
+def test_story_dedup_reloaded_index_finds_the_same_copy() -> None:
+    first = NearDuplicateIndex()
+    _link, sig = first.add("a", BODY)
+    assert sig is not None
+    assert len(sig) == 64 * 4
+    second = NearDuplicateIndex()
+    assert second.load([("a", sig)]) == 1
+    copy = "Breaking: " + BODY + " Follow us for more."
+    assert first.query(copy) == second.query(copy)
+    hit = second.query(copy)
+    assert hit is not None
+    assert hit[0] == "a"
+    assert hit[1] >= 0.8
+    assert second.query("A wholly unrelated report on a football match in another country.") is None

@@ -25,7 +25,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from multiprocessing import get_context
 from pathlib import PurePath
@@ -262,8 +262,10 @@ class LocalEngine:
     def process(self, pending: Pending, pipeline: Pipeline, settings: Settings) -> Iterator[list[Doc]]:
         total = pending.total
         if settings.workers <= 1 or (total is not None and total <= IN_PROCESS_MAX):
+            # alone in this process: the encoder may use every core the workers would have had
+            here = replace(settings, encoder_threads=settings.encoder_threads or settings.workers)
             for docs in pending.batches(pending.batch_size(1)):
-                yield pipeline.run_batch(docs, settings)
+                yield pipeline.run_batch(docs, here)
             return
         names = tuple(s.name for s in pipeline.article_stages)
         ctx = get_context("forkserver" if os.name == "posix" else "spawn")

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from counterpoint.config import Settings
-from counterpoint.model import Article, Doc, Mention, Quote
+from counterpoint.model import Article, Doc, Mention, Quote, Vector
 from counterpoint.pipeline import stage
-from counterpoint.slant.features import BIAS_DENSE, Tokens, bias_row, view_vectors
+from counterpoint.slant.features import (
+    BIAS_CONTEXT_FEATURES,
+    BIAS_DENSE,
+    CONTEXT_MODEL,
+    EMBED_DIM,
+    Tokens,
+    bias_columns,
+    bias_row,
+    context_vectors,
+    view_vectors,
+)
 from counterpoint.slant.frames import frame_scores
 from counterpoint.slant.head import Batch
 from counterpoint.slant.lexicon import Lexicon, QuoteMap, load_lexicon
@@ -55,9 +67,17 @@ def sentence_bias(
     qmap: QuoteMap,
     own_found: Sequence[Found],
     heads: Heads,
+    stored: Mapping[tuple[int, int], np.ndarray] | None = None,
 ) -> tuple[float, int]:
-    """Mean p(biased) over the outlet's own sentences (quoted words left out), and how many there were."""
+    """Mean p(biased) over the outlet's own sentences (quoted words left out), and how many there were.
+
+    A ``bias/3`` head also reads each sentence's MiniLM vector, of the whole sentence as it was
+    trained: taken from ``stored`` (sentence offsets -> the vectors stage's MiniLM vector of that
+    sentence) where it is there, embedded here otherwise.
+    """
     pieces = []
+    spans: list[tuple[int, int]] = []
+    context = heads.bias.features == BIAS_CONTEXT_FEATURES  # a trained head that reads MiniLM vectors
     starts = [f.slant.span.start for f in own_found]
     for ss, se in sentences:
         view = [t for ps, pe in qmap.outside(ss, se) for t in range(*token_range(toks, ps, pe))]
@@ -68,10 +88,12 @@ def sentence_bias(
         mass = sum(f.weight for f in inside)
         phrases = sum(f.slant.technique != "Loaded_Language" for f in inside)
         pieces.append((view, text[ss:se], mass, phrases))
+        spans.append((ss, se))
     if not pieces:
         return 0.0, 0
+    columns = bias_columns(heads.bias.features)
     rows = [
-        bias_row(toks, view, sent, loaded=mass, phrases=phrases, dims=heads.bias.dims)
+        bias_row(toks, view, sent, loaded=mass, phrases=phrases, dims=heads.bias.dims, columns=columns)
         for view, sent, mass, phrases in pieces
     ]
     # the hand-set shipped head has no weights for the vector columns: embed only for a trained one
@@ -80,8 +102,29 @@ def sentence_bias(
         if heads.bias.weights.shape[0] > len(BIAS_DENSE)
         else None
     )
+    if vectors is not None and context:
+        vectors = np.hstack([vectors, _sentence_vectors(text, spans, stored or {})])
     p = heads.bias.proba(Batch(rows, vectors, len(BIAS_DENSE)))[:, heads.bias.labels.index("biased")]
     return float(p.mean()), len(rows)
+
+
+def _sentence_vectors(
+    text: str, spans: Sequence[tuple[int, int]], stored: Mapping[tuple[int, int], np.ndarray]
+) -> np.ndarray:
+    """MiniLM vectors of ``text[s:e]`` per span: the stored ones; the missing ones embedded in one call."""
+    out = np.zeros((len(spans), EMBED_DIM), dtype=np.float32)
+    todo = [k for k, sp in enumerate(spans) if sp not in stored]
+    for k, sp in enumerate(spans):
+        if sp in stored:
+            out[k] = stored[sp]
+    if todo:
+        out[todo] = context_vectors([text[spans[k][0] : spans[k][1]] for k in todo])
+    return out
+
+
+def stored_sentence_vectors(vectors: Sequence[Vector]) -> dict[tuple[int, int], np.ndarray]:
+    """The MiniLM sentence vectors the ``vectors`` stage computed (claim candidates), by offsets."""
+    return {(v.start, v.end): v.array() for v in vectors if v.kind == "sentence" and v.model == CONTEXT_MODEL}
 
 
 def analyse_slant(
@@ -92,12 +135,15 @@ def analyse_slant(
     *,
     lexicon: Lexicon | None = None,
     heads: Heads | None = None,
+    vectors: Sequence[Vector] = (),
 ) -> ArticleSlant:
     """Score one article: loaded language, subjectivity, stance per central actor, frames, spans.
 
     Words inside direct quotes are attributed to their speaker: they appear in ``spans`` with
     ``speaker`` set and in ``quoted_slant``, and their stance toward actors in ``quoted_stance``,
     but they do not move the outlet's own scores. ``heads`` defaults to the shipped heads.
+    ``vectors`` are the article's stored sentence vectors (``Doc.vectors``): a ``bias/3`` head reuses
+    the MiniLM ones instead of embedding those sentences again.
     """
     lex = lexicon or load_lexicon()
     heads = heads or load_heads()
@@ -120,7 +166,8 @@ def analyse_slant(
     phrase_valence = [(f.slant.span.start, f.slant.span.end, f.valence) for f in found if f.valence]
     toks = Tokens.of(text, lex)
     stance, quoted_stance = target_stance(text, toks, sentences, mentions, qmap, phrase_valence, heads.stance)
-    bias, n_sent = sentence_bias(text, toks, sentences, qmap, own_found, heads)
+    stored = stored_sentence_vectors(vectors) if heads.bias.features == BIAS_CONTEXT_FEATURES else None
+    bias, n_sent = sentence_bias(text, toks, sentences, qmap, own_found, heads, stored)
     return ArticleSlant(
         article_id=article.id,
         loaded_language=density_score(mass, words_own),
@@ -146,5 +193,7 @@ def analyse_slant(
 def slant(doc: Doc, settings: Settings) -> Doc:
     """Attach the article's ``ArticleSlant`` (needs the ``slant`` field on ``Doc``)."""
     heads = load_heads(settings.slant_model)
-    result = analyse_slant(doc.article, doc.sentences, doc.mentions, doc.quotes, heads=heads)
+    result = analyse_slant(
+        doc.article, doc.sentences, doc.mentions, doc.quotes, heads=heads, vectors=doc.vectors
+    )
     return doc.with_layers(slant=result)

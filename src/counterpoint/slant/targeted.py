@@ -20,6 +20,8 @@ from pathlib import Path
 
 from counterpoint.model import Mention
 from counterpoint.slant.features import (
+    BIAS_CONTEXT_FEATURES,
+    BIAS_FEATURES,
     STANCE_DENSE,
     STANCE_FEATURES,
     Tokens,
@@ -75,6 +77,11 @@ def load_heads(model_dir: str = "") -> Heads:
     if stance.features != STANCE_FEATURES:
         raise ModelFileError(
             f"{d / 'stance.npz'}: features {stance.features!r}, expected {STANCE_FEATURES!r}"
+        )
+    if bias.features not in (BIAS_FEATURES, BIAS_CONTEXT_FEATURES):
+        raise ModelFileError(
+            f"{d / 'bias.npz'}: features {bias.features!r},"
+            f" expected {BIAS_FEATURES!r} or {BIAS_CONTEXT_FEATURES!r}"
         )
     return Heads(stance, bias, f"{d} ({', '.join(found)})")
 

@@ -95,10 +95,15 @@ class StaleScopes:
 
 
 class _Vectors:
-    """Sentence vectors by span: stored ones first, the rest embedded once and remembered."""
+    """Sentence vectors by span: stored ones first, the rest embedded once and remembered.
 
-    def __init__(self, stored: Mapping[VectorKey, np.ndarray], embedder: Embedder) -> None:
-        self.stored, self.embedder = stored, embedder
+    The encoder named ``model`` is loaded only if a span has no stored vector: normally every
+    candidate was embedded by the per-article ``vectors`` stage, and loading a second copy of the
+    model in this process would cost time and memory for nothing.
+    """
+
+    def __init__(self, stored: Mapping[VectorKey, np.ndarray], embedder: Embedder | None, model: str) -> None:
+        self.stored, self.embedder, self.model = stored, embedder, model
         self.fresh: dict[VectorKey, np.ndarray] = {}
 
     def __call__(self, spans: Sequence[Span]) -> np.ndarray:
@@ -106,7 +111,8 @@ class _Vectors:
         todo = list(dict.fromkeys(k for k in keys if k not in self.stored and k not in self.fresh))
         if todo:
             text = {(s.article_id, s.start, s.end): s.text for s in spans}
-            self.fresh.update(zip(todo, embed([text[k] for k in todo], self.embedder), strict=True))
+            fn = self.embedder or encoder(self.model)
+            self.fresh.update(zip(todo, embed([text[k] for k in todo], fn), strict=True))
         rows = [self.stored[k] if k in self.stored else self.fresh[k] for k in keys]
         return np.stack(rows).astype(np.float32)
 
@@ -174,7 +180,7 @@ class ClaimsStep:
     def compute(self, part: StaleScopes | ScopeWork | ScopeUpdate) -> StaleScopes | ScopeOutcome:
         if isinstance(part, StaleScopes):
             return part
-        vectors = _Vectors(part.vectors, self.embedder or encoder(self.model))
+        vectors = _Vectors(part.vectors, self.embedder, self.model)
         scope = part.scope
         if isinstance(part, ScopeUpdate):
             members = {h.article_id: h for h in part.headers}

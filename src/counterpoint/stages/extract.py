@@ -15,7 +15,6 @@ from counterpoint.config import Settings
 from counterpoint.model import Doc
 from counterpoint.pipeline import stage
 from counterpoint.stages.clean import Cleaned, clean_text, word_count
-from counterpoint.stages.html import extract_html
 from counterpoint.stages.metadata import extract_metadata, normalise_outlet
 
 #: the longest line and the longest space-free token a text input may hold before any regex
@@ -71,6 +70,10 @@ def extract(doc: Doc, settings: Settings) -> Doc:
         if reason:
             return doc.skip(reason)
     if raw.format == "html":
+        # imported on first HTML input: trafilatura and htmldate cost ~0.2 s to import, which a
+        # run over text or JSON files never needs
+        from counterpoint.stages.html import extract_html
+
         res = extract_html(body, url=raw.hints.url)
         if res is None:
             return doc.skip("no article text found in the HTML (empty, truncated or all boilerplate)")

@@ -35,6 +35,7 @@ from counterpoint.pipeline import corpus_stage
 from counterpoint.stages.vectors import encoder
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
+from counterpoint.stories.dedup import NearDuplicateIndex
 from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
 from counterpoint.stories.events import event_frame
 from counterpoint.stories.lead import lead_features
@@ -96,10 +97,6 @@ class StoriesStep:
         if cluster is None and not settings.story_event_checks:
             cluster = ClusterConfig(lead_weight=0.0)  # lead cross-check off: the similarity rule alone
         self.clusterer = StoryClusterer(cluster, dim=DIM)
-        # imported here, not at the top: datasketch pulls in scipy (~0.7 s), and every worker process
-        # imports this module through the registry although only the parent runs corpus stages
-        from counterpoint.stories.dedup import NearDuplicateIndex
-
         self.dedup = NearDuplicateIndex()
         self.touched: set[str] = set()
         self.counts = {

@@ -25,14 +25,14 @@ from counterpoint.stories import StoryDoc
 from counterpoint.stories.embed import Embedder, embed, embed_text, load_embedder
 
 #: the encoder names ``story_embedder`` accepts
-ENCODERS = ("minilm", "minilm-torch", "static", "hashing")
+ENCODERS = ("minilm", "minilm-q8", "minilm-torch", "static", "hashing")
 
 
-def encoder(name: str) -> Embedder:
+def encoder(name: str, threads: int = 1) -> Embedder:
     """The encoder called ``name``, loaded lazily and once per process (one thread: one per worker)."""
     if name not in ENCODERS:
         raise ConfigError(f"story_embedder and claim_embedder must be one of {', '.join(ENCODERS)}: {name!r}")
-    return load_embedder(name)
+    return load_embedder(name, threads=max(1, threads))
 
 
 def claim_encoder_name(settings: Settings) -> str:
@@ -56,9 +56,9 @@ def lead_text(doc: Doc) -> str:
     return embed_text(StoryDoc(art.id, art.outlet, art.published, art.title, art.text, art.language))
 
 
-def encode(texts: Sequence[str], name: str) -> np.ndarray:
+def encode(texts: Sequence[str], name: str, threads: int = 1) -> np.ndarray:
     """Unit-length float32 rows for ``texts`` with the encoder called ``name``."""
-    return embed(texts, encoder(name))
+    return embed(texts, encoder(name, threads))
 
 
 @stage(
@@ -69,12 +69,13 @@ def encode(texts: Sequence[str], name: str) -> np.ndarray:
 def vectors(doc: Doc, settings: Settings) -> Doc:
     """Embed the article's lead (``story_embedder``) and its claim candidates (``claim_embedder``)."""
     lead, claim = settings.story_embedder, claim_encoder_name(settings)
+    threads = settings.encoder_threads or 1  # 0 is "automatic": the runner sets it, else 1 per worker
     spans = claim_candidates(doc)
     texts = [lead_text(doc), *(s.text for s in spans)]
     if lead == claim:  # one encoder call for all
-        rows = encode(texts, lead)
+        rows = encode(texts, lead, threads)
     else:
-        rows = np.concatenate([encode(texts[:1], lead), encode(texts[1:], claim)])
+        rows = np.concatenate([encode(texts[:1], lead, threads), encode(texts[1:], claim, threads)])
     out = [Vector("lead", 0, 0, lead, rows[0].tobytes())]
     out += [
         Vector("sentence", s.start, s.end, claim, r.tobytes()) for s, r in zip(spans, rows[1:], strict=True)

