@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 
 import numpy as np
@@ -252,3 +254,44 @@ def test_story_cluster_fresh_stories_whose_members_agree_are_merged() -> None:
     # a later article is compared with the merged story only
     more = c.add([doc("d")], np.stack([b2]))
     assert more[0].story_id == out[0].story_id
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import ThreadpoolController
+
+    return [int(i["num_threads"]) for i in ThreadpoolController().select(user_api="blas").info()]
+
+
+def test_story_cluster_runs_its_products_on_one_blas_thread_and_restores_the_pool() -> None:
+    """A thread pool spinning over many small products cost more CPU than it saved (docs/stories.md)."""
+    from threadpoolctl import ThreadpoolController
+
+    from counterpoint.stories.cluster import one_blas_thread
+
+    with ThreadpoolController().limit(limits=2, user_api="blas"):  # a pool to limit, whatever the machine
+        _check_one_blas_thread(one_blas_thread)
+
+
+def _check_one_blas_thread(one_blas_thread: Callable[[], AbstractContextManager[None]]) -> None:
+    before = _blas_threads()
+    assert before, "numpy's BLAS should be visible to threadpoolctl"
+    assert all(n == 2 for n in before)
+    seen: list[list[int]] = []
+
+    class Watched(StoryClusterer):
+        def _add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(_blas_threads())
+            return super()._add(*args, **kwargs)
+
+        def _recheck(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(_blas_threads())
+            return super()._recheck(*args, **kwargs)
+
+    c = Watched(embedding_only())
+    out = c.add([doc("a"), doc("b")], np.stack([unit(1, 0.1), unit(1, 0.12)]))
+    assert out[0].story_id == out[1].story_id
+    c.recheck({})
+    with one_blas_thread():
+        seen.append(_blas_threads())
+    assert seen == [[1] * len(before)] * 3
+    assert _blas_threads() == before
