@@ -88,6 +88,7 @@ def run_size(
     from counterpoint.stories.embed import HashingEmbedder, embed, embed_text
     from counterpoint.stories.events import event_frame
     from counterpoint.stories.lead import lead_features
+    from counterpoint.stories.lexical import lead_terms
     from counterpoint.stories.split import Member, MemberIndex
     from counterpoint.stories.storylines import link_storylines
 
@@ -162,7 +163,8 @@ def run_size(
             [
                 (Member(x.article_id, vectors[k] if d.duplicate_of is None else None, d.outlet, d.published,
                         d.entity_ids, d.frame, d.duplicate_of,
-                        d.lead or () if d.duplicate_of is None else ()), x.story_id)
+                        d.lead or () if d.duplicate_of is None else (),
+                        lead_terms(d.title, d.text) if d.duplicate_of is None else ()), x.story_id)
                 for k, (x, d) in enumerate(zip(assigned, docs, strict=True))
             ]
         )  # fmt: skip

@@ -21,7 +21,12 @@ story level and at topic level, for
 * baseline: TF-IDF of the full text + agglomerative clustering (cosine, average linkage)
   with its distance threshold chosen on the same data (an upper bound for it).
 
-    .venv/bin/python benchmarks/eval_stories.py [--limit N] [--only neus|ecb]
+    .venv/bin/python benchmarks/eval_stories.py [--limit N] [--only neus|ecb] [--work DIR]
+    .venv/bin/python benchmarks/eval_stories.py --only neus --work DIR --replay "threshold=0.45,split.cut=0.4"
+
+``--work DIR`` keeps the NeuS run's inputs and database; ``--replay SETTINGS`` then skips ``analyze``
+and re-clusters the stored articles (entities, lead vectors) in-process with those ``ClusterConfig``
+settings, in seconds (``replay_neus``); the replay of the defaults gives the ``analyze`` run's stories.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +49,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from counterpoint.stories import StoryDoc
+    from counterpoint.stories.cluster import ClusterConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "eval" / "ecbplus-story-clusters" / "docs_story_clusters.jsonl"
@@ -92,6 +99,30 @@ def baseline(texts: Sequence[str], threshold: float) -> list[str]:
     return [str(c) for c in model.fit_predict(x)]
 
 
+def cluster_config(settings: str) -> ClusterConfig:
+    """A ``ClusterConfig`` from "field=value,..." (numbers or true/false; ``split.field`` for the
+    re-check's ``SplitConfig``), defaults otherwise."""
+    from dataclasses import replace
+
+    from counterpoint.stories.cluster import ClusterConfig
+
+    top: dict[str, object] = {}
+    sub: dict[str, object] = {}
+    for item in filter(None, settings.split(",")):
+        key, value = (x.strip() for x in item.split("=", 1))
+        val: object = value.lower() == "true" if value.lower() in ("true", "false") else float(value)
+        if isinstance(val, float) and val.is_integer() and key.split(".")[-1] in _INT_FIELDS:
+            val = int(val)
+        (sub if key.startswith("split.") else top)[key.removeprefix("split.")] = val
+    config = ClusterConfig(**top)  # type: ignore[arg-type]
+    return replace(config, split=replace(config.split, **sub)) if sub else config  # type: ignore[arg-type]
+
+
+_INT_FIELDS = {"ann_k", "block_entities", "block_cap", "grace_days", "max_gap_days", "story_entities",
+               "lead_candidates", "story_lead", "full_names", "min_members", "max_groups", "min_part",
+               "small", "sample"}  # fmt: skip
+
+
 def neus_articles(limit: int = 0) -> list[tuple[int, str, str]]:
     """(gold story, headline, lead) of every NeuS article, in a fixed shuffled order."""
     out = []
@@ -124,7 +155,49 @@ def analyze_neus(articles: Sequence[tuple[int, str, str]], work: Path) -> tuple[
     return [story.get(f"a{k:04d}.json", f"skipped:{k}") for k in range(len(articles))], seconds
 
 
-def cluster_online(docs: Sequence[StoryDoc], vectors: np.ndarray, batch: int = 256) -> dict[str, str]:
+def replay_neus(db_path: Path, n: int, config: ClusterConfig | None = None) -> list[str]:
+    """Story of each input after re-clustering a finished run's stored articles in-process.
+
+    Reads what ``counterpoint analyze`` stored (articles in ingest order, linked entities, lead
+    vectors) from a copy of its database and clusters them as the ``stories`` stage does
+    (``cluster_online``: batches, merges, re-checks) with ``config``: seconds instead of minutes, to
+    compare rules on the same inputs. Copies follow their original (the store's exact-text link).
+    """
+    import shutil
+
+    from counterpoint.config import Settings
+    from counterpoint.store.sqlite import SQLiteStore
+    from counterpoint.stories import StoryDoc
+    from counterpoint.stories.events import event_frame
+    from counterpoint.stories.lead import lead_features
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "replay.db"
+        shutil.copy(db_path, copy)
+        store = SQLiteStore(str(copy))
+        store.reset_stories()
+        rows = store.unassigned_articles(10**9)
+        ids = [r.id for r in rows]
+        entities = store.article_entities(ids)
+        stored = store.lead_vectors(ids, Settings().story_embedder)
+        sources = dict(store.db.execute("SELECT id, source FROM articles").fetchall())
+    docs = [
+        StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, entities.get(r.id, ()),
+                 r.duplicate_of, event_frame(r.title, r.text, r.dateline), lead_features(r.title, r.text))
+        for r in rows
+    ]  # fmt: skip
+    vectors = np.zeros((len(docs), 384), dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r.id in stored and r.duplicate_of is None:
+            vectors[i] = stored[r.id]
+    story = cluster_online(docs, vectors, config=config)
+    by_file = {Path(sources[a]).name: s for a, s in story.items()}
+    return [by_file.get(f"a{k:04d}.json", f"skipped:{k}") for k in range(n)]
+
+
+def cluster_online(
+    docs: Sequence[StoryDoc], vectors: np.ndarray, batch: int = 256, config: ClusterConfig | None = None
+) -> dict[str, str]:
     """Article id -> story id after clustering ``docs`` as the ``stories`` stage does.
 
     Batches of ``batch`` articles; after each, the stories it touched are re-checked and split
@@ -133,9 +206,10 @@ def cluster_online(docs: Sequence[StoryDoc], vectors: np.ndarray, batch: int = 2
     """
     from counterpoint.stories.cluster import StoryClusterer
     from counterpoint.stories.lead import lead_features
+    from counterpoint.stories.lexical import lead_terms
     from counterpoint.stories.split import Member, MemberIndex
 
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(config)
     members = MemberIndex()
     for start in range(0, len(docs), batch):
         part = list(docs[start : start + batch])
@@ -145,7 +219,8 @@ def cluster_online(docs: Sequence[StoryDoc], vectors: np.ndarray, batch: int = 2
         members.assign(
             [
                 (Member(a.article_id, v if float(np.linalg.norm(v)) > 0 else None, d.outlet, d.published,
-                        d.entity_ids, d.frame, None, lead_features(d.title, d.text)), a.story_id)
+                        d.entity_ids, d.frame, None, lead_features(d.title, d.text),
+                        lead_terms(d.title, d.text)), a.story_id)
                 for a, d, v in zip(assigned, part, vecs, strict=True)
             ]
         )  # fmt: skip
@@ -179,14 +254,32 @@ def errors(gold: Sequence[int], pred: Sequence[str], titles: Sequence[str], show
     return lines
 
 
-def eval_neus(limit: int) -> None:
-    """Ours (the real ``counterpoint analyze``) vs TF-IDF + average linkage on NeuS, same run."""
+def eval_neus(limit: int, work: Path | None = None, replay: str | None = None) -> None:
+    """Ours (the real ``counterpoint analyze``) vs TF-IDF + average linkage on NeuS, same run.
+
+    ``work``: keep the run's inputs and database there. ``replay``: do not run ``analyze`` but
+    re-cluster the articles ``work`` holds in-process with these ``ClusterConfig`` settings
+    ("field=value,...", "" for the defaults; ``replay_neus``).
+    """
     from sklearn.metrics import adjusted_rand_score
 
     articles = neus_articles(limit)
     gold = [g for g, _t, _x in articles]
-    with tempfile.TemporaryDirectory() as tmp:
-        pred, seconds = analyze_neus(articles, Path(tmp))
+    if replay is not None:
+        if work is None or not (work / "neus.db").is_file():
+            raise SystemExit("--replay needs --work DIR holding an earlier run (neus.db)")
+        t0 = time.perf_counter()
+        pred = replay_neus(work / "neus.db", len(articles), cluster_config(replay))
+        seconds = time.perf_counter() - t0
+    elif work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+        for sub in ("in", "out"):
+            shutil.rmtree(work / sub, ignore_errors=True)
+        (work / "neus.db").unlink(missing_ok=True)
+        pred, seconds = analyze_neus(articles, work)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            pred, seconds = analyze_neus(articles, Path(tmp))
     texts = [f"{t}. {x}" for _g, t, x in articles]
     systems: dict[str, list[str]] = {"ours (counterpoint analyze)": pred}
     systems[f"TF-IDF + average linkage (fixed threshold {BASELINE_THRESHOLD})"] = baseline(
@@ -195,9 +288,8 @@ def eval_neus(limit: int) -> None:
     sweep = {thr: baseline(texts, thr) for thr in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)}
     best = max(sweep, key=lambda t: bcubed([str(g) for g in gold], sweep[t])[2])
     systems[f"TF-IDF + average linkage (oracle threshold {best})"] = sweep[best]
-    print(
-        f"NeuS AllSides val: {len(articles)} articles, {len(set(gold))} stories; analyze took {seconds:.0f}s"
-    )
+    how = f"re-clustered in-process ({replay or 'defaults'})" if replay is not None else "analyze"
+    print(f"NeuS AllSides val: {len(articles)} articles, {len(set(gold))} stories; {how} took {seconds:.0f}s")
     print(f"{'system':<56} {'half':<9} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'stories':>8}")
     for name, p in systems.items():
         for half, keep in (("all", None), ("tuned", 0), ("held-out", 1)):
@@ -214,10 +306,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents / stories (smoke test)")
     ap.add_argument("--only", choices=("neus", "ecb"), help="run one of the two evaluations")
+    ap.add_argument("--work", type=Path, help="keep the NeuS run (inputs, database) in this directory")
+    ap.add_argument(
+        "--replay", nargs="?", const="", metavar="SETTINGS",
+        help="re-cluster the NeuS run kept in --work in-process (seconds), with ClusterConfig settings"
+        " 'field=value,...' ('split.cut=0.6' for the re-check); also applied to ECB+",
+    )  # fmt: skip
     args = ap.parse_args()
     if args.only != "ecb":
         if NEUS.is_file():
-            eval_neus(args.limit)
+            eval_neus(args.limit, args.work, args.replay)
         else:
             print(f"NeuS data not found at {NEUS} (clone with ../shared beside the repo); skipped")
     if args.only == "neus":
@@ -268,7 +366,9 @@ def main() -> int:
         if seed:
             random.Random(seed).shuffle(order)
         t0 = time.perf_counter()
-        story = cluster_online([docs[i] for i in order], vectors[order])
+        story = cluster_online(
+            [docs[i] for i in order], vectors[order], config=cluster_config(args.replay or "")
+        )
         t_cluster = time.perf_counter() - t0
         results[name] = scores(gold_story, gold_topic, [story[d.article_id] for d in docs])
     mean = {k: float(np.mean([results[n][k] for n in results])) for k in next(iter(results.values()))}

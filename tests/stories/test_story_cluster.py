@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 
 import numpy as np
@@ -8,6 +10,13 @@ import pytest
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer, day_gap, parse_date
 from counterpoint.stories.events import event_frame
+
+
+def embedding_only(**kw: object) -> ClusterConfig:
+    """The rule these hand-made embeddings were written for: MiniLM cosine (and entities) alone,
+    joining at 0.6, without the lexical channel (their texts are placeholders)."""
+    base: dict[str, object] = {"lexical_weight": 0.0, "threshold": 0.6, "entity_weight": 0.25}
+    return ClusterConfig(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def unit(*values: float, dim: int = 384) -> np.ndarray:
@@ -24,7 +33,7 @@ def doc(
 
 
 def test_story_cluster_same_event_joins_other_event_founds() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     quake = unit(1, 0.1)
     docs = [
         doc("a", ents=("e:town", "e:quake")),
@@ -40,7 +49,7 @@ def test_story_cluster_same_event_joins_other_event_founds() -> None:
 
 def test_story_cluster_entities_tell_apart_two_events_of_one_kind() -> None:
     # two arrests, near-identical wording: the people arrested differ
-    c = StoryClusterer(ClusterConfig(threshold=1.2, entity_weight=0.8, full_names=0))
+    c = StoryClusterer(embedding_only(threshold=1.2, entity_weight=0.8, full_names=0))
     v = unit(1, 0.2)
     a = doc("a", ents=("e:smith", "e:smith", "e:police"))
     b = doc("b", ents=("e:jones", "e:jones", "e:police"))
@@ -51,7 +60,7 @@ def test_story_cluster_entities_tell_apart_two_events_of_one_kind() -> None:
 
 
 def test_story_cluster_date_gap_beyond_limit_starts_new_story() -> None:
-    c = StoryClusterer(ClusterConfig(max_gap_days=30))
+    c = StoryClusterer(embedding_only(max_gap_days=30))
     v = unit(1)
     out = c.add(
         [doc("a", day="2026-01-01"), doc("b", day="2026-03-15"), doc("c", day="2026-01-03")],
@@ -62,7 +71,7 @@ def test_story_cluster_date_gap_beyond_limit_starts_new_story() -> None:
 
 
 def test_story_cluster_articles_without_date_match_on_content() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     v = unit(1)
     out = c.add([doc("a", day="2026-01-01"), doc("b"), doc("c", day="2026-01-02")], np.stack([v, v, v]))
     assert len({o.story_id for o in out}) == 1
@@ -75,7 +84,7 @@ def test_story_cluster_story_running_for_years_keeps_growing() -> None:
     # an article every 10 days for three years: the span moves with the story, so the gap stays small
     start = date(2023, 1, 1)
     stamps = [(start + timedelta(days=10 * i)).isoformat() for i in range(110)]
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     out = c.add([doc(f"a{i}", day=d) for i, d in enumerate(stamps)], np.stack([unit(1)] * len(stamps)))
     assert len({o.story_id for o in out}) == 1
     st = c.story(out[0].story_id)
@@ -85,7 +94,7 @@ def test_story_cluster_story_running_for_years_keeps_growing() -> None:
 
 
 def test_story_cluster_other_language_kept_out_with_reason() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     v = unit(1)
     out = c.add([doc("en1"), doc("fr1", lang="fr"), doc("en2")], np.stack([v, v, v]))
     assert out[0].story_id == out[2].story_id != out[1].story_id
@@ -94,7 +103,7 @@ def test_story_cluster_other_language_kept_out_with_reason() -> None:
 
 
 def test_story_cluster_duplicate_joins_original_story_and_counts_apart() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     v = unit(1)
     first = c.add([doc("a")], np.stack([v]))[0]
     copy = StoryDoc("b", "Other", None, "T", "x", "en", (), duplicate_of="a")
@@ -107,7 +116,7 @@ def test_story_cluster_duplicate_joins_original_story_and_counts_apart() -> None
 
 
 def test_story_cluster_one_article_corpus() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     out = c.add([doc("only")], np.stack([unit(1)]))
     assert len(out) == 1
     assert out[0].score is None
@@ -115,7 +124,7 @@ def test_story_cluster_one_article_corpus() -> None:
 
 
 def test_story_cluster_article_without_text_is_its_own_story() -> None:
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     out = c.add([doc("a"), doc("b")], np.zeros((2, 384), dtype=np.float32))
     assert out[0].story_id != out[1].story_id
     assert out[0].note is not None
@@ -125,11 +134,11 @@ def test_story_cluster_article_without_text_is_its_own_story() -> None:
 def test_story_cluster_state_round_trip_is_incremental() -> None:
     vs = [unit(1, 0.1), unit(0, 1), unit(1, 0.12)]
     docs = [doc("a", ents=("e:x",)), doc("b", ents=("e:y",)), doc("c", ents=("e:x",))]
-    whole = StoryClusterer().add(docs, np.stack(vs))
-    first = StoryClusterer()
+    whole = StoryClusterer(embedding_only()).add(docs, np.stack(vs))
+    first = StoryClusterer(embedding_only())
     part1 = first.add(docs[:2], np.stack(vs[:2]))
     states, df, ndocs = first.changes()
-    second = StoryClusterer()
+    second = StoryClusterer(embedding_only())
     second.load(states, df, ndocs)
     part2 = second.add(docs[2:], np.stack(vs[2:]))
     assert [a.story_id for a in part1 + part2] == [a.story_id for a in whole]
@@ -141,14 +150,14 @@ def test_story_cluster_is_deterministic() -> None:
     vs = rng.normal(size=(60, 384)).astype(np.float32)
     vs /= np.linalg.norm(vs, axis=1, keepdims=True)
     docs = [doc(f"d{i}", ents=(f"e{i % 7}",)) for i in range(60)]
-    a = [x.story_id for x in StoryClusterer().add(docs, vs)]
-    b = [x.story_id for x in StoryClusterer().add(docs, vs)]
+    a = [x.story_id for x in StoryClusterer(embedding_only()).add(docs, vs)]
+    b = [x.story_id for x in StoryClusterer(embedding_only()).add(docs, vs)]
     assert a == b
 
 
 def test_story_cluster_rejects_mismatched_vectors() -> None:
     with pytest.raises(ValueError, match="2 docs but 1 vectors"):
-        StoryClusterer().add([doc("a"), doc("b")], np.stack([unit(1)]))
+        StoryClusterer(embedding_only()).add([doc("a"), doc("b")], np.stack([unit(1)]))
 
 
 def test_story_cluster_day_gap_and_parse_date() -> None:
@@ -172,21 +181,21 @@ def test_story_cluster_event_place_keeps_two_like_meetings_apart() -> None:
     visit = _event("b", "Leaders meet", "The two leaders met on a state visit to Beijing.")
     arrival = _event("c", "Leaders meet", "The leader arrived in China and met the president.")
     vs = np.stack([unit(1, 0.1), unit(1, 0.11), unit(1, 0.12)])
-    out = StoryClusterer().add([summit, visit, arrival], vs)
+    out = StoryClusterer(embedding_only()).add([summit, visit, arrival], vs)
     assert out[0].story_id != out[1].story_id  # South Korea is not China
     assert out[1].story_id == out[2].story_id  # Beijing is in China
     # without the places the same articles are one story: the frame is what kept them apart
     bare = [_event(d.article_id, "Leaders meet", "The two leaders met.") for d in (summit, visit, arrival)]
-    assert len({a.story_id for a in StoryClusterer().add(bare, vs)}) == 1
+    assert len({a.story_id for a in StoryClusterer(embedding_only()).add(bare, vs)}) == 1
 
 
 def test_story_cluster_a_call_is_not_a_visit_and_frames_survive_a_reload() -> None:
     visit = _event("a", "Leaders meet", "The leader arrived for a visit and talks.", dateline="Beijing")
-    first = StoryClusterer()
+    first = StoryClusterer(embedding_only())
     first.add([visit], np.stack([unit(1, 0.1)]))
     states, df, ndocs = first.changes()
     assert (states[0].places, states[0].modes) == ({"CN": 1}, {"in_person": 1})
-    second = StoryClusterer()
+    second = StoryClusterer(embedding_only())
     second.load(states, df, ndocs)
     call = _event("b", "Leaders talk", "The overture came during a call between the two leaders.")
     later = _event("c", "Leaders meet", "More talks on the visit.")
@@ -204,7 +213,7 @@ def test_story_cluster_batch_finds_stories_founded_earlier_in_the_same_batch() -
     vs /= np.linalg.norm(vs, axis=1, keepdims=True)
     docs = [doc(f"d{i}", day="2026-03-02", ents=(f"e{i}",)) for i in range(40)]
     docs.append(doc("late", day="2026-03-03", ents=("e-new",)))  # found by its vector, not an entity
-    c = StoryClusterer()
+    c = StoryClusterer(embedding_only())
     c.add(docs[:1], vs[:1])  # a month to prefetch from exists before the batch
     out = c.add(docs[1:], vs[1:])
     assert out[-1].story_id == out[6].story_id  # joined the story of d7, founded in this batch
@@ -219,9 +228,9 @@ def test_story_cluster_no_chaining_through_a_centroid() -> None:
     assert float(a @ b) > 0.6
     assert float(c @ a) < 0.6 <= float(c @ centroid)
     docs, vecs = [doc("a"), doc("b"), doc("c")], np.stack([a, b, c])
-    out = StoryClusterer(ClusterConfig(threshold=0.6, entity_weight=0.0)).add(docs, vecs)
+    out = StoryClusterer(embedding_only(threshold=0.6, entity_weight=0.0)).add(docs, vecs)
     assert out[0].story_id == out[1].story_id != out[2].story_id
-    before = ClusterConfig(threshold=0.6, entity_weight=0.0, mean_linkage=False, merge_fresh=False)
+    before = embedding_only(threshold=0.6, entity_weight=0.0, mean_linkage=False, merge_fresh=False)
     assert len({o.story_id for o in StoryClusterer(before).add(docs, vecs)}) == 1
 
 
@@ -230,10 +239,10 @@ def test_story_cluster_fresh_stories_whose_members_agree_are_merged() -> None:
     # but is closer still to a than b1 was: the two stories' members now agree on average (0.825)
     a, b1, b2 = unit(1, 0, 0), unit(0.75, 0.6614, 0), unit(0.9, 0.4158, 0.1309)
     docs, vecs = [doc("a"), doc("b1"), doc("b2")], np.stack([a, b1, b2])
-    cfg = ClusterConfig(threshold=0.8, entity_weight=0.0, merge_fresh=False)
+    cfg = embedding_only(threshold=0.8, entity_weight=0.0, merge_fresh=False)
     apart = StoryClusterer(cfg).add(docs, vecs)
     assert apart[0].story_id != apart[1].story_id == apart[2].story_id
-    c = StoryClusterer(ClusterConfig(threshold=0.8, entity_weight=0.0, merge_fresh=True))
+    c = StoryClusterer(embedding_only(threshold=0.8, entity_weight=0.0, merge_fresh=True))
     out = c.add(docs, vecs)
     assert len({o.story_id for o in out}) == 1
     assert out[0].score is None  # the older story keeps its id; b1 moved in with the merge score
@@ -245,3 +254,44 @@ def test_story_cluster_fresh_stories_whose_members_agree_are_merged() -> None:
     # a later article is compared with the merged story only
     more = c.add([doc("d")], np.stack([b2]))
     assert more[0].story_id == out[0].story_id
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import ThreadpoolController
+
+    return [int(i["num_threads"]) for i in ThreadpoolController().select(user_api="blas").info()]
+
+
+def test_story_cluster_runs_its_products_on_one_blas_thread_and_restores_the_pool() -> None:
+    """A thread pool spinning over many small products cost more CPU than it saved (docs/stories.md)."""
+    from threadpoolctl import ThreadpoolController
+
+    from counterpoint.stories.cluster import one_blas_thread
+
+    with ThreadpoolController().limit(limits=2, user_api="blas"):  # a pool to limit, whatever the machine
+        _check_one_blas_thread(one_blas_thread)
+
+
+def _check_one_blas_thread(one_blas_thread: Callable[[], AbstractContextManager[None]]) -> None:
+    before = _blas_threads()
+    assert before, "numpy's BLAS should be visible to threadpoolctl"
+    assert all(n == 2 for n in before)
+    seen: list[list[int]] = []
+
+    class Watched(StoryClusterer):
+        def _add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(_blas_threads())
+            return super()._add(*args, **kwargs)
+
+        def _recheck(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(_blas_threads())
+            return super()._recheck(*args, **kwargs)
+
+    c = Watched(embedding_only())
+    out = c.add([doc("a"), doc("b")], np.stack([unit(1, 0.1), unit(1, 0.12)]))
+    assert out[0].story_id == out[1].story_id
+    c.recheck({})
+    with one_blas_thread():
+        seen.append(_blas_threads())
+    assert seen == [[1] * len(before)] * 3
+    assert _blas_threads() == before

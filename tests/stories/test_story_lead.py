@@ -12,6 +12,13 @@ from counterpoint.stories.cluster import ClusterConfig, StoryClusterer
 from counterpoint.stories.lead import agreement, comparable, lead_features
 
 
+def embedding_only(**kw: object) -> ClusterConfig:
+    """The rule these hand-made embeddings were written for: MiniLM cosine (and entities) alone,
+    joining at 0.6, without the lexical channel (their texts are placeholders)."""
+    base: dict[str, object] = {"lexical_weight": 0.0, "threshold": 0.6, "entity_weight": 0.25}
+    return ClusterConfig(**{**base, **kw})  # type: ignore[arg-type]
+
+
 def test_lead_features_numbers_agree_whatever_their_spelling() -> None:
     a = lead_features("US economy adds 943K jobs in July", "The report came out on Friday.")
     b = lead_features("Payrolls", "Employers added 943,000 jobs in July as unemployment fell to 5.4%.")
@@ -64,10 +71,10 @@ def test_lead_check_breaks_ties_only_inside_the_band() -> None:
     clashing = _doc("c", "House passes $900 billion relief bill", "The House passed the $900 billion bill.")
     far = _doc("d", "House passes $1.9 trillion relief bill", "The House passed the $1.9 trillion bill.")
     for weight, joins in ((0.3, True), (0.0, False)):
-        c = StoryClusterer(ClusterConfig(lead_weight=weight, merge_fresh=False))
+        c = StoryClusterer(embedding_only(lead_weight=weight, merge_fresh=False))
         out = c.add([first, agreeing], np.stack([base, _near(0.55)]))  # 0.55: inside the band below 0.6
         assert (out[1].story_id == out[0].story_id) is joins
-    c = StoryClusterer(ClusterConfig(merge_fresh=False))
+    c = StoryClusterer(embedding_only(merge_fresh=False))
     out = c.add([first, clashing, far], np.stack([base, _near(0.55), _near(0.45)]))
     assert out[1].story_id != out[0].story_id  # other numbers: not lifted
     assert out[2].story_id != out[0].story_id  # below the band: the lead is not read at all

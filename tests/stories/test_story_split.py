@@ -231,3 +231,23 @@ def test_story_event_checks_off_keeps_the_similarity_rule_alone(store: SQLStore,
     counts = update_stories(store, settings, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
     assert counts["split"] == 0
     assert len(stories_for_output(store.db)[0]) == 1
+
+
+def test_split_reads_words_when_the_lexical_channel_is_on() -> None:
+    # two pairs of reports whose embeddings are alike (cosine 0.7 across the pairs: one story for
+    # MiniLM alone) but whose words are not: with the lexical channel the pairs are two events
+    one, two = unit(1.0), unit(0.7, np.sqrt(1 - 0.49))
+    mems = members([one, one, two, two])
+    words = {"a0": 0, "a1": 0, "a2": 1, "a3": 1}
+
+    def lexical(ms: Sequence[Member]) -> np.ndarray:
+        g = np.array([words[m.article_id] for m in ms])
+        return (g[:, None] == g[None, :]).astype(np.float32)
+
+    config = SplitConfig()
+    assert decide(mems, config) == []
+    assert decide(mems, config, lexical=lexical, lexical_weight=0.0) == []  # weight 0: not read
+    out = decide(mems, config, lexical=lexical, lexical_weight=0.5)
+    assert [ids for ids, _b in out] == [{"a2", "a3"}]
+    # words shared across the pairs too: one event told twice, kept whole
+    assert decide(mems, config, lexical=lambda ms: np.ones((len(ms), len(ms))), lexical_weight=0.5) == []

@@ -79,6 +79,8 @@ class StoryState:
     modes: dict[str, int] = field(default_factory=dict)
     #: lead features of the members (``stories/lead.py``): feature -> members whose lead has it
     lead: dict[str, int] = field(default_factory=dict)
+    #: sum of the members' unit TF-IDF vectors of headline + lead (``stories/lexical.py``)
+    terms: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from counterpoint.stories.dedup import NearDuplicateIndex
 from counterpoint.stories.embed import DIM, Embedder, embed, embed_text
 from counterpoint.stories.events import event_frame
 from counterpoint.stories.lead import lead_features
+from counterpoint.stories.lexical import lead_terms
 from counterpoint.stories.split import Member
 from counterpoint.stories.storylines import StorylineConfig, link_storylines
 from counterpoint.stories.titles import story_title, storyline_title
@@ -146,7 +147,8 @@ class StoriesStep:
                     Member(m.article_id, m.vector, m.outlet, m.published, m.entity_ids,
                            event_frame(m.title, m.text, m.dateline) if m.vector is not None else None,
                            m.duplicate_of,
-                           lead_features(m.title, m.text) if m.vector is not None else ())
+                           lead_features(m.title, m.text) if m.vector is not None else (),
+                           lead_terms(m.title, m.text) if m.vector is not None else ())
                     for m in rows
                 ]
                 for sid, rows in part.members.items()

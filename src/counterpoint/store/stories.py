@@ -116,6 +116,7 @@ def load_story_states(db: Conn) -> Iterator[StoryState]:
             frame.get("places", {}),
             frame.get("modes", {}),
             frame.get("lead", {}),
+            frame.get("terms", {}),
         )
 
 
@@ -244,7 +245,8 @@ def _upsert_states(db: Conn, states: Sequence[StoryState]) -> None:
              json.dumps(s.entities, sort_keys=True),
              json.dumps(s.outlets, sort_keys=True, ensure_ascii=False),
              s.first, s.last, int(s.english), s.note,
-             json.dumps({"places": s.places, "modes": s.modes, "lead": s.lead}, sort_keys=True))
+             json.dumps({"places": s.places, "modes": s.modes, "lead": s.lead, "terms": s.terms},
+                        sort_keys=True))
             for s in states
         ],
     )  # fmt: skip

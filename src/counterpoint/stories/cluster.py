@@ -9,9 +9,11 @@ An article is scored against a few candidate stories only:
   posting list keeps the ``block_cap`` newest stories, so a ubiquitous entity costs no more
   than a rare one).
 
-``score = mean cos(article, story members) + entity_weight * entity overlap - date penalty``,
-where the mean cosine to the members (average linkage) is the cosine to the centroid times the
-centroid sum's length over the member count (no member vectors needed), entity overlap is the cosine
+``score = (1 - lexical_weight) * mean cos(article, story members) + lexical_weight * mean lexical
+cos(article, story members) + entity_weight * entity overlap - date penalty``, where the lexical
+cosine is that of TF-IDF vectors of headline + lead (``lexical.py``), the mean cosine to the
+members (average linkage) is the cosine to the centroid times the centroid sum's length over the
+member count (no member vectors needed), entity overlap is the cosine
 of idf-weighted log entity counts (weighed down for an article naming few entities) and the date
 penalty grows with the days between the article and the story's date span (past ``max_gap_days``
 the story is not a candidate at all). Scoring by the mean cosine, not the centroid cosine, is what
@@ -38,11 +40,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 from usearch.index import Index
 
 from counterpoint.model import content_id
@@ -50,6 +55,7 @@ from counterpoint.model.story import Assignment, EventFrame, StorySplit, StorySt
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.events import clash
 from counterpoint.stories.lead import agreement, comparable, lead_features
+from counterpoint.stories.lexical import lead_terms, mean_cosine, trim, unit_weights
 from counterpoint.stories.split import Member, SplitConfig, decide
 
 
@@ -57,10 +63,19 @@ from counterpoint.stories.split import Member, SplitConfig, decide
 class ClusterConfig:
     """Parameters of story clustering (chosen on the NeuS tuning half and ECB+, see docs/stories.md)."""
 
-    #: an article joins the best story scoring at least this
-    threshold: float = 0.6
+    #: an article joins the best story scoring at least this (0.42 with the lexical channel at 0.5,
+    #: on the NeuS tuning half; 0.6 for MiniLM alone)
+    threshold: float = 0.42
+    #: weight of the lexical channel (``lexical.py``: mean TF-IDF cosine of headline + lead to the
+    #: story's members); the MiniLM mean cosine weighs ``1 - lexical_weight``; 0: off
+    lexical_weight: float = 0.5
+    #: term weights kept per story (the largest)
+    story_terms: int = 128
+    #: most candidates an article's words are compared with (those of highest embedding and entity
+    #: score): bounds the cost, since the lexical term leaves the exact pruning little to prune
+    lexical_candidates: int = 16
     #: weight of entity overlap (0..1) added to the embedding cosine
-    entity_weight: float = 0.25
+    entity_weight: float = 0.2
     #: an article naming fewer distinct entities than this gets a proportionally smaller entity
     #: weight (a short lead naming only "Trump" overlaps every story about him); 0: always full
     full_names: int = 6
@@ -123,6 +138,7 @@ class _Story:
     modes: Counter[str] = field(default_factory=Counter)
     lead: Counter[str] = field(default_factory=Counter)
     checked: int = 0  # embedded members when it was last re-checked
+    terms: dict[str, float] = field(default_factory=dict)  # sum of members' unit TF-IDF vectors
 
     def state(self) -> StoryState:
         return StoryState(
@@ -130,6 +146,7 @@ class _Story:
             self.duplicates, dict(self.entities), dict(self.outlets),
             self.first.isoformat() if self.first else None, self.last.isoformat() if self.last else None,
             self.english, self.note, dict(self.places), dict(self.modes), dict(self.lead),
+            {t: round(w, 5) for t, w in self.terms.items()},
         )  # fmt: skip
 
 
@@ -211,6 +228,25 @@ def _month(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the products inside on one BLAS thread.
+
+    The clusterer's products are small (a month's stories x a batch's articles, a candidate set x
+    one vector, a re-check's members x themselves). Above a few hundred thousand multiply-adds
+    OpenBLAS hands them to its thread pool, which spins while it waits: on two cores shared with
+    other work, a 30k-article benchmark spent 8.4 s of CPU in the month search against 0.64 s on one
+    thread, a cost that grew with the size of the months (x13 for x3 articles).
+    """
+    with _blas().limit(limits=1, user_api="blas"):
+        yield
+
+
 def story_id_for(article_id: str) -> str:
     """A story's stable id: derived from the article that founded it."""
     return content_id("story:" + article_id)
@@ -264,7 +300,7 @@ class StoryClusterer:
             s = _Story(
                 st.id, st.key, vsum, st.embedded, st.articles, st.duplicates, Counter(st.entities),
                 Counter(st.outlets), parse_date(st.first), parse_date(st.last), st.english, st.note,
-                Counter(st.places), Counter(st.modes), Counter(st.lead), st.embedded,
+                Counter(st.places), Counter(st.modes), Counter(st.lead), st.embedded, dict(st.terms),
             )  # fmt: skip
             self._stories[s.key] = s
             self._by_id[s.id] = s.key
@@ -324,6 +360,10 @@ class StoryClusterer:
         The half without the founding member becomes a new story; both halves' state is rebuilt
         from their members (``changes`` then exports both). Returns the splits made.
         """
+        with one_blas_thread():
+            return self._recheck(members)
+
+    def _recheck(self, members: Mapping[str, Sequence[Member]]) -> list[StorySplit]:
         out: list[StorySplit] = []
         for sid, mems in members.items():
             key = self._by_id.get(sid)
@@ -334,7 +374,10 @@ class StoryClusterer:
             founder = [m for m in mems if story_id_for(m.article_id) == sid]
             ordered = founder + [m for m in mems if story_id_for(m.article_id) != sid]
             pair = self._pair_lead if self.config.lead_weight and self.config.split_lead else None
-            found = decide(ordered, self.config.split, self._half_evidence, pair)
+            lexical = self._pair_terms if self.config.lexical_weight else None
+            found = decide(
+                ordered, self.config.split, self._half_evidence, pair, lexical, self.config.lexical_weight
+            )
             if not found:
                 continue
             gone_all = set().union(*(ids for ids, _b in found))
@@ -399,6 +442,31 @@ class StoryClusterer:
                     out[i, j] = out[j, i] = -self.config.split_number_clash
         return out
 
+    def _pair_terms(self, members: Sequence[Member]) -> np.ndarray:
+        """TF-IDF cosines between every two members' headline + lead terms (current idf).
+
+        The members' ``lexical.unit_weights`` as rows of one matrix: each distinct term's idf is
+        looked up once per re-check, not once per member that has it.
+        """
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tf: list[float] = []
+        for i, m in enumerate(members):
+            for t, n in Counter(m.terms).items():
+                rows.append(i)
+                cols.append(vocab.setdefault(t, len(vocab)))
+                tf.append(1.0 + math.log(n))
+        x = np.zeros((len(members), max(1, len(vocab))), dtype=np.float64)
+        if vocab:
+            idf = np.fromiter((self._term_idf(t) for t in vocab), dtype=np.float64, count=len(vocab))
+            x[rows, cols] = np.asarray(tf) * idf[cols]
+            norm = np.sqrt((x * x).sum(axis=1, keepdims=True))
+            x = np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
+        x32 = x.astype(np.float32)
+        out: np.ndarray = x32 @ x32.T
+        return out
+
     def _rebuild(self, s: _Story, members: Sequence[Member]) -> None:
         """Recompute a story's state from its members (after a split) and re-index it."""
         s.vsum = np.zeros(self.dim, dtype=np.float32)
@@ -410,6 +478,7 @@ class StoryClusterer:
             Counter(),
             Counter(),
         )
+        s.terms = {}
         s.first = s.last = None
         for m in members:
             s.articles += 1
@@ -427,6 +496,9 @@ class StoryClusterer:
             s.embedded += 1
             s.entities.update(m.entity_ids)
             s.lead.update(m.lead)
+            if self.config.lexical_weight and m.terms:
+                for t, w in unit_weights(m.terms, self._term_idf).items():
+                    s.terms[t] = s.terms.get(t, 0.0) + w
             if m.frame is not None:
                 s.places.update(m.frame.places)
                 s.modes.update(m.frame.modes)
@@ -434,6 +506,7 @@ class StoryClusterer:
             s.entities = Counter(dict(s.entities.most_common(self.config.story_entities)))
         if len(s.lead) > 2 * self.config.story_lead:
             s.lead = Counter(dict(s.lead.most_common(self.config.story_lead)))
+        s.terms = trim(s.terms, self.config.story_terms)
         s.checked = s.embedded
         self._enorm.pop(s.key, None)
         self._dirty.add(s.key)
@@ -456,7 +529,12 @@ class StoryClusterer:
         """
         if len(docs) != len(vectors):
             raise ValueError(f"{len(docs)} docs but {len(vectors)} vectors")
-        known = known or {}
+        with one_blas_thread():
+            return self._add(docs, vectors, known or {})
+
+    def _add(
+        self, docs: Sequence[StoryDoc], vectors: np.ndarray, known: Mapping[str, str]
+    ) -> list[Assignment]:
         vectors = np.asarray(vectors, dtype=np.float32)
         monthly = self._monthly_candidates(docs, vectors)
         self._fresh = []
@@ -495,7 +573,10 @@ class StoryClusterer:
             weights = self._weights(f.entities)
             vec = (f.vsum / f.embedded).astype(np.float32)  # mean member: cos x scale is the mean cosine
             frame = EventFrame(frozenset(f.places), frozenset(f.modes))
-            best, score = self._best(vec, weights, self._salient(weights), f.first, frame, exclude=key)
+            terms = {t: w / f.embedded for t, w in f.terms.items()}  # the mean member's term vector
+            best, score = self._best(
+                vec, weights, self._salient(weights), f.first, frame, exclude=key, terms=terms
+            )
             if best is None or score < self.config.threshold:
                 continue
             into, gone = self._stories[best], f
@@ -521,6 +602,9 @@ class StoryClusterer:
         into.modes.update(f.modes)
         into.entities.update(f.entities)
         into.lead.update(f.lead)
+        for t, w in f.terms.items():
+            into.terms[t] = into.terms.get(t, 0.0) + w
+        into.terms = trim(into.terms, self.config.story_terms)
         self._touched.add(into.key)
         self._touched.discard(f.key)
         self._enorm.pop(into.key, None)
@@ -611,18 +695,25 @@ class StoryClusterer:
         for e in ents:
             self._df[e] += 1
         self._dirty_df.update(ents)
+        terms: dict[str, float] = {}
+        if self.config.lexical_weight:
+            words = lead_terms(doc.title, doc.text)
+            for t in set(words):
+                self._df["t:" + t] += 1
+                self._dirty_df.add("t:" + t)
+            terms = unit_weights(words, self._term_idf)
         doc_w = self._weights(ents)
         salient = self._salient(doc_w)
         frame = doc.frame or EventFrame()
         lead = doc.lead if doc.lead is not None else lead_features(doc.title, doc.text)
         if not self.config.lead_weight:
             lead = ()
-        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly, lead=lead)
+        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly, lead=lead, terms=terms)
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]
-            self._join(s, doc, day, vec, ents, salient, frame, lead)
+            self._join(s, doc, day, vec, ents, salient, frame, lead, terms)
             return Assignment(doc.article_id, s.id, round(best_score, 4))
-        return self._found(doc, day, vec, None, ents, salient, frame, lead)
+        return self._found(doc, day, vec, None, ents, salient, frame, lead, terms)
 
     def _candidates(
         self, vec: np.ndarray, salient: Sequence[str], day: date | None, monthly: list[np.ndarray] | None
@@ -671,7 +762,10 @@ class StoryClusterer:
         monthly: list[np.ndarray] | None = None,
         exclude: int | None = None,
         lead: tuple[str, ...] = (),
+        terms: Mapping[str, float] | None = None,
     ) -> tuple[int | None, float]:
+        """The best candidate story and its score. ``terms``: the article's unit TF-IDF vector (or a
+        story's mean member vector, for ``merge_fresh``); ``vec`` likewise for the embedding."""
         cfg = self.config
         keys = self._candidates(vec, salient, day, monthly)
         if exclude is not None:
@@ -692,12 +786,15 @@ class StoryClusterer:
         cos = (self._unit[keys] @ vec).astype(np.float64)
         if cfg.mean_linkage:
             cos *= self._scale[keys]  # the mean cosine to the story's members
+        lex_w = cfg.lexical_weight if terms is not None else 0.0
+        if lex_w:
+            cos *= 1.0 - lex_w  # the lexical mean cosine (at most 1) takes the rest of the weight
         # the entity evidence counts in proportion to how many names the article (or story) gives:
         # a short lead naming only "Trump" overlaps every story about him
         ew = (
             cfg.entity_weight * min(1.0, len(doc_w) / cfg.full_names) if cfg.full_names else cfg.entity_weight
         )
-        bounds = cos + ew - penalties  # entity overlap is at most 1
+        bounds = cos + ew + lex_w - penalties  # entity overlap and the lexical cosine are at most 1
         # the article's side of the entity cosine, folded once: weight x idf / norm per entity
         doc_norm = math.sqrt(sum(w * w for w in doc_w.values()))
         query = {e: w * self._idf(e) / doc_norm for e, w in doc_w.items()} if doc_norm else {}
@@ -712,6 +809,7 @@ class StoryClusterer:
         floor = cfg.threshold - (min(cfg.lead_band, lift) if use_lead else 0.0)
         band: list[tuple[int, float]] = []
         below = 0  # candidates scored only because the lead might lift them
+        scored = 0
         # highest bound first, so the exact pruning below stops early; ties keep the older story
         for i in order:
             bound = bounds_l[i]
@@ -726,6 +824,11 @@ class StoryClusterer:
             if (frame.places or frame.modes) and clash(frame.places, frame.modes, s.places, s.modes):
                 continue  # another place or another kind of meeting: another event, however alike
             score = cos_l[i] + ew * self._entity_sim(query, key) - pen_l[i]
+            if lex_w and terms:
+                scored += 1
+                if scored > cfg.lexical_candidates:
+                    break  # the rest have lower embedding and entity scores: the words rarely reverse that
+                score += lex_w * mean_cosine(terms, s.terms, s.embedded)
             if use_lead and abs(score - cfg.threshold) <= cfg.lead_band:
                 band.append((key, score))
             if score > best_score or (score == best_score and best is not None and key < best):
@@ -747,6 +850,9 @@ class StoryClusterer:
 
     def _idf(self, entity: str) -> float:
         return math.log(1 + max(1, self._ndocs) / max(1, self._df[entity]))
+
+    def _term_idf(self, term: str) -> float:
+        return math.log(1 + max(1, self._ndocs) / max(1, self._df["t:" + term]))
 
     def _weights(self, counts: Mapping[str, int]) -> dict[str, float]:
         """idf-weighted log counts: a name said often and rare in the corpus weighs most."""
@@ -791,6 +897,7 @@ class StoryClusterer:
         salient: Sequence[str] = (),
         frame: EventFrame | None = None,
         lead: tuple[str, ...] = (),
+        terms: Mapping[str, float] | None = None,
     ) -> Assignment:
         key = self._next_key
         self._next_key += 1
@@ -802,7 +909,7 @@ class StoryClusterer:
         self._sync(s)
         if vec is not None:
             self._fresh.append(key)
-        self._join(s, doc, day, vec, ents, salient, frame, lead)
+        self._join(s, doc, day, vec, ents, salient, frame, lead, terms)
         return Assignment(doc.article_id, s.id, None, note=note)
 
     def _join(
@@ -815,6 +922,7 @@ class StoryClusterer:
         salient: Sequence[str] = (),
         frame: EventFrame | None = None,
         lead: tuple[str, ...] = (),
+        terms: Mapping[str, float] | None = None,
     ) -> None:
         s.articles += 1
         if doc.outlet:
@@ -838,6 +946,10 @@ class StoryClusterer:
             s.lead.update(lead)
             if len(s.lead) > 2 * self.config.story_lead:
                 s.lead = Counter(dict(s.lead.most_common(self.config.story_lead)))
+        if terms:
+            for t, w in terms.items():
+                s.terms[t] = s.terms.get(t, 0.0) + w
+            s.terms = trim(s.terms, self.config.story_terms)
         if ents:
             cached = self._enorm.get(s.key)
             if cached is not None:

@@ -37,6 +37,10 @@ class SplitConfig:
     split_below: float = 0.65
     #: the groups of at least ``min_part`` members must hold this share of the members read
     core_share: float = 0.6
+    #: ``cut`` and ``split_below`` when the members' similarity also reads their words (the
+    #: clusterer's lexical channel: ``(1 - w) x cosine + w x TF-IDF cosine``, on a lower scale)
+    lexical_cut: float = 0.42
+    lexical_split_below: float = 0.52
     #: most groups a story is split into at once (the largest; the rest join them)
     max_groups: int = 4
     #: each half keeps at least this many embedded members
@@ -68,6 +72,7 @@ class Member:
     frame: EventFrame | None = None
     duplicate_of: str | None = None
     lead: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # headline + lead terms (``lexical.lead_terms``)
 
 
 def groups(sims: np.ndarray, cut: float) -> list[list[int]]:
@@ -95,17 +100,16 @@ def groups(sims: np.ndarray, cut: float) -> list[list[int]]:
     return [sorted(members[i]) for i in range(n) if alive[i]]
 
 
-def _within(vectors: np.ndarray) -> float:
-    """Mean cosine between distinct rows of unit ``vectors`` (1.0 for a single row)."""
-    n = len(vectors)
-    if n < 2:
-        return 1.0
-    total = vectors.sum(axis=0)
-    return (float(total @ total) - float((vectors * vectors).sum())) / (n * (n - 1))
-
-
 def _between(a: np.ndarray, b: np.ndarray) -> float:
     return float(a.sum(axis=0) @ b.sum(axis=0)) / (len(a) * len(b))
+
+
+def _within_sims(sims: np.ndarray) -> float:
+    """Mean off-diagonal value of a square similarity matrix (1.0 for a single row)."""
+    n = len(sims)
+    if n < 2:
+        return 1.0
+    return (float(sims.sum()) - float(np.trace(sims))) / (n * (n - 1))
 
 
 def decide(
@@ -113,6 +117,8 @@ def decide(
     config: SplitConfig,
     evidence: Callable[[Sequence[Member], Sequence[Member]], float] | None = None,
     pair: Callable[[Sequence[Member]], np.ndarray] | None = None,
+    lexical: Callable[[Sequence[Member]], np.ndarray] | None = None,
+    lexical_weight: float = 0.0,
 ) -> list[tuple[set[str], float]]:
     """Groups of members (article ids, copies included) that should leave the story, each as a story.
 
@@ -123,6 +129,9 @@ def decide(
     than the two do by ``margin``; otherwise they are joined again. The group of the first member
     (the founder) keeps the story. ``pair(members)``, when given, is a matrix added to the
     members' cosines for the linkage (the lead cross-check: two jobs reports whose numbers differ).
+    ``lexical(members)``, when given with ``lexical_weight``, is the matrix of the members'
+    TF-IDF cosines: similarity is then ``(1 - w) x cosine + w x lexical`` throughout (linkage and
+    tests), cut at ``lexical_cut`` / ``lexical_split_below``.
     Returns (moved ids, score between it and the founder's group).
     """
     embedded = [m for m in members if m.vector is not None and m.duplicate_of is None]
@@ -131,10 +140,14 @@ def decide(
         return []
     vectors = np.stack([np.asarray(m.vector, dtype=np.float32) for m in embedded])
     idx = np.linspace(0, n - 1, config.sample).round().astype(int) if n > config.sample else np.arange(n)
-    sims = vectors[idx] @ vectors[idx].T
-    if pair is not None:
-        sims = sims + pair([embedded[i] for i in idx])
-    found = [[int(idx[r]) for r in g] for g in groups(sims, config.cut)]
+    base = vectors[idx] @ vectors[idx].T
+    cut, split_below = config.cut, config.split_below
+    if lexical is not None and lexical_weight:
+        base = (1.0 - lexical_weight) * base + lexical_weight * lexical([embedded[i] for i in idx])
+        cut, split_below = config.lexical_cut, config.lexical_split_below
+    sims = base + pair([embedded[i] for i in idx]) if pair is not None else base
+    at = {int(i): r for r, i in enumerate(idx)}  # member -> row of the sample
+    found = [[int(idx[r]) for r in g] for g in groups(sims, cut)]
     # the ``max_groups`` largest groups of at least ``min_part`` members (bounds the pairwise test)
     big = sorted((g for g in found if len(g) >= config.min_part), key=len, reverse=True)[: config.max_groups]
     if len(big) < 2 or sum(len(g) for g in big) < config.core_share * len(idx):
@@ -151,14 +164,15 @@ def decide(
         best: tuple[float, int, int] | None = None
         for a in range(len(parts)):
             for b in range(a + 1, len(parts)):
-                va, vb = vectors[cores[a]], vectors[cores[b]]
-                between = _between(va, vb)
+                ra, rb = [at[i] for i in cores[a]], [at[i] for i in cores[b]]
+                between = float(base[np.ix_(ra, rb)].mean())
+                within = min(_within_sims(base[np.ix_(ra, ra)]), _within_sims(base[np.ix_(rb, rb)]))
                 score = between
-                if min(_within(va), _within(vb)) - between < config.margin:
+                if within - between < config.margin:
                     score = math.inf  # loosely alike throughout: one story told in different words
                 elif evidence is not None:
                     score += evidence([embedded[i] for i in cores[a]], [embedded[i] for i in cores[b]])
-                if score >= config.split_below and (best is None or score > best[0]):
+                if score >= split_below and (best is None or score > best[0]):
                     best = (score, a, b)
         if best is None:
             break
