@@ -16,6 +16,7 @@ from counterpoint.claims.align import (
     rerank,
     score_bound,
 )
+from counterpoint.claims.story import nearest_of
 from counterpoint.config import Settings, load_settings
 from counterpoint.errors import ConfigError
 from counterpoint.factories import default_pipeline
@@ -173,3 +174,10 @@ def test_rerank_asks_minilm_only_for_pairs_that_could_reach_the_threshold() -> N
     assert sorted(asked) == [0, 2]  # the koala is under the floor: no MiniLM cosine
     assert kept == 2
     assert [i for i, _s in ranked][-1] == 1  # ranked after the re-scored ones
+
+
+def test_nearest_of_keeps_each_sentences_k_closest_pairs() -> None:
+    pairs = {(0, 1): 0.9, (0, 2): 0.5, (1, 2): 0.4, (2, 3): 0.3}
+    # 0's best is 1, 1's best is 0, 2's best is 0, 3's only pair is with 2
+    assert nearest_of(pairs, 1) == {(0, 1): 0.9, (0, 2): 0.5, (2, 3): 0.3}
+    assert nearest_of(pairs, 3) == pairs

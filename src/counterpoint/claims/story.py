@@ -8,7 +8,9 @@ in-process or on a distributed engine, and its cost grows with the scope's size 
    entities, numbers and dates inside them; a sentence that is mostly a direct quote is a claim
    *by its speaker*.
 2. Candidates: each claim's ``k`` nearest claims of the scope by sentence embedding
-   (``align.nearest``: exact for small scopes, HNSW for big ones; never all pairs).
+   (``align.nearest``: exact for small scopes, HNSW for big ones; never all pairs). With static
+   recall (``recall``), the nearest by the cheap static encoder's cosine, and MiniLM embeds only
+   the sentences of the pairs its cosine could decide (``decisive_pairs``).
 3. Confirmation: ``align.match_score`` over words, entities, numbers and dates; pairs at or
    above ``GROUP_THRESHOLD`` from different articles join one claim.
 4. Conflicts: the judge (``compare.RuleJudge`` by default) looks at every candidate pair from
@@ -229,7 +231,7 @@ def judge_pairs(
     if fine is not None:
         keep = decisive_pairs(pairs, cands, owner, judge)
         fine.need(i for pair in keep for i in pair)
-        pairs = {(i, j): fine(i, j) for i, j in keep}
+        pairs = nearest_of({(i, j): fine(i, j) for i, j in keep}, NEIGHBOURS)
     edges: list[tuple[float, int, int]] = []
     conflicts: list[ConflictLink] = []
     for (i, j), cos in sorted(pairs.items()):
@@ -243,6 +245,24 @@ def judge_pairs(
             if verdict is not None and verdict.conflict:
                 conflicts.append(ConflictLink(i, j, verdict.why, verdict.rule))
     return edges, conflicts
+
+
+def nearest_of(pairs: Mapping[tuple[int, int], float], k: int) -> dict[tuple[int, int], float]:
+    """The pairs among ``pairs`` (i < j -> cosine) that are among the ``k`` closest of i's or of j's.
+
+    Static recall proposes more neighbours than the full path; keeping, by MiniLM cosine, each
+    sentence's ``k`` closest of the decisive ones gives about the pairs the full path's ``k``
+    nearest would have proposed.
+    """
+    by_row: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for (i, j), cos in pairs.items():
+        by_row[i].append((cos, i, j))
+        by_row[j].append((cos, i, j))
+    kept: dict[tuple[int, int], float] = {}
+    for row in by_row.values():
+        for cos, i, j in sorted(row, key=lambda t: (-t[0], t[1], t[2]))[:k]:
+            kept[(i, j)] = cos
+    return kept
 
 
 def decisive_pairs(
