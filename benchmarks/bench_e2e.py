@@ -13,6 +13,9 @@ peak resident memory of the whole process tree is sampled.
   outputs        bytes per article of report (index + story pages) and analysis.json
   seeds          `counterpoint analyze ../shared/corpus/seeds` wall time (when present)
   stages         CPU milliseconds per article of each per-article stage, in one process
+  claims         ``claim_recall`` full against static, same run: CPU ms per article of the
+                 ``vectors`` stage (40 articles) and of the ``claims`` stage over a store of
+                 ``--claims-size`` articles, and the share of claim candidates given a MiniLM vector
 
 With ``--corpus allsides`` the articles are real instead: the first N of the AllSides articles in
 ``../shared/eval/allsides-article-bias`` (media-split valid, 2,356 bodies of ~850 words from 60+
@@ -143,7 +146,7 @@ def output_bytes(out: Path) -> dict[str, int]:
     }
 
 
-def stage_costs(n: int, *, real: bool = False) -> dict[str, float]:
+def stage_costs(n: int, *, real: bool = False, recall: str = "full") -> dict[str, float]:
     """CPU milliseconds per article of each per-article stage, in this process (where the cores go)."""
     from collections import Counter
 
@@ -151,7 +154,7 @@ def stage_costs(n: int, *, real: bool = False) -> dict[str, float]:
     from counterpoint.factories import default_pipeline
     from counterpoint.model import Doc, Hints, RawDocument, content_id
 
-    settings, pipe = Settings(workers=1), default_pipeline()
+    settings, pipe = Settings(workers=1, claim_recall=recall), default_pipeline()
     docs = []
     if real:
         for i, rec in enumerate(allsides_records(n + 1)):
@@ -177,6 +180,51 @@ def stage_costs(n: int, *, real: bool = False) -> dict[str, float]:
             "claim_candidates_per_article": round(candidates / n, 1)}  # fmt: skip
 
 
+def claims_costs(folder: Path, n: int) -> dict[str, float]:
+    """Per ``claim_recall``: CPU ms per article of the claims stage over ``folder``'s ``n`` articles.
+
+    The store is analysed once (one worker); then the claims are reset, the MiniLM vectors the claims
+    stage itself stored are dropped (so it embeds them again, as on a first run) and the stage is run
+    alone, timed in this process.
+    """
+    from counterpoint.config import Settings
+    from counterpoint.factories import default_pipeline
+    from counterpoint.runners.corpus import update_claims
+    from counterpoint.runners.local import run
+    from counterpoint.store import open_store
+    from counterpoint.store.sqlite import SQLiteStore
+
+    out: dict[str, float] = {}
+    for recall in ("full", "static"):
+        settings = Settings(workers=1, claim_recall=recall)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(str(Path(tmp) / "c.db"))
+            assert isinstance(store, SQLiteStore)
+            run(store, [str(folder)], default_pipeline(), settings)
+            if recall == "static":
+                with store.db:
+                    store.db.execute("DELETE FROM claim_vectors WHERE model != 'static'")
+            store.reset_claims()
+            update_claims(store, settings)  # loads the encoders: not timed
+            store.reset_claims()
+            if recall == "static":
+                with store.db:
+                    store.db.execute("DELETE FROM claim_vectors WHERE model != 'static'")
+            t = time.process_time()
+            stats = update_claims(store, settings)
+            spent = time.process_time() - t
+            rows = dict(
+                store.db.execute("SELECT model, COUNT(*) FROM claim_vectors GROUP BY model").fetchall()
+            )
+            candidates = rows.get("static" if recall == "static" else "minilm", 0)
+            out[f"{recall}_claims_cpu_ms_per_article"] = round(1000 * spent / n, 1)
+            out[f"{recall}_claims"] = stats["claims"]
+            out[f"{recall}_conflicting"] = stats["conflicting"]
+            out[f"{recall}_minilm_share"] = round(rows.get("minilm", 0) / max(candidates, 1), 3)
+            out["claim_candidates"] = candidates
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000")
@@ -186,8 +234,9 @@ def main() -> None:
     ap.add_argument("--data", default=str(HERE / "_data"))
     ap.add_argument("--corpus", choices=("synth", "allsides"), default="synth")
     ap.add_argument(
-        "--skip", default="", help="comma list of parts to skip: stages,baseline,incremental,seeds"
+        "--skip", default="", help="comma list of parts to skip: stages,claims,baseline,incremental,seeds"
     )
+    ap.add_argument("--claims-size", type=int, default=100, help="articles of the claims part's store")
     args = ap.parse_args()
     data, skip = Path(args.data), set(args.skip.split(","))
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -203,6 +252,13 @@ def main() -> None:
         costs = stage_costs(40, real=real)
         results["stage_cpu_ms_per_article"] = costs
         print(f"per-article stages, CPU ms per article (40 articles, one process): {json.dumps(costs)}")
+    if "claims" not in skip:
+        static = stage_costs(40, real=real, recall="static")
+        results["stage_cpu_ms_per_article_static_recall"] = static
+        print(f"the same with claim_recall = static: {json.dumps(static)}")
+        found = claims_costs(make(args.claims_size), args.claims_size)
+        results["claims_stage"] = found
+        print(f"claims stage, full vs static recall ({args.claims_size} articles): {json.dumps(found)}")
     if "baseline" not in skip:
         rate = baseline(make(args.baseline_size), args.baseline_size)
         results["baseline_spacy_articles_per_s"] = round(rate, 1)

@@ -12,7 +12,13 @@ two views, sentence and title, scored by the better cosine. Systems:
 
 * ours: ``align.retrieve``: MiniLM cosine shortlist, re-ranked by ``align.match_score``;
 * BM25 (Okapi, k1=1.2, b=0.75, implemented here) over the same ``align.content_tokens``;
-* embeddings only: MiniLM cosine, the shortlist's own order (an ablation of the scorer).
+* embeddings only: MiniLM cosine, the shortlist's own order (an ablation of the scorer);
+* ours, static recall (``claim_recall = "static"``, ``--recall``): the ``--static-shortlist``
+  claims nearest by the cheap static encoder's cosine, re-ranked by ``align.rerank``: pairs whose
+  static cosine is under ``align.STATIC_FLOOR`` or whose ``align.score_bound`` is under
+  ``MATCH_THRESHOLD`` are ranked by that bound without a MiniLM cosine, the rest by
+  ``match_score`` with their MiniLM cosine; it reports how many pairs and claims needed MiniLM;
+* ours, static+BM25 recall: the same with BM25's top claims added to the static shortlist.
 
 Published anchors, from the task overview paper (Shaar et al., CLEF 2020) and on the *test* split,
 which is not run here: best MAP@5 ~0.929 (Buster.ai, fine-tuned), organisers' Elasticsearch
@@ -336,7 +342,9 @@ def encoder_fn(name: str) -> Callable[[Sequence[str]], np.ndarray]:
     return lambda texts: embed(texts, fn)
 
 
-def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
+def run_checkthat(
+    refit: bool, encoder: str = "minilm", recall: str = "", static_shortlist: int = 200
+) -> dict[str, Any]:
     """Rank all claims for every train and dev tweet with the three systems; optionally refit weights."""
     from counterpoint.claims import align
 
@@ -356,6 +364,10 @@ def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
     tvecs = cached(f"{encoder}-tweets", tweets, embed)
     claims = claim_texts(texts, cached("ents", texts, entity_names))
     tclaims = claim_texts(tweets, cached("ents", tweets, entity_names))
+    if recall:
+        rough = encoder_fn(recall)
+        rviews = [cached(f"{recall}-vclaim", vclaims, rough), cached(f"{recall}-title", titles, rough)]
+        rvecs = cached(f"{recall}-tweets", tweets, rough)
     t_prep = time.perf_counter() - t0
     t0 = time.process_time()
     embed(tweets[:2000])
@@ -371,9 +383,11 @@ def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
     shorts: dict[str, tuple[list[tuple[np.ndarray, np.ndarray]], list[set[int]]]] = {}
     index_of = {c: i for i, c in enumerate(claim_ids)}
     offset = 0
+    usage: dict[str, dict[str, float]] = {}
     for split, (queries, qrels) in splits.items():
         qids = list(queries)
         qs, qv = tclaims[offset : offset + len(qids)], tvecs[offset : offset + len(qids)]
+        rv = rvecs[offset : offset + len(qids)] if recall else None
         offset += len(qids)
         ranked: dict[str, dict[str, list[str]]] = {"ours": {}, "BM25": {}, "embeddings only": {}}
         t = time.perf_counter()
@@ -393,6 +407,14 @@ def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
             hits = align.retrieve(q, vec, pool, pool_vecs, 2 * depth, shortlist=2 * depth)
             ranked["ours"][qid] = list(dict.fromkeys(claim_ids[i % n] for i, _s in hits))[:depth]
         timings["ours"] = timings.get("ours", 0.0) + time.perf_counter() - t
+        if rv is not None:
+            t = time.perf_counter()
+            lexical = {q: [index_of[c] for c in r] for q, r in ranked["BM25"].items()}
+            rough_sims = np.max([rv @ v.T for v in rviews], axis=0)
+            usage[split] = static_recall(
+                ranked, qids, qs, claims, claim_ids, rough_sims, sims, lexical, static_shortlist, depth
+            )
+            timings["ours, static recall"] = timings.get("ours, static recall", 0.0) + time.perf_counter() - t
         results[split] = {name: metrics(r, qrels) for name, r in ranked.items()}
         gold = [{index_of[c] for c in qrels[q]} for q in qids]
         shorts[split] = (shortlist_features(qs, qv, claims, views, depth), gold)
@@ -407,6 +429,8 @@ def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
                                for s, (x, y) in pairs.items()},
         "seconds": {k: round(v, 2) for k, v in timings.items()},
     }  # fmt: skip
+    if recall:
+        report["static_recall"] = {"encoder": recall, "shortlist": static_shortlist, **usage}
     if refit:
         w = fit_weights(*pairs["train"])
         thr = best_threshold(logistic(pairs["train"][0] @ w), pairs["train"][1])
@@ -419,13 +443,74 @@ def run_checkthat(refit: bool, encoder: str = "minilm") -> dict[str, Any]:
     return report
 
 
-def run_ecb(weights: np.ndarray, threshold: float, encoder: str = "minilm") -> dict[str, Any]:
+def static_recall(
+    ranked: dict[str, dict[str, list[str]]],
+    qids: Sequence[str],
+    queries: Sequence[Any],
+    claims: Sequence[Any],
+    claim_ids: Sequence[str],
+    rough: np.ndarray,
+    fine: np.ndarray,
+    lexical: dict[str, list[int]],
+    size: int,
+    depth: int,
+) -> dict[str, float]:
+    """Rank with static recall into ``ranked`` (two systems); the share of pairs and claims needing MiniLM.
+
+    ``rough`` and ``fine`` are query x claim cosines (static, MiniLM; best of the claim's views),
+    ``lexical`` BM25's top claims per query. A MiniLM cosine is read from ``fine`` only for the
+    pairs ``align.rerank`` keeps, as the claims stage embeds only their sentences.
+    """
+    from counterpoint.claims import align
+
+    ranked["ours, static recall"], ranked["ours, static+BM25 recall"] = {}, {}
+    pairs = kept = 0
+    needed: set[int] = set()
+    queries_needing = 0
+    for x, (qid, q) in enumerate(zip(qids, queries, strict=True)):
+        static_top = top(rough[x], size)
+        with_bm25 = list(dict.fromkeys([*static_top, *lexical[qid]]))
+        for name, short in (("ours, static recall", static_top), ("ours, static+BM25 recall", with_bm25)):
+            used: list[int] = []
+
+            def cosines(idx: Sequence[int], row: int = x, used: list[int] = used) -> np.ndarray:
+                used.extend(idx)
+                return np.asarray(fine[row, list(idx)])
+
+            hits, n_kept = align.rerank(q, claims, short, [float(rough[x, j]) for j in short], cosines, depth)
+            ranked[name][qid] = [claim_ids[j] for j, _s in hits]
+            if name == "ours, static recall":
+                pairs, kept = pairs + len(short), kept + n_kept
+                needed.update(used)
+                queries_needing += bool(used)
+    return {
+        "pairs shortlisted": pairs,
+        "pairs with a MiniLM cosine": round(kept / max(pairs, 1), 4),
+        "claims needing a MiniLM vector": round(len(needed) / len(claims), 4),
+        "tweets needing a MiniLM vector": round(queries_needing / max(len(qids), 1), 4),
+    }
+
+
+def run_ecb(
+    weights: np.ndarray, threshold: float, encoder: str = "minilm", recall: str = ""
+) -> dict[str, Any]:
     """Same-event vs same-topic-other-event lead-sentence pairs in ECB+, by ECB+'s train/test topics."""
     from sklearn.metrics import roc_auc_score
 
     topic, same, feats = ecb_pairs(encoder)
     p = logistic(feats @ weights)
     out: dict[str, Any] = {"pairs": len(same)}
+    p_static = None
+    if recall:  # static recall: MiniLM's score where align.rerank would ask for it, else the bound
+        from counterpoint.claims.align import STATIC_FLOOR, optimistic_cosine
+
+        rough = ecb_pairs(recall)[2][:, 1]
+        optimistic = feats.copy()
+        optimistic[:, 1] = [optimistic_cosine(c) for c in rough]
+        bound = np.where(rough >= STATIC_FLOOR, logistic(optimistic @ weights), 0.0)
+        keep = bound >= threshold
+        p_static = np.where(keep, p, bound)
+        out["static recall: pairs with a MiniLM cosine"] = round(float(keep.mean()), 4)
     for part, mask in (("topics 1-35", ~np.isin(topic, list(ECB_TEST_TOPICS))),
                        ("topics 36-45", np.isin(topic, list(ECB_TEST_TOPICS)))):  # fmt: skip
         out[part] = {
@@ -434,6 +519,10 @@ def run_ecb(weights: np.ndarray, threshold: float, encoder: str = "minilm") -> d
             "AUC match_score": float(roc_auc_score(same[mask], p[mask])),
             **prf(p[mask], same[mask], threshold),
         }  # fmt: skip
+        if p_static is not None:
+            out[part]["AUC static recall"] = float(roc_auc_score(same[mask], p_static[mask]))
+            # decisions at the threshold: what the claims stage acts on
+            out[part]["static recall at threshold"] = prf(p_static[mask], same[mask], threshold)
     return out
 
 
@@ -448,6 +537,14 @@ def main() -> int:
         default="minilm",
         help="sentence encoder: minilm (default), static, minilm-torch or hashing",
     )
+    ap.add_argument(
+        "--recall",
+        default="static",
+        help="encoder of the static-recall systems, measured in the same run (empty: skip them)",
+    )
+    ap.add_argument(
+        "--static-shortlist", type=int, default=200, help="claims the static encoder shortlists per tweet"
+    )
     args = ap.parse_args()
     if not (DATA / "verified_claims.docs.tsv").is_file():
         print(f"CheckThat! 2020 task 2 data not found at {DATA}; nothing to do")
@@ -455,11 +552,11 @@ def main() -> int:
     from counterpoint.claims import align
 
     t0 = time.perf_counter()
-    report = run_checkthat(args.fit, args.encoder)
+    report = run_checkthat(args.fit, args.encoder, args.recall, args.static_shortlist)
     report["threshold"] = align.MATCH_THRESHOLD
     report["anchors_test_MAP@5"] = ANCHORS
     if (ECB / "docs_story_clusters.jsonl").is_file():
-        report["ecb"] = run_ecb(np.array(align.WEIGHTS), align.MATCH_THRESHOLD, args.encoder)
+        report["ecb"] = run_ecb(np.array(align.WEIGHTS), align.MATCH_THRESHOLD, args.encoder, args.recall)
     report["seconds"]["total"] = round(time.perf_counter() - t0, 1)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -473,10 +570,10 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"CheckThat! 2020 task 2 (EN): {d['claims']} verified claims; {d['train']} train and "
           f"{d['dev']} dev tweets with gold (dev held out)")  # fmt: skip
     cols = [f"MAP@{k}" for k in DEPTHS] + ["MRR", "P@1"]
-    print(f"{'split':<6} {'system':<18}" + "".join(f"{c:>8}" for c in cols))
+    print(f"{'split':<6} {'system':<26}" + "".join(f"{c:>8}" for c in cols))
     for split, systems in report["results"].items():
         for name, sc in systems.items():
-            print(f"{split:<6} {name:<18}" + "".join(f"{sc[c]:8.3f}" for c in cols))
+            print(f"{split:<6} {name:<26}" + "".join(f"{sc[c]:8.3f}" for c in cols))
     print("published, on the TEST split (not run here), from the overview paper: MAP@5 "
           + ", ".join(f"{k} {v:.3f}" for k, v in report["anchors_test_MAP@5"].items()))  # fmt: skip
     thr = report["threshold"]
@@ -492,6 +589,14 @@ def print_report(report: dict[str, Any]) -> None:
                 print(f"  {part}: {v['pairs']} pairs ({v['same event']:.0%} same), AUC cosine "
                       f"{v['AUC cosine']:.3f}, match_score {v['AUC match_score']:.3f}; at threshold "
                       f"P {v['P']:.3f} R {v['R']:.3f} F1 {v['F1']:.3f}")  # fmt: skip
+                if "AUC static recall" in v:
+                    t = v["static recall at threshold"]
+                    print(f"    static recall: AUC {v['AUC static recall']:.3f}; at threshold "
+                          f"P {t['P']:.3f} R {t['R']:.3f} F1 {t['F1']:.3f}")  # fmt: skip
+            elif part != "pairs":
+                print(f"  {part}: {v}")
+    if "static_recall" in report:
+        print(f"static recall ({report['static_recall']['encoder']}): " + json.dumps(report["static_recall"]))
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in report["seconds"].items()))
     if "refit" in report:
         f = report["refit"]

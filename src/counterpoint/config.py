@@ -19,6 +19,8 @@ ENV_PREFIX = "COUNTERPOINT_"
 DEFAULT_CONFIG_FILE = "counterpoint.toml"
 #: the engines a run can use (``runners.engine_for``)
 ENGINES = ("local", "ray")
+#: ways the claims stage finds candidate pairs (``Settings.claim_recall``)
+CLAIM_RECALL = ("full", "static")
 
 
 def _default_workers() -> int:
@@ -66,6 +68,12 @@ class Settings:
     #: distilled from the same MiniLM: ~60x cheaper, MAP@5 0.66), "minilm", "minilm-torch" or
     #: "hashing"; see docs/BENCHMARKS.md
     claim_embedder: str = ""
+    #: how the claims stage finds the sentence pairs it scores: "full" (the default) embeds every claim
+    #: candidate with ``claim_embedder`` in the ``vectors`` stage and proposes each one's nearest by
+    #: that cosine; "static" embeds candidates with the cheap ``static`` encoder, proposes pairs by
+    #: static cosine, drops those that could not reach a decision even with a generous cosine, and
+    #: embeds with ``claim_embedder`` only the sentences of the pairs left (docs/BENCHMARKS.md)
+    claim_recall: str = "full"
     #: threads of the ONNX encoder per process; 0 (the default) picks: 1 in each worker process
     #: (one per core), ``workers`` when a small run stays in one process (the seeds: ~1.4 s less)
     encoder_threads: int = 0
@@ -165,6 +173,8 @@ def load_settings(
         raise ConfigError("workers and batch_size must be at least 1")
     if settings.encoder_threads < 0:
         raise ConfigError("encoder_threads must be 0 (automatic) or a positive number of threads")
+    if settings.claim_recall not in CLAIM_RECALL:
+        raise ConfigError(f"claim_recall must be one of {', '.join(CLAIM_RECALL)}: {settings.claim_recall!r}")
     if settings.engine not in ENGINES:
         raise ConfigError(f"engine {settings.engine!r} is not known; use one of {', '.join(ENGINES)}")
     return settings

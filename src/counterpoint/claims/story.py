@@ -8,7 +8,9 @@ in-process or on a distributed engine, and its cost grows with the scope's size 
    entities, numbers and dates inside them; a sentence that is mostly a direct quote is a claim
    *by its speaker*.
 2. Candidates: each claim's ``k`` nearest claims of the scope by sentence embedding
-   (``align.nearest``: exact for small scopes, HNSW for big ones; never all pairs).
+   (``align.nearest``: exact for small scopes, HNSW for big ones; never all pairs). With static
+   recall (``recall``), the nearest by the cheap static encoder's cosine, and MiniLM embeds only
+   the sentences of the pairs its cosine could decide (``decisive_pairs``).
 3. Confirmation: ``align.match_score`` over words, entities, numbers and dates; pairs at or
    above ``GROUP_THRESHOLD`` from different articles join one claim.
 4. Conflicts: the judge (``compare.RuleJudge`` by default) looks at every candidate pair from
@@ -27,11 +29,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from counterpoint.claims.align import match_score, nearest
+from counterpoint.claims.align import STATIC_FLOOR, match_score, nearest, optimistic_cosine, score_bound
 from counterpoint.claims.brief import story_brief, story_members
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
 from counterpoint.claims.compare import Judge, RuleJudge
@@ -62,6 +64,12 @@ RELATED_THRESHOLD = 0.25
 RELATED_COSINE = 0.45
 #: nearest neighbours proposed per claim
 NEIGHBOURS = 8
+#: nearest neighbours proposed per claim by static cosine (``recall``): the static encoder ranks
+#: paraphrases less well, so it proposes more, and most are dropped before MiniLM sees them
+STATIC_NEIGHBOURS = 2 * NEIGHBOURS
+
+#: sentence vectors by span: L2-normalised rows, one per span
+Embed = Callable[[Sequence[Span]], np.ndarray]
 
 
 def covered_share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> float:
@@ -131,16 +139,19 @@ class Groups:
 def compare_scope(
     scope_id: str,
     articles: Sequence[ArticleFacts],
-    embed: Callable[[Sequence[Span]], np.ndarray],
+    embed: Embed,
     *,
+    recall: Embed | None = None,
     story_of: Mapping[str, str] | None = None,
     judge: Judge | None = None,
-    neighbours: int = NEIGHBOURS,
+    neighbours: int | None = None,
 ) -> ScopeResult:
     """Align, judge and summarise the claims of one scope.
 
     ``embed`` maps evidence sentences to L2-normalised rows (by span, so a caller can cache
-    them); ``story_of`` maps article ids to story ids
+    them); with ``recall`` (static recall), pairs are proposed by ``recall``'s rows instead and
+    ``embed`` is asked only for the sentences of pairs whose outcome its cosine could change
+    (:func:`decisive_pairs`). ``story_of`` maps article ids to story ids
     (all articles belong to ``scope_id`` when omitted, i.e. the scope is a story). The result
     carries the ``ScopeState`` that ``claims.update.update_scope`` extends later.
     """
@@ -150,15 +161,41 @@ def compare_scope(
     cands, owner = candidates(originals)
     state = ScopeState(story_of, [a.article_id for a in originals], cands, [], [], [], [])
     if cands:
-        vectors = embed([c.span for c in cands])
-        rows = nearest(vectors, neighbours)
+        spans = [c.span for c in cands]
+        rough = (recall or embed)(spans)
+        fine = Cosines(embed, spans, None if recall else rough)
+        k = neighbours or (NEIGHBOURS if recall is None else STATIC_NEIGHBOURS)
+        rows = nearest(rough, k)
         pairs = {(min(i, j), max(i, j)): cos for i, row in enumerate(rows) for j, cos in row}
-        edges, state.conflicts = judge_pairs(pairs, cands, owner, judge)
+        edges, state.conflicts = judge_pairs(pairs, cands, owner, judge, fine if recall else None)
         groups = Groups(list(range(len(cands))))
-        state.refused = group(edges, groups, cands, vectors)
+        state.refused = group(edges, groups, cands, fine)
         state.roots = [groups.find(i) for i in range(len(cands))]
         state.top = [tuple(cos for _j, cos in row) for row in rows]
     return assemble(scope_id, state, {a.article_id: a for a in originals})
+
+
+class Cosines:
+    """Cosines between candidates by index, embedding a candidate only when a pair first needs it.
+
+    ``known`` rows (the full path's vectors) are used as they are; otherwise ``embed`` is called
+    once per :meth:`need` for the candidates not embedded yet, and ``embedded`` counts them.
+    """
+
+    def __init__(self, embed: Embed, spans: Sequence[Span], known: np.ndarray | None = None) -> None:
+        self.embed, self.spans = embed, spans
+        self.rows: dict[int, np.ndarray] = {} if known is None else dict(enumerate(known))
+        self.embedded = 0
+
+    def need(self, idx: Iterable[int]) -> None:
+        todo = sorted(set(idx) - self.rows.keys())
+        if todo:
+            self.rows.update(zip(todo, self.embed([self.spans[i] for i in todo]), strict=True))
+            self.embedded += len(todo)
+
+    def __call__(self, i: int, j: int) -> float:
+        self.need((i, j))
+        return float(self.rows[i] @ self.rows[j])
 
 
 def comparable(articles: Sequence[ArticleFacts], members: Mapping[str, str]) -> list[ArticleFacts]:
@@ -182,12 +219,19 @@ def judge_pairs(
     cands: Sequence[ClaimCandidate],
     owner: Sequence[ArticleFacts],
     judge: Judge,
+    fine: Cosines | None = None,
 ) -> tuple[list[tuple[float, int, int]], list[ConflictLink]]:
     """Score candidate pairs (i < j -> cosine): the matching edges, and the conflicts the judge finds.
 
     Pairs within one article are skipped; conflicts are judged only between different sources and
     returned in pair order, so the result does not depend on the order pairs were proposed in.
+    With ``fine``, the pairs' cosines are static ones: only the :func:`decisive_pairs` are scored,
+    with ``fine``'s cosines (their sentences embedded in one call).
     """
+    if fine is not None:
+        keep = decisive_pairs(pairs, cands, owner, judge)
+        fine.need(i for pair in keep for i in pair)
+        pairs = nearest_of({(i, j): fine(i, j) for i, j in keep}, NEIGHBOURS)
     edges: list[tuple[float, int, int]] = []
     conflicts: list[ConflictLink] = []
     for (i, j), cos in sorted(pairs.items()):
@@ -203,16 +247,67 @@ def judge_pairs(
     return edges, conflicts
 
 
+def nearest_of(pairs: Mapping[tuple[int, int], float], k: int) -> dict[tuple[int, int], float]:
+    """The pairs among ``pairs`` (i < j -> cosine) that are among the ``k`` closest of i's or of j's.
+
+    Static recall proposes more neighbours than the full path; keeping, by MiniLM cosine, each
+    sentence's ``k`` closest of the decisive ones gives about the pairs the full path's ``k``
+    nearest would have proposed.
+    """
+    by_row: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for (i, j), cos in pairs.items():
+        by_row[i].append((cos, i, j))
+        by_row[j].append((cos, i, j))
+    kept: dict[tuple[int, int], float] = {}
+    for row in by_row.values():
+        for cos, i, j in sorted(row, key=lambda t: (-t[0], t[1], t[2]))[:k]:
+            kept[(i, j)] = cos
+    return kept
+
+
+def decisive_pairs(
+    pairs: Mapping[tuple[int, int], float],
+    cands: Sequence[ClaimCandidate],
+    owner: Sequence[ArticleFacts],
+    judge: Judge,
+) -> list[tuple[int, int]]:
+    """The pairs (i < j -> static cosine) whose outcome in :func:`judge_pairs` a MiniLM cosine could change.
+
+    Dropped: pairs within one article; a static cosine under ``align.STATIC_FLOOR``; pairs that
+    could not match (``align.score_bound`` under ``GROUP_THRESHOLD``) and would not be judged even
+    with the optimistic cosine, or are between one source's articles. The offline rule judge's
+    verdict on a pair that cannot match needs no cosine, so such a pair is kept only if the rules
+    find a conflict (an LLM judge is asked only about pairs the full path would ask about).
+    """
+    offline = isinstance(judge, RuleJudge)
+    keep: list[tuple[int, int]] = []
+    for (i, j), cos in sorted(pairs.items()):
+        if owner[i].article_id == owner[j].article_id or cos < STATIC_FLOOR:
+            continue
+        a, b = cands[i].claim, cands[j].claim
+        bound = score_bound(a, b, cos)
+        if bound < GROUP_THRESHOLD:
+            if owner[i].source == owner[j].source:
+                continue
+            if bound < RELATED_THRESHOLD and optimistic_cosine(cos) < RELATED_COSINE:
+                continue
+            if offline and not ((v := judge.judge(a, b, same_claim=False)) is not None and v.conflict):
+                continue
+        keep.append((i, j))
+    return keep
+
+
 def group(
     edges: Sequence[tuple[float, int, int]],
     groups: Groups,
     cands: Sequence[ClaimCandidate],
-    vectors: np.ndarray,
+    cosine: Callable[[int, int], float],
 ) -> list[tuple[int, int]]:
     """Join matching pairs into claims, best first; return the pairs the founder rule refused.
 
     Two groups join only if their founding sentences match too, which stops A~B~C chains from
-    gluing unrelated sentences through one that mentions a bit of both.
+    gluing unrelated sentences through one that mentions a bit of both. ``cosine(i, j)`` is the
+    pair's (MiniLM) cosine.
     """
     refused: list[tuple[int, int]] = []
     for _score, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
@@ -220,7 +315,7 @@ def group(
         if ri == rj:
             continue
         if {ri, rj} != {i, j}:
-            cos = float(vectors[ri] @ vectors[rj])
+            cos = cosine(ri, rj)
             if match_score(cands[ri].claim, cands[rj].claim, cos) < GROUP_THRESHOLD:
                 refused.append((i, j))
                 continue

@@ -29,13 +29,16 @@ or became a duplicate of another member, the caller compares the scope from scra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.claims.story import (
     NEIGHBOURS,
+    STATIC_NEIGHBOURS,
+    Cosines,
+    Embed,
     Groups,
     assemble,
     candidates,
@@ -43,7 +46,6 @@ from counterpoint.claims.story import (
     group,
     judge_pairs,
 )
-from counterpoint.model import Span
 from counterpoint.model.claim import ArticleFacts, ScopeResult, ScopeState
 
 
@@ -74,17 +76,20 @@ def update_scope(
     state: ScopeState,
     new_articles: Sequence[ArticleFacts],
     members: Mapping[str, ArticleFacts],
-    embed: Callable[[Sequence[Span]], np.ndarray],
+    embed: Embed,
     *,
+    recall: Embed | None = None,
     story_of: Mapping[str, str],
     judge: Judge | None = None,
-    neighbours: int = NEIGHBOURS,
+    neighbours: int | None = None,
 ) -> ScopeResult:
     """The claims of a scope that gained ``new_articles`` since ``state`` (see the module docstring).
 
     ``new_articles`` carry their facts (text and layers); ``members`` needs only the outlet, label
     and date of every compared member, old and new (``ArticleFacts`` without text is enough);
-    ``embed`` maps spans to L2-normalised rows, old candidates' rows coming from the store.
+    ``embed`` maps spans to L2-normalised rows, old candidates' rows coming from the store; with
+    ``recall`` (static recall) neighbours are found with ``recall``'s rows, as ``compare_scope``
+    does, and ``embed`` is asked only for the sentences of the decisive pairs.
     """
     judge = judge or RuleJudge()
     fresh = comparable(new_articles, story_of)
@@ -104,11 +109,14 @@ def update_scope(
         list(state.conflicts),
     )
     if new_cands:
-        vectors = embed([c.span for c in cands])
-        pairs = _new_pairs(vectors, n, out.top, neighbours)
-        edges, conflicts = judge_pairs(pairs, cands, owner, judge)
+        spans = [c.span for c in cands]
+        rough = (recall or embed)(spans)
+        fine = Cosines(embed, spans, None if recall else rough)
+        k = neighbours or (NEIGHBOURS if recall is None else STATIC_NEIGHBOURS)
+        pairs = _new_pairs(rough, n, out.top, k)
+        edges, conflicts = judge_pairs(pairs, cands, owner, judge, fine if recall else None)
         groups = Groups(out.roots)
-        out.refused += group(edges, groups, cands, vectors)
+        out.refused += group(edges, groups, cands, fine)
         out.roots = [groups.find(i) for i in range(len(cands))]
         out.conflicts = sorted([*out.conflicts, *conflicts], key=lambda c: (c.first, c.second))
     return assemble(scope_id, out, everyone)

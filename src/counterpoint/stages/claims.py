@@ -4,7 +4,10 @@ A scope is a storyline, or a story in none. Its partition carries the comparison
 each member article (read from the store) and the claim-sentence vectors the per-article
 ``vectors`` stage stored; ``compute`` aligns and judges the claims, writes the briefs and
 omissions and builds the scope's timeline, embedding only sentences that have no stored
-vector; ``commit`` replaces the scope's results, its signature and the state an update starts
+vector. With ``claim_recall = "static"`` the stored vectors are the cheap static encoder's: pairs
+are proposed by them, and ``claim_embedder`` (MiniLM) embeds only the sentences of the pairs its
+cosine could decide (``claims.story.decisive_pairs``); ``commit`` stores those too, so a later run
+reuses them. ``commit`` replaces the scope's results, its signature and the state an update starts
 from in one transaction. A scope is recomputed only when its member articles changed since it
 was stored, so re-running on the same input does no work. When it only gained articles (the usual
 case: new articles joined its stories) it is *updated* (``claims/update.py``): only the new
@@ -38,7 +41,7 @@ from counterpoint.model.claim import (
     TimelineEvent,
 )
 from counterpoint.pipeline import corpus_stage
-from counterpoint.stages.vectors import claim_encoder_name, encoder
+from counterpoint.stages.vectors import claim_encoder_name, encoder, recall_encoder_name
 from counterpoint.stories.embed import Embedder, embed
 
 if TYPE_CHECKING:  # the protocol only: stages reach the store through its methods
@@ -57,6 +60,7 @@ class ScopeWork:
     scope: ClaimScope
     articles: list[ArticleFacts]
     vectors: Mapping[VectorKey, np.ndarray]
+    recall: Mapping[VectorKey, np.ndarray] = field(default_factory=dict)  # static recall's vectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class ScopeUpdate:
     headers: list[ArticleFacts]
     times: list[ArticleFacts]
     vectors: Mapping[VectorKey, np.ndarray]
+    recall: Mapping[VectorKey, np.ndarray] = field(default_factory=dict)  # static recall's vectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class ScopeOutcome:
     result: ScopeResult
     timeline: list[TimelineEvent]
     fresh_vectors: list[tuple[VectorKey, np.ndarray]] = field(default_factory=list)
+    fresh_recall: list[tuple[VectorKey, np.ndarray]] = field(default_factory=list)
     updated: bool = False  # extended from the stored state rather than compared from scratch
 
 
@@ -138,9 +144,18 @@ class ClaimsStep:
     ) -> None:
         self.model = claim_encoder_name(settings) if embedder is None else type(embedder).__name__
         self.embedder = embedder
+        #: the encoder that proposes pairs under static recall (None: the claim encoder does)
+        recall = recall_encoder_name(settings) if settings.claim_recall == "static" else None
+        self.recall: str | None = None if recall == self.model else recall
         self.judge = judge or judge_for(settings)
         self.brief_writer = brief_writer_for(settings)
-        self.counts = {"scopes": 0, "scopes_updated": 0, "claims": 0, "conflicting": 0}
+        self.counts = {
+            "scopes": 0,
+            "scopes_updated": 0,
+            "claims": 0,
+            "conflicting": 0,
+            "sentences_embedded": 0,
+        }
 
     def partitions(self, store: Store) -> Iterator[StaleScopes | ScopeWork | ScopeUpdate]:
         current = store.claim_scopes()
@@ -157,7 +172,12 @@ class ClaimsStep:
             if update is not None:
                 yield update
                 continue
-            yield ScopeWork(scope, store.load_facts(ids), store.sentence_vectors(ids, self.model))
+            yield ScopeWork(
+                scope,
+                store.load_facts(ids),
+                store.sentence_vectors(ids, self.model),
+                self._recall(store, ids),
+            )
 
     def _update(self, store: Store, scope: ClaimScope) -> ScopeUpdate | None:
         """The input of an incremental update when the scope only gained articles, else None."""
@@ -171,8 +191,15 @@ class ClaimsStep:
             return None
         new = [a for a in ids if a not in state.members]
         old = [a for a in ids if a in state.members]
-        vectors = store.sentence_vectors([*state.compared, *new], self.model)
-        return ScopeUpdate(scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors)
+        compared = [*state.compared, *new]
+        vectors = store.sentence_vectors(compared, self.model)
+        return ScopeUpdate(
+            scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors,
+            self._recall(store, compared),
+        )  # fmt: skip
+
+    def _recall(self, store: Store, ids: Sequence[str]) -> Mapping[VectorKey, np.ndarray]:
+        return {} if self.recall is None else store.sentence_vectors(ids, self.recall)
 
     def key(self, part: StaleScopes | ScopeWork | ScopeUpdate) -> str:
         return f"{len(part.ids)} stale scopes" if isinstance(part, StaleScopes) else f"scope {part.scope.id}"
@@ -181,24 +208,29 @@ class ClaimsStep:
         if isinstance(part, StaleScopes):
             return part
         vectors = _Vectors(part.vectors, self.embedder, self.model)
+        recall = None if self.recall is None else _Vectors(part.recall, None, self.recall)
         scope = part.scope
         if isinstance(part, ScopeUpdate):
             members = {h.article_id: h for h in part.headers}
             result = update_scope(
-                scope.id, part.state, part.new, members, vectors, story_of=scope.story_of, judge=self.judge
-            )
+                scope.id, part.state, part.new, members, vectors,
+                recall=recall, story_of=scope.story_of, judge=self.judge,
+            )  # fmt: skip
             dated = {a.article_id: a for a in [*part.times, *part.new]}
             articles = [dated[a] for a in scope.story_of if a in dated]
         else:
             articles = part.articles
-            result = compare_scope(scope.id, articles, vectors, story_of=scope.story_of, judge=self.judge)
+            result = compare_scope(
+                scope.id, articles, vectors, recall=recall, story_of=scope.story_of, judge=self.judge
+            )
         timeline = build_timeline(timeline_items(articles), max_events=TIMELINE_EVENTS)
         if self.brief_writer is not None:  # opt-in: the user's LLM rewrites each brief, checked
             outlet_of = {a.article_id: a.outlet for a in articles}
             result.briefs = {sid: self.brief_writer.rewrite(b, outlet_of) for sid, b in result.briefs.items()}
         return ScopeOutcome(
-            scope, result, timeline, list(vectors.fresh.items()), isinstance(part, ScopeUpdate)
-        )
+            scope, result, timeline, list(vectors.fresh.items()),
+            [] if recall is None else list(recall.fresh.items()), isinstance(part, ScopeUpdate),
+        )  # fmt: skip
 
     def commit(self, store: Store, result: StaleScopes | ScopeOutcome) -> None:
         if isinstance(result, StaleScopes):
@@ -206,6 +238,9 @@ class ClaimsStep:
             return
         if result.fresh_vectors:
             store.save_sentence_vectors(self.model, result.fresh_vectors)
+        if result.fresh_recall and self.recall is not None:
+            store.save_sentence_vectors(self.recall, result.fresh_recall)
+        self.counts["sentences_embedded"] += len(result.fresh_vectors)
         store.save_claim_scope(result.scope, result.result, result.timeline)
         self.counts["scopes"] += 1
         self.counts["scopes_updated"] += result.updated

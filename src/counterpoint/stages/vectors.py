@@ -40,6 +40,12 @@ def claim_encoder_name(settings: Settings) -> str:
     return settings.claim_embedder or settings.story_embedder
 
 
+def recall_encoder_name(settings: Settings) -> str:
+    """The encoder the ``vectors`` stage embeds claim candidates with, and the claims stage proposes
+    pairs by: ``static`` under ``claim_recall = "static"``, else the claim encoder."""
+    return "static" if settings.claim_recall == "static" else claim_encoder_name(settings)
+
+
 def claim_candidates(doc: Doc) -> list[Span]:
     """The sentences of ``doc`` that the claims stage may compare (check-worthy, weak ones included)."""
     art = doc.article
@@ -67,8 +73,13 @@ def encode(texts: Sequence[str], name: str, threads: int = 1) -> np.ndarray:
     english_only=True,
 )
 def vectors(doc: Doc, settings: Settings) -> Doc:
-    """Embed the article's lead (``story_embedder``) and its claim candidates (``claim_embedder``)."""
-    lead, claim = settings.story_embedder, claim_encoder_name(settings)
+    """Embed the article's lead (``story_embedder``) and its claim candidates.
+
+    Candidates are embedded with ``claim_embedder``, or with the cheap ``static`` encoder under
+    ``claim_recall = "static"`` (the claims stage then embeds with ``claim_embedder`` only the few it
+    needs, see ``stages/claims.py``).
+    """
+    lead, claim = settings.story_embedder, recall_encoder_name(settings)
     threads = settings.encoder_threads or 1  # 0 is "automatic": the runner sets it, else 1 per worker
     spans = claim_candidates(doc)
     texts = [lead_text(doc), *(s.text for s in spans)]
