@@ -154,6 +154,17 @@ def test_align_nearest_hnsw_agrees_with_exact() -> None:
         assert a0[j] == pytest.approx(e0[j], abs=1e-4)
 
 
+def test_align_nearest_hnsw_gives_the_same_neighbours_every_time() -> None:
+    # a large story's claims go through an HNSW graph; built by several threads, its neighbours
+    # (and so the claims and conflicts of a re-run) would depend on thread timing
+    rng = np.random.default_rng(11)
+    centres = rng.standard_normal((30, 32))
+    v = (centres[rng.integers(0, 30, 3000)] + 0.8 * rng.standard_normal((3000, 32))).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    runs = [nearest(v, 8, exact_limit=100) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
 def test_align_retrieve_reranks_shortlist(vectors: Vectors) -> None:
     pool = [PARAPHRASES[0][1], RATES, STEEL]
     pool_vecs = np.stack([vectors[c.text] for c in pool])
