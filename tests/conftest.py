@@ -32,3 +32,18 @@ def article_text(topic: str, n: int = 3) -> str:
         "and publish its findings online.",
     ]
     return "\n\n".join(paras[:n])
+
+
+def write_feed(folder: Path, records: list[tuple[str, str, list[str]]], *, date: str) -> Path:
+    """A JSONL feed in ``folder`` of (outlet, title, paragraphs) records, all published on ``date``."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps(
+            {"outlet": o, "title": t, "date": date, "url": f"https://{o}.example/a", "text": "\n\n".join(p)}
+        )
+        for o, t, p in records
+    ]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder

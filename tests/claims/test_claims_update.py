@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import write_feed
 from counterpoint.claims.align import nearest
 from counterpoint.claims.update import _new_pairs, can_update
 from counterpoint.config import Settings
@@ -65,15 +65,7 @@ RECORDS = [
 
 
 def _feed(folder: Path, records: list[tuple[str, str, list[str]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def record(outlet: str, title: str, paras: list[str]) -> str:
-        return json.dumps({"outlet": outlet, "title": title, "date": "2025-05-06",
-                           "url": f"https://{outlet}.example/a", "text": "\n\n".join(paras)})  # fmt: skip
-
-    lines = [record(*r) for r in records]
-    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    return write_feed(folder, records, date="2025-05-06")
 
 
 def _open(path: Path) -> SQLiteStore:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import write_feed
 from counterpoint.claims.align import (
     STATIC_FLOOR,
     STATIC_MARGIN,
@@ -59,14 +59,7 @@ def _settings(recall: str) -> Settings:
 
 
 def _feed(folder: Path, records: list[tuple[str, str, list[str]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [
-        json.dumps({"outlet": o, "title": t, "date": "2026-01-20", "url": f"https://{o}.example/a",
-                    "text": "\n\n".join(p)})
-        for o, t, p in records
-    ]  # fmt: skip
-    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    return write_feed(folder, records, date="2026-01-20")
 
 
 def _open(path: Path) -> SQLiteStore:
