@@ -11,16 +11,26 @@ GCS and actors are in the process tree). The whole process tree is sampled every
   peak proc MiB  the largest resident memory of any one process of the tree
 
 and the two analysis.json files are compared with run metadata left out and lists sorted
-("same output": yes/no, with the sections that differ).
+("same output": yes/no, with the sections that differ). Output sizes (analysis.json, the report's
+pages) are printed per article for each run.
 
-Usage: python benchmarks/bench_engines.py [--n 100] [--workers 2]
-       (the 10k run of docs/BENCHMARKS.md: --n 10000)
+Options that make the one long run also answer issue 12's scale questions in the same process:
+
+  --small M        first run the local engine on M articles generated the same way
+                   (the 10k/1k time ratio and the bytes per article at both sizes)
+  --incremental    after the local run at N, add 50 new articles to its store, and the same 50
+                   to an empty store (the incremental ratio at N)
+  --baseline M     bare spaCy en_core_web_sm over M of the clean texts (bench_e2e.baseline)
+
+Usage: python benchmarks/bench_engines.py [--n 100] [--workers 2] [--engines local,ray]
+       (the 10k run of docs/BENCHMARKS.md: --n 10000 --small 1000 --incremental --baseline 1000)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +45,7 @@ import psutil
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_e2e import corpus  # noqa: E402 - benchmarks are scripts, not a package
+from bench_e2e import EXTRA, baseline, corpus, output_bytes  # noqa: E402 - benchmarks are scripts
 
 
 @dataclass
@@ -95,37 +105,70 @@ def normalised(path: Path) -> dict[str, Any]:
     }
 
 
+def analyze(paths: list[Path], out: Path, workers: int, engine: str) -> list[str]:
+    return [sys.executable, "-m", "counterpoint", "--json", "analyze", *map(str, paths), "--out", str(out),
+            "--db", str(out / "b.db"), "--workers", str(workers), "--engine", engine]  # fmt: skip
+
+
+def row(label: str, n: int, m: Measure, out: Path, stored: int = 0) -> None:
+    """One printed line; bytes per article divide by the articles in the store (``stored`` or n)."""
+    size = {k: round(v / (stored or n)) for k, v in output_bytes(out).items()}
+    print(
+        f"{label:<12} {m.seconds:>8.1f} {n / m.seconds:>10.2f} {m.cpu:>8.1f}"
+        f" {m.peak_tree:>14.0f} {m.peak_proc:>14.0f}   bytes/article {json.dumps(size)}",
+        flush=True,
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--engines", default="local,ray")
+    ap.add_argument("--small", type=int, default=0, help="also run the local engine on this many first")
+    ap.add_argument("--incremental", action="store_true", help="50 new articles into the local store at N")
+    ap.add_argument("--baseline", type=int, default=0, help="bare spaCy over this many clean texts")
     ap.add_argument("--data", default=str(HERE / "_data"))
     args = ap.parse_args()
-    folder = corpus(Path(args.data), args.n)
+    data = Path(args.data)
+    folder = corpus(data, args.n)
+    engines = [e for e in args.engines.split(",") if e]
     results: dict[str, Measure] = {}
     outputs: dict[str, dict[str, Any]] = {}
-    print(f"{args.n} articles, {args.workers} CPUs per engine")
-    head = ("engine", "seconds", "articles/s", "CPU-s", "peak tree MiB", "peak proc MiB")
-    print(f"{head[0]:<7} {head[1]:>8} {head[2]:>10} {head[3]:>7} {head[4]:>14} {head[5]:>14}")
+    print(f"{args.n} articles, {args.workers} CPUs per engine", flush=True)
+    if args.baseline:
+        rate = baseline(folder, args.baseline)
+        print(f"baseline: bare spaCy, 2 processes, {args.baseline} texts: {rate:.1f} articles/s")
+    head = ("run", "seconds", "articles/s", "CPU-s", "peak tree MiB", "peak proc MiB")
+    print(f"{head[0]:<12} {head[1]:>8} {head[2]:>10} {head[3]:>8} {head[4]:>14} {head[5]:>14}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for engine in ("local", "ray"):
+        if args.small:
+            out = Path(tmp) / "small"
+            small = measure(analyze([corpus(data, args.small)], out, args.workers, "local"))
+            row(f"local {args.small}", args.small, small, out)
+        for engine in engines:
             out = Path(tmp) / engine
-            cmd = [sys.executable, "-m", "counterpoint", "--json", "analyze", str(folder), "--out", str(out),
-                   "--db", str(out / "b.db"), "--workers", str(args.workers), "--engine", engine]  # fmt: skip
-            m = results[engine] = measure(cmd)
+            m = results[engine] = measure(analyze([folder], out, args.workers, engine))
             outputs[engine] = normalised(out / "analysis.json")
-            print(
-                f"{engine:<7} {m.seconds:>8.1f} {args.n / m.seconds:>10.2f} {m.cpu:>7.1f}"
-                f" {m.peak_tree:>14.0f} {m.peak_proc:>14.0f}",
-                flush=True,
-            )
-    lo, ra = results["local"], results["ray"]
-    print(
-        f"ray/local: time {ra.seconds / lo.seconds:.2f}x, CPU {ra.cpu / lo.cpu:.2f}x,"
-        f" peak tree RSS {ra.peak_tree / lo.peak_tree:.2f}x"
-    )
-    diff = [k for k in outputs["local"] if outputs["local"][k] != outputs["ray"].get(k)]
-    print("same analysis.json:", "yes" if not diff else f"no (differs in {', '.join(diff)})")
+            row(f"{engine} {args.n}", args.n, m, out)
+            if engine == "local" and args.incremental:
+                extra = corpus(data, EXTRA, seed=99)
+                into = measure(analyze([folder, extra], out, args.workers, "local"))
+                row(f"+{EXTRA} into {args.n}", EXTRA, into, out, args.n + EXTRA)
+                empty = measure(analyze([extra], Path(tmp) / "empty", args.workers, "local"))
+                row(f"+{EXTRA} into 0", EXTRA, empty, Path(tmp) / "empty")
+                print(f"incremental ratio: {into.seconds / empty.seconds:.2f}", flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+        if args.small and "local" in results:
+            print(f"time ratio local {args.n}/{args.small}: {results['local'].seconds / small.seconds:.2f}")
+    if {"local", "ray"} <= set(results):
+        lo, ra = results["local"], results["ray"]
+        print(
+            f"ray/local: time {ra.seconds / lo.seconds:.2f}x, CPU {ra.cpu / lo.cpu:.2f}x,"
+            f" peak tree RSS {ra.peak_tree / lo.peak_tree:.2f}x"
+        )
+        diff = [k for k in outputs["local"] if outputs["local"][k] != outputs["ray"].get(k)]
+        print("same analysis.json:", "yes" if not diff else f"no (differs in {', '.join(diff)})")
 
 
 if __name__ == "__main__":
