@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from counterpoint.claims.brief import (
     attribute,
     attributed,
     clean_span,
     loaded_words,
+    stands_alone,
     story_brief,
     subjectivity_rate,
     told_as_view,
     view_words,
 )
+from counterpoint.claims.story import candidates, compare_scope
 from counterpoint.model import Mention, Span
 from counterpoint.model.claim import ArticleFacts, Claim, ClaimCandidate, ClaimText, ConflictLink
 
@@ -360,3 +364,57 @@ def test_brief_states_no_conflict_between_two_wordings_of_one_fact_or_two_period
         "The port of Amsel handled 190 ferries in July, according to harbour council figures.",
         ConflictLink(0, 1, why, "numbers"),
     )
+
+
+def test_brief_stands_alone_refuses_context_readers_and_the_writers_voice() -> None:
+    assert stands_alone("Amsel closed its harbour to ferries on Monday after the storm.")
+    assert stands_alone("The mayor said “we will reopen it on Friday” after the storm.")  # a quote
+    for text in (
+        "He said it did not matter much to anyone in the end.",
+        "But the council voted again on Monday.",
+        "Watch the full interview with the mayor on our website.",
+        "Imagine if the ferry ran twice a day all winter.",
+        "Last month, I joined about 500 other cyclists on a ride along the coast.",
+        "We rode past cornfields and through small towns all week.",
+    ):
+        assert not stands_alone(text), text
+
+
+def _lead(aid: str, outlet: str, sentences: list[str]) -> ArticleFacts:
+    text = " ".join(sentences)
+    spans, at = [], 0
+    for s in sentences:
+        spans.append((at, at + len(s)))
+        at += len(s) + 1
+    return ArticleFacts(aid, text, outlet=outlet, sentences=tuple(spans))
+
+
+def _no_embedding(spans: object) -> np.ndarray:
+    raise AssertionError("a scope without candidates embeds nothing")
+
+
+def test_brief_story_without_a_checkworthy_sentence_gets_its_leads_in_its_outlets_words() -> None:
+    """A feature or opinion story has no claim candidate; its brief is its articles' leads, each
+    sentence cited and told in its outlet's name, questions and context-bound lines left out."""
+    a = _lead("a", "Tide", [
+        "Would they prefer cookies or a sandwich for the visitor this year?",
+        "Children across the country face a big decision on the night before the holiday.",
+        "He said it did not matter much to anyone in the end.",
+    ])  # fmt: skip
+    b = _lead("b", "Harbour Post", [
+        "Many families leave out cookies and milk, while others prefer carrots for the reindeer.",
+        "Watch the full interview with the family on our website.",
+    ])  # fmt: skip
+    assert not candidates([a, b])[0]  # nothing check-worthy, not even weak candidates
+    result = compare_scope("s1", [a, b], _no_embedding)
+    assert result.claims == []
+    brief = result.briefs["s1"]
+    assert brief
+    facts = {"a": a, "b": b}
+    shown = [s.sentence for s in brief]
+    for s in brief:
+        assert s.sentence.startswith(("According to Tide, ", "According to Harbour Post, "))
+        for c in s.citations:
+            assert facts[c.article_id].text[c.start : c.end] == c.text
+    assert not any("?" in s or "He said" in s or "Watch" in s for s in shown)
+    assert any("big decision" in s for s in shown)

@@ -17,7 +17,7 @@ from counterpoint.model.claim import ScopeState
 from counterpoint.runners.corpus import update_claims
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
-from counterpoint.store.claims import claims_for_output, omissions_for_output
+from counterpoint.store.claims import briefs_for_output, claims_for_output, omissions_for_output
 from counterpoint.store.sqlite import SQLiteStore
 
 SETTINGS = Settings(workers=1, story_embedder="hashing")
@@ -177,3 +177,43 @@ def test_update_new_pairs_are_the_pairs_nearest_proposes_with_a_new_row() -> Non
         assert got == pytest.approx([c for _j, c in want], abs=1e-5)
     for (i, j), cos in pairs.items():
         assert cos == pytest.approx(float(v[i] @ v[j]), abs=1e-5)
+
+
+# A feature story with no check-worthy sentence: its brief is the fallback from its articles' leads.
+_FEATURE = [
+    ("tide", "Cookies or carrots for the winter visitor", [
+        "Children in the harbour town of Amsel face a big decision on the night before the winter "
+        "festival: cookies or carrots for the visitor.",
+        "Many families in Amsel leave out cookies and warm milk, while others prefer carrots and hay "
+        "for the reindeer.",
+    ]),
+    ("harbourpost", "Amsel families choose winter festival treats", [
+        "Families in Amsel are choosing between cookies and carrots for the winter festival visitor "
+        "this week.",
+        "Some children in the harbour town write long letters, and others leave out hay for the "
+        "reindeer beside the cookies.",
+    ]),
+    ("quaytimes", "Winter festival treats in Amsel", [
+        "The winter festival in Amsel brings a big decision for children: cookies, carrots or hay "
+        "for the visitor and the reindeer.",
+        "Warm milk and cookies stay the favourite of families in the harbour town, bakers say.",
+    ]),
+]  # fmt: skip
+
+
+def test_update_fallback_brief_of_a_story_without_claims_reads_its_old_members(tmp_path: Path) -> None:
+    first, second = _feed(tmp_path / "a", _FEATURE[:2]), _feed(tmp_path / "b", _FEATURE[2:])
+    grown = _open(tmp_path / "grown.db")
+    run(grown, [str(first)], default_pipeline(), SETTINGS)
+    firsts = {a.article.id for a in grown.iter_articles()}
+    stats = run(grown, [str(second)], default_pipeline(), SETTINGS)
+    assert stats.stories["stories"] == 1
+    assert stats.claims["scopes_updated"] == 1
+    once = _open(tmp_path / "once.db")
+    run(once, [str(first), str(second)], default_pipeline(), SETTINGS)
+    assert _claims(grown) == {}  # no claim: the brief below is the fallback
+    brief = briefs_for_output(grown.db)
+    assert brief == briefs_for_output(once.db)
+    (sentences,) = brief.values()
+    cited = {c["article_id"] for s in sentences for c in s["citations"]}
+    assert cited & firsts  # the first run's articles are read again, not only the new one

@@ -123,6 +123,15 @@ _NEEDS_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 
+#: a sentence that addresses the reader ("Watch the full interview", "Imagine if …")
+_IMPERATIVE = re.compile(
+    r"^(?:watch|imagine|read|click|listen|see|subscribe|sign|follow|join|consider|think|take|look|get|"
+    r"remember|meet|here's|here’s|here is|here are)\b",
+    re.IGNORECASE,
+)
+#: the writer speaking: "I joined …", "We rode …", "our country" (outside quotes; "US" is a country)
+_FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]e|[Mm]y|[Ww]e|us|[Oo]urs?)\b")
+
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
@@ -171,6 +180,20 @@ def _pool(indexes: Sequence[int], cands: Sequence[ClaimCandidate]) -> list[_Sent
         if MIN_WORDS <= n <= MAX_WORDS:
             out.append(_Sentence(i, span, text, _content_terms(text), n))
     return out
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence reads as news out of its article: not leaning on the sentence before ("He
+    said …", "But …"), not addressing the reader ("Watch …", "Imagine …"), not the writer's own voice
+    ("I joined …", "we rode …"; quoted words are the speaker's and do not count)."""
+    if _NEEDS_CONTEXT.match(text) or _IMPERATIVE.match(text):
+        return False
+    return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is None
+
+
+def brief_pool(cands: Sequence[ClaimCandidate]) -> list[ClaimCandidate]:
+    """The candidates a brief could use (the others are fragments, cut-off lines, run-ons)."""
+    return [cands[s.index] for s in _pool(range(len(cands)), cands)]
 
 
 def _ranks(pool: Sequence[_Sentence], cands: Sequence[ClaimCandidate]) -> dict[int, int]:

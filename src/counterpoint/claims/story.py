@@ -29,17 +29,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from counterpoint.claims.align import STATIC_FLOOR, match_score, nearest, optimistic_cosine, score_bound
-from counterpoint.claims.brief import story_brief, story_members
+from counterpoint.claims.brief import brief_pool, stands_alone, story_brief, story_members
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
 from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.model import Span
 from counterpoint.model.claim import (
     ArticleFacts,
+    BriefSentence,
     Claim,
     ClaimCandidate,
     ClaimText,
@@ -64,6 +65,8 @@ RELATED_THRESHOLD = 0.25
 RELATED_COSINE = 0.45
 #: nearest neighbours proposed per claim
 NEIGHBOURS = 8
+#: sentences of each article's lead a fallback brief reads (``fallback_brief``)
+FALLBACK_LEAD = 3
 #: nearest neighbours proposed per claim by static cosine (``recall``): the static encoder ranks
 #: paraphrases less well, so it proposes more, and most are dropped before MiniLM sees them
 STATIC_NEIGHBOURS = 2 * NEIGHBOURS
@@ -80,8 +83,11 @@ def covered_share(start: int, end: int, spans: Sequence[tuple[int, int]]) -> flo
     return min(1.0, covered / (end - start))
 
 
-def article_claims(a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD) -> list[ClaimCandidate]:
-    """The sentences of one article scoring at least ``threshold``, with their facts and spans."""
+def article_claims(
+    a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD, skip: Collection[str] = _NOT_CLAIMS
+) -> list[ClaimCandidate]:
+    """The sentences of one article scoring at least ``threshold``, with their facts and spans
+    (sentences of a kind in ``skip`` left out)."""
     out: list[ClaimCandidate] = []
     quotes = [(q.span.start, q.span.end) for q in a.quotes]
     loaded = [(sp.start, sp.end) for sp in a.loaded]
@@ -98,7 +104,7 @@ def article_claims(a: ArticleFacts, *, threshold: float = CHECKWORTHY_THRESHOLD)
             times,
             in_quote=in_quote,
         )
-        if w.score < threshold or w.kind in _NOT_CLAIMS:
+        if w.score < threshold or w.kind in skip:
             continue
         speaker = None
         if in_quote >= 0.5:
@@ -331,7 +337,7 @@ def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFac
     """
     cands = state.candidates
     if not cands:
-        return ScopeResult([], {}, {}, state)
+        return ScopeResult([], {}, _fallbacks(scope_id, state, articles, {}), state)
     owner = [articles[c.span.article_id] for c in cands]
     story_of = state.members
     groups = Groups(state.roots)
@@ -412,7 +418,57 @@ def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFac
         sid: story_brief(sid, idx, cands, owner, claim_of, pairs.get(sid, []))
         for sid, idx in story_members(cands, owner, story_of, scope_id).items()
     }
+    briefs.update(_fallbacks(scope_id, state, articles, briefs))
     return ScopeResult(claims, omissions, briefs, state)
+
+
+def briefless(scope_id: str, state: ScopeState) -> dict[str, list[str]]:
+    """Story id -> its compared articles, for each story of the scope none of whose candidates a
+    brief can use (no check-worthy sentence, or only fragments and cut-off lines)."""
+    usable = {state.members.get(c.span.article_id, scope_id) for c in brief_pool(state.candidates)}
+    out: dict[str, list[str]] = defaultdict(list)
+    for aid in state.compared:
+        sid = state.members.get(aid, scope_id)
+        if sid not in usable:
+            out[sid].append(aid)
+    return dict(out)
+
+
+def fallback_brief(story_id: str, articles: Sequence[ArticleFacts]) -> list[BriefSentence]:
+    """The brief of a story without a check-worthy sentence: its articles' leads.
+
+    A headline with a one-sentence lead, a feature or an opinion piece has no sentence the claims
+    stage keeps, yet it is a story a reader looks at. Its brief is built the same way from the first
+    ``FALLBACK_LEAD`` sentences of each article (questions left out, opinions kept), without claims:
+    a sentence is stated as fact only when another source echoes it in plain words, and is
+    otherwise told in its outlet's name ("According to …"), a view always so. Sentences that do not
+    stand alone (``brief.stands_alone``: "He said …", "Watch …", "I joined …") are left out: such a
+    story may still have no brief.
+    """
+    cands: list[ClaimCandidate] = []
+    owner: list[ArticleFacts] = []
+    for a in articles:
+        for c in article_claims(a, threshold=float("-inf"), skip=("question",))[:FALLBACK_LEAD]:
+            if stands_alone(c.span.text.strip()):
+                cands.append(c)
+                owner.append(a)
+    return story_brief(story_id, range(len(cands)), cands, owner, {}) if cands else []
+
+
+def _fallbacks(
+    scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFacts], briefs: Mapping[str, object]
+) -> dict[str, list[BriefSentence]]:
+    """``fallback_brief`` of each story without a brief, from the articles whose text is at hand
+    (an update passes the text of a briefless story's old members; see ``briefless``)."""
+    out = {}
+    for sid, ids in briefless(scope_id, state).items():
+        if briefs.get(sid):
+            continue
+        facts = [articles[a] for a in ids if a in articles and articles[a].sentences]
+        brief = fallback_brief(sid, facts)
+        if brief:
+            out[sid] = brief
+    return out
 
 
 def _conflict_why(

@@ -82,6 +82,7 @@ def update_scope(
     story_of: Mapping[str, str],
     judge: Judge | None = None,
     neighbours: int | None = None,
+    texts: Sequence[ArticleFacts] = (),
 ) -> ScopeResult:
     """The claims of a scope that gained ``new_articles`` since ``state`` (see the module docstring).
 
@@ -89,14 +90,15 @@ def update_scope(
     and date of every compared member, old and new (``ArticleFacts`` without text is enough);
     ``embed`` maps spans to L2-normalised rows, old candidates' rows coming from the store; with
     ``recall`` (static recall) neighbours are found with ``recall``'s rows, as ``compare_scope``
-    does, and ``embed`` is asked only for the sentences of the decisive pairs.
+    does, and ``embed`` is asked only for the sentences of the decisive pairs. ``texts``: whole facts
+    of old members whose story has no brief yet (``story.briefless``), for its fallback brief.
     """
     judge = judge or RuleJudge()
     fresh = comparable(new_articles, story_of)
     new_cands, _owner = candidates(fresh)
     n = len(state.candidates)
     cands = [*state.candidates, *new_cands]
-    everyone = {**members, **{a.article_id: a for a in fresh}}
+    everyone = {**members, **{a.article_id: a for a in texts}, **{a.article_id: a for a in fresh}}
     owner = [everyone[c.span.article_id] for c in cands]
     before = set(state.compared)
     out = ScopeState(

@@ -27,7 +27,7 @@ import numpy as np
 from counterpoint.claims.backends import judge_for
 from counterpoint.claims.compare import Judge
 from counterpoint.claims.llm_brief import brief_writer_for
-from counterpoint.claims.story import compare_scope, covered_share
+from counterpoint.claims.story import briefless, compare_scope, covered_share
 from counterpoint.claims.timeline import build_timeline
 from counterpoint.claims.update import can_update, update_scope
 from counterpoint.config import Settings
@@ -69,7 +69,8 @@ class ScopeUpdate:
 
     ``headers`` (outlet, label, date of every member) and ``times`` (the timeline's layers of the
     old members) are read without the layers the comparison needs; ``vectors`` are the stored
-    sentence vectors of every compared member.
+    sentence vectors of every compared member; ``briefless`` the whole facts of the old members of
+    a story without a brief (``story.briefless``), which the fallback brief reads.
     """
 
     scope: ClaimScope
@@ -79,6 +80,7 @@ class ScopeUpdate:
     times: list[ArticleFacts]
     vectors: Mapping[VectorKey, np.ndarray]
     recall: Mapping[VectorKey, np.ndarray] = field(default_factory=dict)  # static recall's vectors
+    briefless: list[ArticleFacts] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +195,10 @@ class ClaimsStep:
         old = [a for a in ids if a in state.members]
         compared = [*state.compared, *new]
         vectors = store.sentence_vectors(compared, self.model)
+        lacking = [a for ids in briefless(scope.id, state).values() for a in ids]
         return ScopeUpdate(
             scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors,
-            self._recall(store, compared),
+            self._recall(store, compared), store.load_facts(lacking) if lacking else [],
         )  # fmt: skip
 
     def _recall(self, store: Store, ids: Sequence[str]) -> Mapping[VectorKey, np.ndarray]:
@@ -214,7 +217,7 @@ class ClaimsStep:
             members = {h.article_id: h for h in part.headers}
             result = update_scope(
                 scope.id, part.state, part.new, members, vectors,
-                recall=recall, story_of=scope.story_of, judge=self.judge,
+                recall=recall, story_of=scope.story_of, judge=self.judge, texts=part.briefless,
             )  # fmt: skip
             dated = {a.article_id: a for a in [*part.times, *part.new]}
             articles = [dated[a] for a in scope.story_of if a in dated]
