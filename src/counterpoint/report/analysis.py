@@ -8,10 +8,12 @@ sees half a file.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,9 @@ from counterpoint.store.items import slant_from_layers
 
 #: Per-article layers written as top-level lists, in this order.
 ITEM_KEYS: tuple[str, ...] = ("quotes", "numbers", "dates", "slant")
+#: The stored layers those lists are made of (mentions and sentences, two thirds of the stored
+#: items, are not read per article: entities list their mentions from the corpus-wide index)
+READ_LAYERS: tuple[str, ...] = ("quote", "number", "time", "slant_scores", "loaded")
 #: Evidence spans listed per claim, timeline event and brief sentence; ``evidence_count``
 #: (``citation_count``) says how many there are, the web app and the store have them all.
 MAX_EVIDENCE = 3
@@ -44,10 +49,10 @@ def article_record(sa: StoredArticle, inferred: tuple[str, str] | None = None) -
     return rec
 
 
-def quote_record(q: Quote, store: Store) -> dict[str, Any]:
+def quote_record(q: Quote, entity_for: Callable[[str], str | None]) -> dict[str, Any]:
     rec = q.to_dict()
     if q.speaker and not q.speaker_entity_id:
-        rec["speaker_entity_id"] = store.entity_for(q.speaker)
+        rec["speaker_entity_id"] = entity_for(q.speaker)
     return rec
 
 
@@ -89,9 +94,9 @@ def _entity_record(ent: Entity, mentions: tuple[int, list[Span]]) -> dict[str, A
     }
 
 
-def _entity_name(key: str, store: Store, names: dict[str, str]) -> str:
+def _entity_name(key: str, entity_for: Callable[[str], str | None], names: dict[str, str]) -> str:
     """The corpus entity an article's stance key belongs to ("Trump" and "Donald Trump" are one)."""
-    eid = store.entity_for(key)
+    eid = entity_for(key)
     return names.get(eid, key) if eid else key
 
 
@@ -119,19 +124,21 @@ def write_analysis(
         slants: list[tuple[str, ArticleSlant]] = []
         urls: dict[str, str] = {}
         entity_names = {e.id: e.name for e in store.iter_entities()}
+        # one store lookup per name, not per quote and stance key (a speaker is quoted many times)
+        entity_for = functools.cache(store.entity_for)
         inferred = store.inferred_dates()
         for sa in store.iter_articles():
             lists["articles"].add(article_record(sa, inferred.get(sa.article.id)))
-            layers = store.article_items(sa.article.id, sa.article.text)
+            layers = store.article_items(sa.article.id, sa.article.text, READ_LAYERS)
             for q in layers.get("quote", ()):
-                lists["quotes"].add(quote_record(q, store))
+                lists["quotes"].add(quote_record(q, entity_for))
             for n in layers.get("number", ()):
                 lists["numbers"].add(number_record(n))
             for t in layers.get("time", ()):
                 lists["dates"].add(date_record(t))
             slant = slant_from_layers(sa.article.id, layers)
             if slant is not None:
-                slant = rekey_stance(slant, lambda k: _entity_name(k, store, entity_names))
+                slant = rekey_stance(slant, lambda k: _entity_name(k, entity_for, entity_names))
                 lists["slant"].add(slant.to_dict())
                 outlet = sa.article.outlet or "(unknown outlet)"
                 # profiles need only the scores and the techniques of the outlet's own spans

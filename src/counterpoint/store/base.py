@@ -267,12 +267,13 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
             )  # fmt: skip
             yield StoredArticle(art, r[11], tuple((n[0], n[1]) for n in json.loads(r[12])))
 
-    def article_items(self, article_id: str, text: str) -> dict[str, list[Any]]:
-        """Every layer item of one article, by layer name, in text order."""
+    def article_items(self, article_id: str, text: str, layers: Sequence[str] = ()) -> dict[str, list[Any]]:
+        """The layer items of one article (every layer, or only ``layers``), by layer name, in text order."""
+        only = f" AND layer IN ({','.join('?' * len(layers))})" if layers else ""
         rows = self.db.execute(
             'SELECT layer, start, "end", key, label, data FROM items'
-            " WHERE article_id = ? ORDER BY layer, start",
-            (article_id,),
+            f" WHERE article_id = ?{only} ORDER BY layer, start",
+            (article_id, *layers),
         )
         out: dict[str, list[Any]] = {}
         for layer, start, end, key, label, data in rows:
