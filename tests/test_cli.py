@@ -51,6 +51,10 @@ def test_cli_analyze_writes_outputs_and_json_summary(tmp_path: Path) -> None:
     summary = json.loads(res.stdout.decode().strip().splitlines()[-1])
     assert summary["articles"] == 1
     assert summary["skipped"] == 1
+    # where the time went, phase by phase: the per-article stages, each corpus stage, the outputs
+    phases = summary["phase_seconds"]
+    assert {"articles", "entities", "stories", "claims", "analysis.json", "report"} <= set(phases)
+    assert all(0 <= v <= 600 for v in phases.values())
     assert (tmp_path / "out" / "report.html").exists()
     for line in res.stderr.decode().splitlines():
         json.loads(line)  # --json: every log line is JSON

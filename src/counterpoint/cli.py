@@ -163,6 +163,9 @@ def _summary(
     if slant_model is not None:
         table.add_row("slant heads", slant_model)
     table.add_row("time", f"{stats.seconds:.1f} s")
+    if stats.phases:  # where the time went: the three longest phases
+        top = sorted(stats.phases.items(), key=lambda kv: -kv[1])[:3]
+        table.add_row("longest steps", ", ".join(f"{name} {s:.1f} s" for name, s in top))
     for p in outputs:
         table.add_row("wrote", str(p))
     console.print(table)
@@ -288,7 +291,7 @@ def analyze(
     slant_model = _slant_model(settings)  # a bad slant_model fails here, before any work
     stats = _ingest(ctx, paths, settings, reprocess, recluster)
     store: Store = ctx.obj["store"]
-    outputs = _write_outputs(store, Path(out), settings)
+    outputs = _write_outputs(store, Path(out), settings, stats.phases)
     _summary(stats, store, outputs, ctx.obj["json"], slant_model)
     if store.counts()["articles"] == 0:
         raise SystemExit(EXIT_NO_ARTICLES)
@@ -538,15 +541,23 @@ def export(ctx: click.Context, db: str | None, fmt: str, what: str, out: str) ->
         )
 
 
-def _write_outputs(store: Store, out: Path, settings: Settings) -> list[Path]:
+def _write_outputs(
+    store: Store, out: Path, settings: Settings, seconds: dict[str, float] | None = None
+) -> list[Path]:
+    """Write analysis.json and the report; their wall seconds go in ``seconds`` when given."""
     analysis = out / "analysis.json"
     leans = None
     if settings.outlet_lean:
         from counterpoint.slant.lean import load_leans
 
         leans = load_leans(settings.outlet_lean)
+    started = time.perf_counter()
     write_analysis(store, analysis, ratings_file=settings.outlet_ratings or None, leans=leans)
-    return [analysis, write_report(store, out / "report.html", leans=leans)]
+    wrote = time.perf_counter()
+    report = write_report(store, out / "report.html", leans=leans)
+    if seconds is not None:
+        seconds["analysis.json"], seconds["report"] = wrote - started, time.perf_counter() - wrote
+    return [analysis, report]
 
 
 def run_cli() -> None:

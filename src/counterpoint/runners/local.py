@@ -65,6 +65,9 @@ class RunStats:
     #: summary counts of each corpus stage that ran, by stage name
     corpus: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
+    #: wall seconds of each phase: "articles" (the per-article stages), each corpus stage by name,
+    #: and the outputs the caller writes ("analysis.json", "report"): where a slow run spends its time
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def entities(self) -> int:
@@ -91,6 +94,7 @@ class RunStats:
             "claims": self.claims,
             "corpus_stages": self.corpus,
             "seconds": round(self.seconds, 3),
+            "phase_seconds": {k: round(v, 2) for k, v in self.phases.items()},
         }
 
 
@@ -415,17 +419,22 @@ def run_corpus(
     *,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    seconds: dict[str, float] | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Run the pipeline's corpus stages in order over the whole store; return each one's counts."""
+    """Run the pipeline's corpus stages in order over the whole store; return each one's counts
+    (and put each one's wall seconds in ``seconds``)."""
     engine = engine or LocalEngine()
     out: dict[str, dict[str, int]] = {}
     for st in pipeline.corpus_stages:
         if progress:
             progress(st.name, 0, None)
+        started = time.perf_counter()
         step = st.factory(settings)
         out[st.name] = engine.run_step(
             store, st, step, progress=(lambda name, n: progress(name, n, None)) if progress else None
         )
+        if seconds is not None:
+            seconds[st.name] = time.perf_counter() - started
     return out
 
 
@@ -451,7 +460,10 @@ def run(
     stats = stage_inputs(store, paths, settings, stdin=stdin, progress=progress)
     pending = store.counts()["pending"]
     process_pending(store, pipeline, settings, progress=progress, stats=stats, total=pending, engine=engine)
-    stats.corpus = run_corpus(store, pipeline, settings, progress=progress, engine=engine)
+    stats.phases["articles"] = time.perf_counter() - started
+    stats.corpus = run_corpus(
+        store, pipeline, settings, progress=progress, engine=engine, seconds=stats.phases
+    )
     stats.seconds = time.perf_counter() - started
     store.finish_run(run_id, stats.to_dict())
     return stats
