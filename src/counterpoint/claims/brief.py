@@ -191,9 +191,9 @@ def stands_alone(text: str) -> bool:
     return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is None
 
 
-def brief_pool(cands: Sequence[ClaimCandidate]) -> list[ClaimCandidate]:
-    """The candidates a brief could use (the others are fragments, cut-off lines, run-ons)."""
-    return [cands[s.index] for s in _pool(range(len(cands)), cands)]
+def usable(cand: ClaimCandidate) -> bool:
+    """Whether a brief could use this candidate (not a fragment, a cut-off line or a run-on)."""
+    return bool(_pool([0], [cand]))
 
 
 def _ranks(pool: Sequence[_Sentence], cands: Sequence[ClaimCandidate]) -> dict[int, int]:

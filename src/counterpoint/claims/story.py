@@ -34,7 +34,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 import numpy as np
 
 from counterpoint.claims.align import STATIC_FLOOR, match_score, nearest, optimistic_cosine, score_bound
-from counterpoint.claims.brief import brief_pool, stands_alone, story_brief, story_members
+from counterpoint.claims.brief import stands_alone, story_brief, story_members, usable
 from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_worthiness
 from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.model import Span
@@ -425,11 +425,15 @@ def assemble(scope_id: str, state: ScopeState, articles: Mapping[str, ArticleFac
 def briefless(scope_id: str, state: ScopeState) -> dict[str, list[str]]:
     """Story id -> its compared articles, for each story of the scope none of whose candidates a
     brief can use (no check-worthy sentence, or only fragments and cut-off lines)."""
-    usable = {state.members.get(c.span.article_id, scope_id) for c in brief_pool(state.candidates)}
+    by_story: dict[str, list[ClaimCandidate]] = defaultdict(list)
+    for c in state.candidates:
+        by_story[state.members.get(c.span.article_id, scope_id)].append(c)
+    # most stories' first candidate will do: stop there
+    has_brief = {sid: any(usable(c) for c in cands) for sid, cands in by_story.items()}
     out: dict[str, list[str]] = defaultdict(list)
     for aid in state.compared:
         sid = state.members.get(aid, scope_id)
-        if sid not in usable:
+        if not has_brief.get(sid, False):
             out[sid].append(aid)
     return dict(out)
 
@@ -460,10 +464,13 @@ def _fallbacks(
 ) -> dict[str, list[BriefSentence]]:
     """``fallback_brief`` of each story without a brief, from the articles whose text is at hand
     (an update passes the text of a briefless story's old members; see ``briefless``)."""
+    lacking: dict[str, list[str]] = defaultdict(list)
+    for aid in state.compared:
+        sid = state.members.get(aid, scope_id)
+        if not briefs.get(sid):
+            lacking[sid].append(aid)
     out = {}
-    for sid, ids in briefless(scope_id, state).items():
-        if briefs.get(sid):
-            continue
+    for sid, ids in lacking.items():
         facts = [articles[a] for a in ids if a in articles and articles[a].sentences]
         brief = fallback_brief(sid, facts)
         if brief:
