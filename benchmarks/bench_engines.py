@@ -21,6 +21,8 @@ Options that make the one long run also answer issue 12's scale questions in the
   --incremental    after the local run at N, add 50 new articles to its store, and the same 50
                    to an empty store (the incremental ratio at N)
   --baseline M     bare spaCy en_core_web_sm over M of the clean texts (bench_e2e.baseline)
+  --keep DIR       keep each run's store and outputs in DIR/<run> (they are deleted otherwise),
+                   to look into a run afterwards (its `phase_seconds`, its scopes)
 
 Usage: python benchmarks/bench_engines.py [--n 100] [--workers 2] [--engines local,ray]
        (the 10k run of docs/BENCHMARKS.md: --n 10000 --small 1000 --incremental --baseline 1000)
@@ -129,6 +131,7 @@ def main() -> None:
     ap.add_argument("--incremental", action="store_true", help="50 new articles into the local store at N")
     ap.add_argument("--baseline", type=int, default=0, help="bare spaCy over this many clean texts")
     ap.add_argument("--data", default=str(HERE / "_data"))
+    ap.add_argument("--keep", default=None, help="keep each run's store and outputs in this folder")
     args = ap.parse_args()
     data = Path(args.data)
     folder = corpus(data, args.n)
@@ -141,7 +144,8 @@ def main() -> None:
         print(f"baseline: bare spaCy, 2 processes, {args.baseline} texts: {rate:.1f} articles/s")
     head = ("run", "seconds", "articles/s", "CPU-s", "peak tree MiB", "peak proc MiB")
     print(f"{head[0]:<12} {head[1]:>8} {head[2]:>10} {head[3]:>8} {head[4]:>14} {head[5]:>14}", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or scratch
         if args.small:
             out = Path(tmp) / "small"
             small = measure(analyze([corpus(data, args.small)], out, args.workers, "local"))
@@ -158,7 +162,8 @@ def main() -> None:
                 empty = measure(analyze([extra], Path(tmp) / "empty", args.workers, "local"))
                 row(f"+{EXTRA} into 0", EXTRA, empty, Path(tmp) / "empty")
                 print(f"incremental ratio: {into.seconds / empty.seconds:.2f}", flush=True)
-            shutil.rmtree(out, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(out, ignore_errors=True)
         if args.small and "local" in results:
             print(f"time ratio local {args.n}/{args.small}: {results['local'].seconds / small.seconds:.2f}")
     if {"local", "ray"} <= set(results):
