@@ -10,12 +10,15 @@ import pytest
 
 from conftest import write_feed
 from counterpoint.claims.align import nearest
-from counterpoint.claims.update import _new_pairs, can_update
+from counterpoint.claims.story import compare_scope
+from counterpoint.claims.update import _new_pairs, can_update, update_scope
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
-from counterpoint.model.claim import ScopeState
+from counterpoint.model.claim import ScopeResult, ScopeState
 from counterpoint.runners.corpus import update_claims
 from counterpoint.runners.local import run
+from counterpoint.stages.claims import _Vectors
+from counterpoint.stages.vectors import claim_encoder_name
 from counterpoint.store import open_store
 from counterpoint.store.claims import briefs_for_output, claims_for_output, omissions_for_output
 from counterpoint.store.sqlite import SQLiteStore
@@ -156,7 +159,8 @@ def test_update_can_update_only_when_members_were_added() -> None:
     assert can_update(state, {"a": "s1", "b": "s1", "c": "s2"}, {})
     assert not can_update(None, {"a": "s1"}, {})
     assert not can_update(state, {"a": "s1"}, {})  # b left
-    assert not can_update(state, {"a": "s1", "b": "s2"}, {})  # b moved to another story
+    # b moved to another story of the scope (a split): the candidate graph does not change
+    assert can_update(state, {"a": "s1", "b": "s2"}, {})
     # b's original joined the scope: b is a copy now and must leave the comparison
     assert not can_update(state, {"a": "s1", "b": "s1", "c": "s1"}, {"b": "c"})
     # b was a copy of an article outside the scope and still is: nothing changes for it
@@ -217,3 +221,36 @@ def test_update_fallback_brief_of_a_story_without_claims_reads_its_old_members(t
     (sentences,) = brief.values()
     cited = {c["article_id"] for s in sentences for c in s["citations"]}
     assert cited & firsts  # the first run's articles are read again, not only the new one
+
+
+def test_update_of_a_member_moved_to_another_story_equals_a_comparison_from_scratch(tmp_path: Path) -> None:
+    """A story split inside a scope moves members between its stories: the update keeps the candidate
+    graph and assembles claims, omissions and briefs on the new map, as a full comparison does."""
+    store = _open(tmp_path / "s.db")
+    run(store, [str(_feed(tmp_path / "a", RECORDS))], default_pipeline(), SETTINGS)
+    ids = [a.article.id for a in store.iter_articles()]
+    facts = store.load_facts(ids)
+    model = claim_encoder_name(SETTINGS)
+    before = dict.fromkeys(ids, "s1")
+    after = {**before, ids[3]: "s2", ids[4]: "s2"}  # two tellings split off into a story of their own
+    embed = _Vectors(store.sentence_vectors(ids, model), None, model)
+    state = compare_scope("scope", facts, embed, story_of=before).state
+    assert state is not None
+    assert can_update(state, after, {})
+    updated = update_scope("scope", state, [], {h.article_id: h for h in store.claim_headers(ids)}, embed,
+                           story_of=after)  # fmt: skip
+    scratch = compare_scope("scope", facts, embed, story_of=after)
+
+    def view(result: ScopeResult) -> tuple[object, ...]:
+        claims = sorted((c.story_id, c.status, c.sources, tuple((e.article_id, e.start) for e in c.evidence))
+                        for c in result.claims)  # fmt: skip
+        return claims, result.omissions
+
+    assert {c.story_id for c in updated.claims} == {"s1", "s2"}
+    assert view(updated) == view(scratch)
+    # each new story has its brief, citing only its own articles (an update's briefs read no
+    # article text, so their wording may differ from a full comparison's, as after additions)
+    assert set(updated.briefs) == {"s1", "s2"}
+    for sid, brief in updated.briefs.items():
+        assert brief
+        assert {c.article_id for b in brief for c in b.citations} <= {a for a, s in after.items() if s == sid}

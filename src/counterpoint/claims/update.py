@@ -23,8 +23,11 @@ pairs were grouped before the new ones, so where the founder rule's outcome depe
 of edges two chains may be joined differently; and the HNSW index of big scopes is approximate
 anyway. Groups are never split by an update.
 
-Only additions are updated this way: when a member left the scope, moved to another story of it,
-or became a duplicate of another member, the caller compares the scope from scratch.
+Additions are updated this way, and so are members that moved between stories of the scope (a
+story split by the stories stage's re-check): the candidate graph is the scope's and never reads
+which story an article is in; only ``assemble``'s bookkeeping does, and it runs on the new map.
+When a member left the scope or became a duplicate of another member, the caller compares the
+scope from scratch.
 """
 
 from __future__ import annotations
@@ -52,15 +55,18 @@ from counterpoint.model.claim import ArticleFacts, ScopeResult, ScopeState
 def can_update(
     state: ScopeState | None, story_of: Mapping[str, str], duplicate_of: Mapping[str, str]
 ) -> bool:
-    """Whether the scope only gained articles since ``state``, so that an update gives its claims.
+    """Whether the scope only gained articles since ``state`` (or its members moved between its
+    stories), so that an update gives its claims.
 
     ``duplicate_of`` maps the scope's near-duplicate members to their originals. False when a
-    member left, moved to another story, or stopped (or started) taking part in the comparison
-    because its original joined the scope: those need a full comparison.
+    member left, or stopped (or started) taking part in the comparison because its original joined
+    the scope: those need a full comparison. A member that moved to another story of the scope
+    does not: at 10k articles a story split by the stories stage's re-check made whole storylines
+    of up to 1,403 articles be compared again (docs/BENCHMARKS.md, "10k end to end").
     """
     if state is None:
         return False
-    if any(story_of.get(aid) != sid for aid, sid in state.members.items()):
+    if any(aid not in story_of for aid in state.members):
         return False
     compared = set(state.compared)
     for aid in state.members:

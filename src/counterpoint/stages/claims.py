@@ -19,7 +19,7 @@ compute them in any order, in parallel.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -195,7 +195,9 @@ class ClaimsStep:
         old = [a for a in ids if a in state.members]
         compared = [*state.compared, *new]
         vectors = store.sentence_vectors(compared, self.model)
-        lacking = [a for ids in briefless(scope.id, state).values() for a in ids]
+        # by the stories as they are now: a member may have moved to another story of the scope
+        now = replace(state, members=dict(scope.story_of))
+        lacking = [a for ids in briefless(scope.id, now).values() for a in ids]
         return ScopeUpdate(
             scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors,
             self._recall(store, compared), store.load_facts(lacking) if lacking else [],
