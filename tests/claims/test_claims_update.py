@@ -183,6 +183,25 @@ def test_update_new_pairs_are_the_pairs_nearest_proposes_with_a_new_row() -> Non
         assert cos == pytest.approx(float(v[i] @ v[j]), abs=1e-5)
 
 
+@pytest.mark.parametrize("block", [60, 61, 300])
+def test_update_new_pairs_in_blocks_equal_one_matrix(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new rows are compared in blocks (of one row for 60 and 61): same pairs, same neighbours."""
+    rng = np.random.default_rng(11)
+    v = rng.normal(size=(60, 16)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    n, k = 40, 5
+    start = [tuple(c for _j, c in row) for row in nearest(v[:n], k)]
+    one_top = list(start)
+    one = _new_pairs(v, n, one_top, k)
+    monkeypatch.setattr("counterpoint.claims.update.BLOCK", block)
+    small_top = list(start)
+    small = _new_pairs(v, n, small_top, k)
+    assert list(small) == list(one)  # a one-row product may round the last bit differently
+    assert list(small.values()) == pytest.approx(list(one.values()), abs=1e-6)
+    for got, want in zip(small_top, one_top, strict=True):
+        assert got == pytest.approx(want, abs=1e-6)
+
+
 # A feature story with no check-worthy sentence: its brief is the fallback from its articles' leads.
 _FEATURE = [
     ("tide", "Cookies or carrots for the winter visitor", [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
-from counterpoint.model.story import EventFrame
+from counterpoint.model.story import EventFrame, Storyline, StorySplit
 from counterpoint.runners.corpus import update_stories
 from counterpoint.runners.local import run
 from counterpoint.store import open_store
@@ -220,6 +221,22 @@ def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLSt
     again = update_stories(store, SETTINGS, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
     assert again["articles"] == 0
     assert stories_for_output(store.db)[0] == stories
+
+
+def test_a_split_off_story_stays_in_its_parents_storyline(store: SQLStore, tmp_path: Path) -> None:
+    """A split must not move articles out of their storyline: its claim scope would be compared
+    again from scratch (stories/storylines.py)."""
+    folder = _two_event_feed(tmp_path)
+    settings = Settings(workers=1, story_embedder="hashing", story_event_checks=False)
+    run(store, [str(folder)], default_pipeline(), settings)
+    store.reset_stories()
+    update_stories(store, settings, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    (state,) = store.load_story_states()
+    store.replace_storylines([Storyline("line-x", (state.id,), (), None, None)], ["x"])
+    members = [r[0] for r in store.db.execute("SELECT article_id FROM story_articles ORDER BY seq")]
+    split = StorySplit(state.id, "story-new", tuple(members[-3:]), 0.1)
+    store.save_story_split([split], [state, replace(state, id="story-new", key=state.key + 1)])
+    assert store.story_storylines() == {state.id: "line-x", "story-new": "line-x"}
 
 
 def test_story_event_checks_off_keeps_the_similarity_rule_alone(store: SQLStore, tmp_path: Path) -> None:

@@ -55,6 +55,36 @@ def test_storylines_gap_limit_and_language_are_respected() -> None:
     assert len(link_storylines(stories, StorylineConfig(max_gap_days=5000))) == 1
 
 
+def test_storylines_keep_the_stories_and_the_id_they_had() -> None:
+    # "trade" and "storm" were linked when the corpus was smaller; the idf has moved since and would
+    # no longer link them. Unlinking would move every article of one out of the other's claim
+    # scope and have both compared from scratch, so they stay together under their old id.
+    common = {"e:us": 5, "e:trump": 5}
+    stories = [
+        StorySummary("trade", 0, vec(1, 0.1), {**common, "e:tariff": 6, "e:mexico": 6}),
+        StorySummary("storm", 1, vec(1, 0.2), {**common, "e:florida": 6, "e:fema": 6}),
+        StorySummary("other", 2, vec(0, 1), {**common, "e:nato": 3}),
+    ]
+    assert link_storylines(stories) == []
+    lines = link_storylines(stories, previous={"trade": "line-a", "storm": "line-a"})
+    assert [(sl.id, sl.story_ids) for sl in lines] == [("line-a", ("trade", "storm"))]
+
+
+def test_storylines_merged_by_a_new_link_keep_the_id_most_of_their_stories_had() -> None:
+    stories = [
+        StorySummary("a1", 0, vec(1, 0.3), {**CANADA_CHINA, "e:li": 5}),
+        StorySummary("b1", 1, vec(1, 0.2), {**CANADA_CHINA, "e:korea": 2}),
+        StorySummary("b2", 2, vec(1, 0.25), {**CANADA_CHINA, "e:beijing": 6}),
+    ]
+    # a1 was alone in "line-a" (a story split off, say), b1 and b2 were "line-b": one storyline
+    # now, under the id two of its three stories had
+    lines = link_storylines(stories, previous={"a1": "line-a", "b1": "line-b", "b2": "line-b"})
+    assert [(sl.id, sl.story_ids) for sl in lines] == [("line-b", ("a1", "b1", "b2"))]
+    # on a tie, the oldest story's storyline
+    lines = link_storylines(stories, previous={"a1": "line-a", "b1": "line-b"})
+    assert lines[0].id == "line-a"
+
+
 def test_storylines_empty_and_single_story() -> None:
     assert link_storylines([]) == []
     assert link_storylines([StorySummary("s", 0, vec(1), {"e:a": 1})]) == []

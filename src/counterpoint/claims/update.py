@@ -51,6 +51,9 @@ from counterpoint.claims.story import (
 )
 from counterpoint.model.claim import ArticleFacts, ScopeResult, ScopeState
 
+#: cells of one block of the new-rows x all-rows cosine matrix (64 MB of float32)
+BLOCK = 1 << 24
+
 
 def can_update(
     state: ScopeState | None, story_of: Mapping[str, str], duplicate_of: Mapping[str, str]
@@ -136,33 +139,40 @@ def _new_pairs(
     """Candidate pairs (i < j -> cosine) with a new row (index >= ``n``), as ``nearest`` proposes them.
 
     Extends ``top`` (each row's nearest cosines, best first) in place with the new rows and with
-    the new rows that enter an old row's ``k`` nearest.
+    the new rows that enter an old row's ``k`` nearest. The new rows are compared with all rows in
+    blocks of ``BLOCK`` cells: when two big storylines merge, the new rows of one and every row of
+    the other made one matrix of 12 GB at 10k articles.
     """
     total = len(vectors)
     k = min(neighbours, total - 1)
-    v = np.ascontiguousarray(vectors, dtype=np.float32)
-    sims = v[n:] @ v.T  # new rows x all rows
-    for x in range(total - n):
-        sims[x, n + x] = -np.inf
     pairs: dict[tuple[int, int], float] = {}
     if k <= 0:
         top.extend(() for _ in range(total - n))
         return pairs
-    for x in range(total - n):
-        row = np.argpartition(-sims[x], k - 1)[:k]
-        order = row[np.argsort(-sims[x, row], kind="stable")]
-        top.append(tuple(float(sims[x, j]) for j in order))
-        for j in order:
-            pairs[(int(j), n + x) if j < n + x else (n + x, int(j))] = float(sims[x, j])
-    # old rows whose k nearest a new row enters: closer than their k-th, or they had fewer than k
-    old = sims[:, :n]
+    v = np.ascontiguousarray(vectors, dtype=np.float32)
+    # the k-th nearest cosine of each old row before this update: a new row closer than it enters
     kth = np.array([t[k - 1] if len(t) >= k else -np.inf for t in top[:n]], dtype=np.float32)
-    for j in np.flatnonzero((old > kth[None, :]).any(axis=0)):
-        closer = [(float(old[x, j]), n + int(x)) for x in np.flatnonzero(old[:, j] > kth[j])]
+    closer: dict[int, list[tuple[float, int]]] = {}
+    step = max(1, BLOCK // total)
+    for a in range(n, total, step):
+        b = min(total, a + step)
+        sims = v[a:b] @ v.T  # these new rows x all rows
+        sims[np.arange(b - a), np.arange(a, b)] = -np.inf
+        for x in range(b - a):
+            row = np.argpartition(-sims[x], k - 1)[:k]
+            order = row[np.argsort(-sims[x, row], kind="stable")]
+            top.append(tuple(float(sims[x, j]) for j in order))
+            for j in order:
+                pairs[(int(j), a + x) if j < a + x else (a + x, int(j))] = float(sims[x, j])
+        xs, js = np.nonzero(sims[:, :n] > kth[None, :])
+        for x, j in zip(xs.tolist(), js.tolist(), strict=True):
+            closer.setdefault(j, []).append((float(sims[x, j]), a + x))
+    # old rows whose k nearest a new row enters: closer than their k-th, or they had fewer than k
+    for j in sorted(closer):
         kept: list[tuple[float, int]] = [(c, -1) for c in top[j]]  # -1: an old neighbour, paired already
-        merged = sorted([*kept, *closer], key=lambda t: -t[0])[:k]
+        merged = sorted([*kept, *closer[j]], key=lambda t: -t[0])[:k]
         top[j] = tuple(c for c, _ in merged)
         for cos, i in merged:
             if i >= 0:
-                pairs.setdefault((int(j), i), cos)
+                pairs.setdefault((j, i), cos)
     return pairs

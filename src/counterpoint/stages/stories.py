@@ -9,13 +9,14 @@ embedded here. After each batch, the stories it touched that have grown enough a
 and split in two when they hold two events (``stories/split.py``; one more partition, read
 and written through the store). Its last partition retitles the stories the run touched.
 
-``storylines`` works on stories, not articles (cheap): one partition, rebuilt each run.
+``storylines`` works on stories, not articles (cheap): one partition, relinked each run; a
+storyline keeps the stories it held (links are only added), so its claim scope can be updated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -233,10 +234,14 @@ class StoryIndex:
     summaries: list[StorySummary]
     entity_names: dict[str, str]
     story_titles: dict[str, str]
+    previous: dict[str, str] = field(default_factory=dict)  # story -> storyline when last built
 
 
 class StorylinesStep:
-    """One run of the ``storylines`` stage: link every story into storylines and title them."""
+    """One run of the ``storylines`` stage: link every story into storylines and title them.
+
+    Stories keep the storyline they were in (``stories/storylines.py``): a run adds links only.
+    """
 
     def __init__(self, settings: Settings, *, config: StorylineConfig | None = None) -> None:
         self.config = config
@@ -254,13 +259,15 @@ class StorylinesStep:
                 StorySummary(st.id, st.key, centroid, st.entities, st.first, st.last, st.english)
             )
             entity_ids.update(st.entities)
-        yield StoryIndex(summaries, store.entity_names(sorted(entity_ids)), store.story_titles())
+        yield StoryIndex(
+            summaries, store.entity_names(sorted(entity_ids)), store.story_titles(), store.story_storylines()
+        )
 
     def key(self, part: StoryIndex) -> str:
         return f"{len(part.summaries)} stories"
 
     def compute(self, part: StoryIndex) -> tuple[list[Storyline], list[str]]:
-        lines = link_storylines(part.summaries, self.config)
+        lines = link_storylines(part.summaries, self.config, part.previous)
         names, titles = part.entity_names, part.story_titles
         line_titles = [
             storyline_title(

@@ -99,6 +99,9 @@ class CorpusTables:
     def storylines_stale(self) -> bool:
         return db_stories.storylines_stale(self.db)
 
+    def story_storylines(self) -> dict[str, str]:
+        return db_stories.story_storylines(self.db)
+
     def story_totals(self) -> dict[str, int]:
         return db_stories.totals(self.db)
 

@@ -191,6 +191,11 @@ def story_titles(db: Conn) -> dict[str, str]:
     return dict(db.execute("SELECT id, title FROM stories").fetchall())
 
 
+def story_storylines(db: Conn) -> dict[str, str]:
+    """Story id -> the storyline it was put in when storylines were last built."""
+    return dict(db.execute("SELECT id, storyline_id FROM stories WHERE storyline_id IS NOT NULL").fetchall())
+
+
 # -- writing --------------------------------------------------------------------------------------------
 
 
@@ -263,6 +268,13 @@ def save_split(db: Conn, splits: Sequence[StorySplit], states: Sequence[StorySta
         db.executemany(
             "UPDATE story_articles SET story_id = ? WHERE article_id = ? AND story_id = ?",
             [(sp.new_story_id, aid, sp.story_id) for sp in splits for aid in sp.moved],
+        )
+        # the split-off half stays in its parent's storyline (storylines keep their stories, so
+        # the storyline's claims are updated, not compared again: stories/storylines.py)
+        db.executemany(
+            "UPDATE stories SET storyline_id = (SELECT p.storyline_id FROM stories p WHERE p.id = ?)"
+            " WHERE id = ?",
+            [(sp.story_id, sp.new_story_id) for sp in splits],
         )
 
 

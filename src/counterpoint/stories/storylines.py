@@ -14,15 +14,24 @@ Candidates come from blocking, never all pairs: stories are visited in
 creation order and each is compared with the newest ``block_cap`` earlier
 stories that share one of its central entities, plus its ``ann_k`` nearest
 earlier centroids. Stories kept out of English similarity are never linked.
-Storylines are rebuilt from the story table each run (cheap: stories, not
-articles), which keeps them consistent as stories grow.
+
+Links are re-examined each run over the whole story table (cheap: stories,
+not articles), but a storyline never loses a story it held: stories that were
+in one storyline before stay together (``previous``) and the run only adds
+links, so storylines grow and merge and never split. A storyline is a claim
+scope; when links were recomputed from nothing, a shifted idf or centroid
+broke one link and moved hundreds of articles between storylines, and each
+such storyline was compared again from scratch (at 10k articles 15 of 19
+touched scopes, up to 1,740 articles each: docs/BENCHMARKS.md). A storyline
+keeps the id it had (the one held by most of its stories when two merge), so
+its claims, page and links stay put.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,10 +75,17 @@ def central_entities(stories: Sequence[StorySummary], k: int) -> tuple[list[list
 
 
 def link_storylines(
-    stories: Sequence[StorySummary], config: StorylineConfig | None = None
+    stories: Sequence[StorySummary],
+    config: StorylineConfig | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> list[Storyline]:
-    """Group stories into storylines; stories linked to no other are left out."""
+    """Group stories into storylines; stories linked to no other are left out.
+
+    ``previous`` maps story ids to the storyline each was in when storylines were last built:
+    those stories start out together, and their storyline keeps its id.
+    """
     cfg = config or StorylineConfig()
+    previous = previous or {}
     order = sorted(range(len(stories)), key=lambda i: stories[i].key)
     stories = [stories[i] for i in order]
     central, idf = central_entities(stories, cfg.central)
@@ -81,6 +97,12 @@ def link_storylines(
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
+
+    first_of: dict[str, int] = {}
+    for i, s in enumerate(stories):
+        if (line := previous.get(s.id)) is not None:
+            ri, rj = find(i), find(first_of.setdefault(line, i))
+            parent[max(ri, rj)] = min(ri, rj)
 
     dim = next((len(s.centroid) for s in stories if s.centroid is not None), 0)
     # a lighter graph than the default (expansion 128/64): 10 neighbours of one story are wanted
@@ -137,7 +159,7 @@ def link_storylines(
         lasts = [d for i in members if (d := stories[i].last)]
         out.append(
             Storyline(
-                storyline_id(stories[members[0]].id),
+                _line_id([stories[i].id for i in members], previous),
                 tuple(stories[i].id for i in members),
                 tuple(e for e in ents if in_stories[e] >= 2)[: cfg.central],
                 min(firsts) if firsts else None,
@@ -145,6 +167,15 @@ def link_storylines(
             )
         )
     return out
+
+
+def _line_id(story_ids: Sequence[str], previous: Mapping[str, str]) -> str:
+    """The id a storyline held before (the one most of its stories were in; the oldest's on a tie),
+    else one derived from its oldest story."""
+    held = Counter(line for s in story_ids if (line := previous.get(s)) is not None)
+    if not held:
+        return storyline_id(story_ids[0])
+    return max(held, key=held.__getitem__)  # first counted first: the oldest story's on a tie
 
 
 def _gap(a: StorySummary, b: StorySummary) -> int:
