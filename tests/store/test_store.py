@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Hints, RawDocument, Removed, Skipped, content_id
+from counterpoint.model.article import Mention, Span
 from counterpoint.store import Store, open_store
 from counterpoint.store.dialect import redact, to_postgres
 from counterpoint.store.sqlite import SQLiteStore
@@ -14,7 +16,7 @@ from counterpoint.store.sqlite import SQLiteStore
 MIGRATIONS = [
     "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
     "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
-    "m012_portable",
+    "m012_portable", "m013_mention_names",
 ]  # fmt: skip
 
 
@@ -140,6 +142,53 @@ def test_sqlite_store_full_text_index_follows_articles() -> None:
     assert (hits("harbour"), hits("pier")) == (0, 1)
     store.save_docs([Doc.from_raw(raw).skip("gone")])
     assert hits("pier") == 0
+
+
+def _with_mentions(raw: RawDocument, text: str, names: list[tuple[str, str, str]]) -> Doc:
+    """A processed doc whose text mentions each (label, canonical, surface) at its first occurrence."""
+    doc = _done(raw, text)
+    aid = doc.article.id
+    spans = [(text.index(surface), surface, label, canonical) for label, canonical, surface in names]
+    mentions = tuple(Mention(Span(aid, i, i + len(s), s), label, c) for i, s, label, c in spans)
+    return replace(doc, mentions=mentions)
+
+
+def test_store_keeps_mention_name_counts_as_articles_come_and_are_replaced(store: Store) -> None:
+    """Entity linking reads distinct names with their counts, kept as articles are saved; a
+    reprocessed or skipped article takes its old mentions away (no double count)."""
+    a, b = _raw("carney one", "a.txt"), _raw("carney two", "b.txt")
+    store.add_raw([(a, "g", []), (b, "g", [])])
+    carney, xi = ("PERSON", "Mark Carney", "Mark Carney"), ("PERSON", "Xi", "Xi")
+    store.save_docs([
+        _with_mentions(a, "Mark Carney met Xi.", [carney, xi]),
+        _with_mentions(b, "Carney spoke.", [("PERSON", "Mark Carney", "Carney")]),
+    ])  # fmt: skip
+    assert sorted(store.mention_names()) == [
+        ("PERSON", "Mark Carney", "Carney", 1), (*carney, 1), (*xi, 1),
+    ]  # fmt: skip
+    store.mark_all_pending()
+    store.save_docs([_with_mentions(a, "Mark Carney left.", [("PERSON", "Mark Carney", "Mark Carney")])])
+    assert sorted(store.mention_names()) == [
+        ("PERSON", "Mark Carney", "Carney", 1), ("PERSON", "Mark Carney", "Mark Carney", 1),
+    ]  # fmt: skip
+    store.save_docs([Doc.from_raw(b).skip("gone")])
+    assert list(store.mention_names()) == [("PERSON", "Mark Carney", "Mark Carney", 1)]
+
+
+def test_mention_name_counts_are_built_for_a_store_made_before_they_were_kept(tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    store = open_store(path)
+    assert isinstance(store, SQLiteStore)
+    raw = _raw("xi")
+    store.add_raw([(raw, "g", [])])
+    store.save_docs([_with_mentions(raw, "Xi met Li.", [("PERSON", "Xi", "Xi"), ("PERSON", "Li", "Li")])])
+    with store.db.tx():  # the store as an older version left it
+        store.db.execute("DROP TABLE mention_names")
+        store.db.execute("DELETE FROM _migrations WHERE name = 'm013_mention_names'")
+    store.close()
+    again = open_store(path)
+    assert list(again.mention_names()) == [("PERSON", "Li", "Li", 1), ("PERSON", "Xi", "Xi", 1)]
+    again.close()
 
 
 def test_postgres_store_records_the_same_migrations_and_reopens(pg_url: str) -> None:

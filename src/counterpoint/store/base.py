@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -178,6 +179,7 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
         """
         n_art = n_skip = 0
         items: list[Sequence[Any]] = []
+        names: Counter[tuple[str, str, str]] = Counter()  # (label, canonical, surface) mentions
         lead: dict[tuple[str, str], Any] = {}
         sentence: dict[tuple[str, int, int, str], Any] = {}
         ids = list(dict.fromkeys(d.raw.id for d in docs))
@@ -187,6 +189,7 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
             seq_s = self._next_seq("skipped")
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
+                names.subtract(_mention_names(db, marks, chunk))  # of the articles replaced
                 # vectors are keyed by offsets into the text, which a re-run may change.
                 # delete + insert rather than INSERT OR REPLACE: REPLACE does not fire the delete
                 # triggers that keep SQLite's full-text index in step
@@ -222,7 +225,11 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
                         seq_a,
                     ),
                 )  # fmt: skip
-                items.extend(rows_for(doc))
+                rows = list(rows_for(doc))
+                items.extend(rows)
+                names.update(
+                    (r[5] or "", r[4] or "", art.text[r[2] : r[3]]) for r in rows if r[1] == "mention"
+                )
                 for v in doc.vectors:
                     if v.kind == "lead":
                         lead[(art.id, v.model)] = v.values
@@ -242,6 +249,7 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
             write("items", _ITEM_COLS, items)
             write("lead_vectors", ("article_id", "model", "vector"), [(*k, v) for k, v in lead.items()])
             write("claim_vectors", _VECTOR_COLS, [(*k, v) for k, v in sentence.items()])
+            _count_names(db, names)
         return n_art, n_skip
 
     def mark_all_pending(self) -> int:
@@ -283,12 +291,14 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
         return out
 
     def mention_names(self) -> Iterator[tuple[str, str, str, int]]:
-        """(label, canonical, surface, count) over the whole corpus: the input of entity linking."""
-        yield from self.db.execute(
-            'SELECT i.label, i.key, substr(a.text, i.start + 1, i."end" - i.start) AS surface, COUNT(*)'
-            " FROM items i JOIN articles a ON a.id = i.article_id WHERE i.layer = 'mention'"
-            " GROUP BY i.label, i.key, surface"
-        )
+        """(label, canonical, surface, count) over the whole corpus: the input of entity linking.
+
+        Read from the counts ``save_docs`` keeps (migration ``m013_mention_names``): distinct names,
+        not every mention.
+        """
+        rows = self.db.execute("SELECT label, canonical, surface, n FROM mention_names WHERE n > 0")
+        # sorted here, not by the database's collation: both backends link in one order
+        yield from sorted((str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows)
 
     def replace_entities(self, entities: Sequence[Entity], aliases: Sequence[tuple[str, str, str]]) -> None:
         """Swap in a new entity table and alias map in one transaction."""
@@ -371,3 +381,29 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
 def _signed(key: int) -> int:
     """SQLite integers are signed 64-bit; line keys are unsigned 64-bit hashes."""
     return key - (1 << 64) if key >= (1 << 63) else key
+
+
+def _mention_names(db: Conn, marks: str, ids: Sequence[str]) -> Counter[tuple[str, str, str]]:
+    """The (label, canonical, surface) mention counts of stored articles ``ids`` (none when new)."""
+    rows = db.execute(
+        "SELECT COALESCE(i.label, ''), COALESCE(i.key, ''), substr(a.text, i.start + 1, i.\"end\" - i.start)"
+        " FROM items i JOIN articles a ON a.id = i.article_id"
+        f" WHERE i.layer = 'mention' AND i.article_id IN ({marks})",
+        tuple(ids),
+    )
+    return Counter((str(r[0]), str(r[1]), str(r[2])) for r in rows)
+
+
+def _count_names(db: Conn, names: Counter[tuple[str, str, str]]) -> None:
+    """Add ``names`` (negative for replaced articles) to ``mention_names``, in key order so that
+    concurrent writers on PostgreSQL take the row locks in one order."""
+    changes = sorted((*k, n) for k, n in names.items() if n)
+    if not changes:
+        return
+    db.executemany(
+        "INSERT INTO mention_names (label, canonical, surface, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (label, canonical, surface) DO UPDATE SET n = mention_names.n + excluded.n",
+        changes,
+    )
+    if any(n < 0 for *_k, n in changes):
+        db.execute("DELETE FROM mention_names WHERE n <= 0")

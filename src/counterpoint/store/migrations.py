@@ -439,9 +439,35 @@ def m012_portable(db: Conn) -> None:
         )
 
 
+def m013_mention_names(db: Conn) -> None:
+    """How often each (label, canonical name, surface form) is mentioned: the input of entity linking.
+
+    Kept up to date as articles are saved, so that linking reads distinct names instead of slicing
+    every mention out of every article's text (23 of the 24 s of entity linking at 10k articles).
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE mention_names (
+            label TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (label, canonical, surface)
+        );
+        INSERT INTO mention_names (label, canonical, surface, n)
+        SELECT COALESCE(i.label, ''), COALESCE(i.key, ''), substr(a.text, i.start + 1, i."end" - i.start),
+               COUNT(*)
+        FROM items i JOIN articles a ON a.id = i.article_id WHERE i.layer = 'mention'
+        GROUP BY COALESCE(i.label, ''), COALESCE(i.key, ''), substr(a.text, i.start + 1, i."end" - i.start)
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
     m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events, m012_portable,
+    m013_mention_names,
 ]  # fmt: skip
 
 
