@@ -14,7 +14,7 @@ from counterpoint.claims.story import compare_scope
 from counterpoint.claims.update import _new_pairs, can_update, update_scope
 from counterpoint.config import Settings
 from counterpoint.factories import default_pipeline
-from counterpoint.model.claim import ScopeResult, ScopeState
+from counterpoint.model.claim import BriefSentence, ScopeResult, ScopeState
 from counterpoint.runners.corpus import update_claims
 from counterpoint.runners.local import run
 from counterpoint.stages.claims import _Vectors
@@ -273,3 +273,49 @@ def test_update_of_a_member_moved_to_another_story_equals_a_comparison_from_scra
     for sid, brief in updated.briefs.items():
         assert brief
         assert {c.article_id for b in brief for c in b.citations} <= {a for a, s in after.items() if s == sid}
+
+
+# A second event in the same scope, in the words of two outlets: nothing in it matches the ferry vote.
+_QUAKE = [
+    ("northwire", "Quake shakes Caldera Bay", [
+        "A magnitude 6.1 earthquake struck the fictional province of Caldera Bay on Monday, cutting "
+        "power to 20,000 homes.",
+        "Governor Ilse Maren said schools would stay closed until engineers had inspected them.",
+    ]),
+    ("bayledger", "Caldera Bay earthquake cuts power", [
+        "An earthquake of magnitude 6.1 hit Caldera Bay on Monday and left 20,000 homes without power.",
+        "Schools will stay closed until engineers inspect them, Governor Ilse Maren said.",
+    ]),
+]  # fmt: skip
+
+
+def test_update_keeps_the_brief_of_a_story_whose_inputs_did_not_change(tmp_path: Path) -> None:
+    """Choosing brief sentences is most of an update of a big scope: a story the new articles did not
+    touch (same candidates, same claims, same conflicts) keeps its stored brief; a touched story's
+    brief is chosen again, and so is any story when no stored briefs are given."""
+    store = _open(tmp_path / "s.db")
+    feed = _feed(tmp_path / "a", [*RECORDS, *_QUAKE])
+    run(store, [str(feed)], default_pipeline(), SETTINGS)
+    by_outlet = {a.article.outlet: a.article.id for a in store.iter_articles()}
+    ferry = [by_outlet[o] for o, _t, _p in RECORDS]
+    quake = [by_outlet[o] for o, _t, _p in _QUAKE]
+    story_of = {**dict.fromkeys(ferry, "ferry"), **dict.fromkeys(quake, "quake")}
+    before = {a: s for a, s in story_of.items() if a != ferry[-1]}
+    ids = list(story_of)
+    model = claim_encoder_name(SETTINGS)
+    embed = _Vectors(store.sentence_vectors(ids, model), None, model)
+    facts = {f.article_id: f for f in store.load_facts(ids)}
+    first = compare_scope("scope", [facts[a] for a in before], embed, story_of=before)
+    assert first.state is not None
+    assert first.briefs["quake"]
+    assert first.briefs["ferry"]
+    marker = [BriefSentence("(stored)", (), ())]
+    headers = {h.article_id: h for h in store.claim_headers(ids)}
+    updated = update_scope("scope", first.state, [facts[ferry[-1]]], headers, embed, story_of=story_of,
+                           kept={"ferry": marker, "quake": marker})  # fmt: skip
+    assert updated.kept == {"quake"}
+    assert updated.briefs["quake"] == marker  # kept: nothing it is built from changed
+    assert updated.briefs["ferry"] != marker  # the new telling joined the ferry story
+    fresh = update_scope("scope", first.state, [facts[ferry[-1]]], headers, embed, story_of=story_of)
+    assert fresh.kept == frozenset()
+    assert fresh.briefs["quake"] == first.briefs["quake"]  # what was kept is what would be chosen

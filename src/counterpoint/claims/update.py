@@ -49,7 +49,7 @@ from counterpoint.claims.story import (
     group,
     judge_pairs,
 )
-from counterpoint.model.claim import ArticleFacts, ScopeResult, ScopeState
+from counterpoint.model.claim import ArticleFacts, BriefSentence, ScopeResult, ScopeState
 
 #: cells of one block of the new-rows x all-rows cosine matrix (64 MB of float32)
 BLOCK = 1 << 24
@@ -92,6 +92,7 @@ def update_scope(
     judge: Judge | None = None,
     neighbours: int | None = None,
     texts: Sequence[ArticleFacts] = (),
+    kept: Mapping[str, list[BriefSentence]] | None = None,
 ) -> ScopeResult:
     """The claims of a scope that gained ``new_articles`` since ``state`` (see the module docstring).
 
@@ -100,7 +101,8 @@ def update_scope(
     ``embed`` maps spans to L2-normalised rows, old candidates' rows coming from the store; with
     ``recall`` (static recall) neighbours are found with ``recall``'s rows, as ``compare_scope``
     does, and ``embed`` is asked only for the sentences of the decisive pairs. ``texts``: whole facts
-    of old members whose story has no brief yet (``story.briefless``), for its fallback brief.
+    of old members whose story has no brief yet (``story.briefless``), for its fallback brief;
+    ``kept``: the stored briefs, kept for the stories whose brief inputs did not change.
     """
     judge = judge or RuleJudge()
     fresh = comparable(new_articles, story_of)
@@ -118,6 +120,7 @@ def update_scope(
         list(state.top),
         list(state.refused),
         list(state.conflicts),
+        dict(state.brief_keys),
     )
     if new_cands:
         spans = [c.span for c in cands]
@@ -130,7 +133,7 @@ def update_scope(
         out.refused += group(edges, groups, cands, fine)
         out.roots = [groups.find(i) for i in range(len(cands))]
         out.conflicts = sorted([*out.conflicts, *conflicts], key=lambda c: (c.first, c.second))
-    return assemble(scope_id, out, everyone)
+    return assemble(scope_id, out, everyone, kept)
 
 
 def _new_pairs(

@@ -133,6 +133,8 @@ class ScopeState:
     newcomer must be to enter its neighbour list); ``refused`` the matching pairs the founder rule
     kept apart (each still supports the other's claim); ``members`` the article -> story map the
     state was computed for and ``compared`` the members that took part (duplicates left out).
+    ``brief_keys``: a digest of everything each story's brief was built from, so that an update
+    keeps the brief of a story whose inputs did not change (``story.assemble``).
     """
 
     members: dict[str, str]
@@ -142,19 +144,22 @@ class ScopeState:
     top: list[tuple[float, ...]]
     refused: list[tuple[int, int]]
     conflicts: list[ConflictLink]
+    brief_keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class ScopeResult:
     """Claims of one scope; omissions (article id -> claim ids) and a brief per story.
 
-    ``state`` is what an incremental update starts from next time (None: nothing to keep).
+    ``state`` is what an incremental update starts from next time (None: nothing to keep);
+    ``kept`` the stories whose stored brief an update kept because its inputs did not change.
     """
 
     claims: list[Claim]
     omissions: dict[str, list[str]]
     briefs: dict[str, list[BriefSentence]]
     state: ScopeState | None = None
+    kept: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from counterpoint.config import Settings
 from counterpoint.model import Span
 from counterpoint.model.claim import (
     ArticleFacts,
+    BriefSentence,
     ClaimScope,
     DatedSentence,
     ScopeResult,
@@ -81,6 +82,7 @@ class ScopeUpdate:
     vectors: Mapping[VectorKey, np.ndarray]
     recall: Mapping[VectorKey, np.ndarray] = field(default_factory=dict)  # static recall's vectors
     briefless: list[ArticleFacts] = field(default_factory=list)
+    kept: dict[str, list[BriefSentence]] = field(default_factory=dict)  # the stored briefs
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,7 @@ class ClaimsStep:
         return ScopeUpdate(
             scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors,
             self._recall(store, compared), store.load_facts(lacking) if lacking else [],
+            store.claim_scope_briefs(scope.id) if self.brief_writer is None else {},
         )  # fmt: skip
 
     def _recall(self, store: Store, ids: Sequence[str]) -> Mapping[VectorKey, np.ndarray]:
@@ -220,6 +223,7 @@ class ClaimsStep:
             result = update_scope(
                 scope.id, part.state, part.new, members, vectors,
                 recall=recall, story_of=scope.story_of, judge=self.judge, texts=part.briefless,
+                kept=part.kept,
             )  # fmt: skip
             dated = {a.article_id: a for a in [*part.times, *part.new]}
             articles = [dated[a] for a in scope.story_of if a in dated]
@@ -232,6 +236,7 @@ class ClaimsStep:
         if self.brief_writer is not None:  # opt-in: the user's LLM rewrites each brief, checked
             outlet_of = {a.article_id: a.outlet for a in articles}
             result.briefs = {sid: self.brief_writer.rewrite(b, outlet_of) for sid, b in result.briefs.items()}
+            # (no brief is kept under a writer: the stored ones are rewrites, not its input)
         return ScopeOutcome(
             scope, result, timeline, list(vectors.fresh.items()),
             [] if recall is None else list(recall.fresh.items()), isinstance(part, ScopeUpdate),

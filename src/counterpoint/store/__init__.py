@@ -14,7 +14,14 @@ import numpy as np
 
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
-from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
+from counterpoint.model.claim import (
+    ArticleFacts,
+    BriefSentence,
+    ClaimScope,
+    ScopeResult,
+    ScopeState,
+    TimelineEvent,
+)
 from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.event import Event, ReportSource
 from counterpoint.model.story import ArticleRow, MemberRow, StoryBatch, Storyline, StorySplit, StoryState
@@ -148,6 +155,8 @@ class Store(Protocol):
     def claim_headers(self, article_ids: Sequence[str]) -> list[ArticleFacts]: ...
 
     def claim_scope_state(self, scope_id: str) -> ScopeState | None: ...
+
+    def claim_scope_briefs(self, scope_id: str) -> dict[str, list[BriefSentence]]: ...
 
     def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[VectorKey, np.ndarray]: ...
 

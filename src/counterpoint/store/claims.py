@@ -18,6 +18,7 @@ import numpy as np
 from counterpoint.model import NumberFact, Span, TimeExpr
 from counterpoint.model.claim import (
     ArticleFacts,
+    BriefSentence,
     ClaimCandidate,
     ClaimScope,
     ClaimText,
@@ -160,6 +161,7 @@ def scope_state(db: Conn, scope_id: str) -> ScopeState | None:
         return None
     members = json.loads(row[0])
     state = ScopeState(dict(members["story_of"]), list(members["compared"]), [], [], [], [], [])
+    state.brief_keys = dict(members.get("brief_keys", {}))  # absent in stores written before them
     for aid, s, e, text, score, kind, loaded, speaker, facts, root, top in db.execute(
         'SELECT article_id, start, "end", text, score, kind, loaded, speaker, facts, root, top'
         " FROM claim_candidates WHERE scope_id = ? ORDER BY position",
@@ -183,7 +185,12 @@ def scope_state(db: Conn, scope_id: str) -> ScopeState | None:
 def _save_state(db: Conn, scope_id: str, state: ScopeState) -> None:
     db.execute(
         "UPDATE claim_scopes SET members = ? WHERE id = ?",
-        (json.dumps({"story_of": state.members, "compared": state.compared}), scope_id),
+        (
+            json.dumps(
+                {"story_of": state.members, "compared": state.compared, "brief_keys": state.brief_keys}
+            ),
+            scope_id,
+        ),
     )
     db.executemany(
         'INSERT INTO claim_candidates (scope_id, position, article_id, start, "end", text, score, kind,'
@@ -551,6 +558,20 @@ def timeline_for_output(
             "outlets": json.loads(outlets),
         })  # fmt: skip
     return out
+
+
+def scope_briefs(db: Conn, scope_id: str) -> dict[str, list[BriefSentence]]:
+    """Story id -> the brief stored for it by the scope's last comparison (citations with their text)."""
+    texts = _Texts(db)
+    out: dict[str, list[BriefSentence]] = defaultdict(list)
+    for story, sentence, cites, ids in db.execute(
+        "SELECT story_id, sentence, citations, claim_ids FROM briefs WHERE scope_id = ?"
+        " ORDER BY story_id, position",
+        (scope_id,),
+    ):
+        spans = tuple(Span(**d) for d in texts.spans(cites))
+        out[story].append(BriefSentence(sentence, spans, tuple(json.loads(ids))))
+    return dict(out)
 
 
 def briefs_for_output(

@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from counterpoint.model.claim import ArticleFacts, ClaimScope, ScopeResult, ScopeState, TimelineEvent
+from counterpoint.model.claim import (
+    ArticleFacts,
+    BriefSentence,
+    ClaimScope,
+    ScopeResult,
+    ScopeState,
+    TimelineEvent,
+)
 from counterpoint.model.dates import DatedMember, InferredDate
 from counterpoint.model.story import ArticleRow, MemberRow, StoryBatch, Storyline, StorySplit, StoryState
 from counterpoint.store import claims as db_claims
@@ -135,6 +142,10 @@ class CorpusTables:
     def claim_scope_state(self, scope_id: str) -> ScopeState | None:
         """What the last comparison of a scope left for an incremental update, if anything."""
         return db_claims.scope_state(self.db, scope_id)
+
+    def claim_scope_briefs(self, scope_id: str) -> dict[str, list[BriefSentence]]:
+        """Story id -> the brief the scope's last comparison stored for it."""
+        return db_claims.scope_briefs(self.db, scope_id)
 
     def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[VectorKey, np.ndarray]:
         return db_claims.sentence_vectors(self.db, article_ids, model)
