@@ -444,16 +444,20 @@ def _brief_key(
     claim_of: Mapping[int, Claim],
     pairs: Sequence[tuple[int, int, ConflictLink]],
 ) -> str:
-    """A digest of what ``story_brief`` reads for one story: its candidates, their articles'
-    names, outlets and dates, their claims (status, sources, evidence, conflicts) and its conflicts."""
+    """A digest of what ``story_brief`` reads for one story: its candidates and their articles'
+    names, outlets and dates, the id and status of their claims and the claims' evidence in the
+    story's own articles (a claim of a big storyline has evidence all over it: that part is not
+    read, and digesting it made the digest cost more than the brief), and its conflicts."""
+    in_story = {owner[i].article_id for i in idx}
     parts: list[object] = []
+    seen: set[str] = set()
     for i in idx:
         c, a, claim = cands[i], owner[i], claim_of.get(i)
-        parts.append((i, c.span.article_id, c.span.start, c.span.end, a.name, a.source, a.published))
-        if claim is not None:
-            ev = [(s.article_id, s.start, s.end) for s in claim.evidence]
-            parts.append((claim.id, claim.text, claim.status, claim.sources, claim.outlets, ev,
-                          claim.conflicts_with, claim.why))  # fmt: skip
+        parts.append((i, c.span.article_id, c.span.start, c.span.end, a.name, a.outlet, a.published))
+        if claim is not None and claim.id not in seen:
+            seen.add(claim.id)
+            ev = [(e.article_id, e.start, e.end) for e in claim.evidence if e.article_id in in_story]
+            parts.append((claim.id, claim.status, ev))
     parts.extend((i, j, link.why, link.rule) for i, j, link in pairs)
     return hashlib.sha1(repr(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
 
