@@ -22,7 +22,13 @@ from counterpoint.factories import default_pipeline
 from counterpoint.runners.local import run
 from counterpoint.stages.dates import _interval
 from counterpoint.store import open_store
-from counterpoint.store.claims import briefs_for_output, claims_for_output, timeline_for_output
+from counterpoint.store.claims import (
+    best_evidence,
+    briefs_for_output,
+    claims_for_output,
+    story_sides,
+    timeline_for_output,
+)
 from counterpoint.store.sqlite import SQLiteStore
 
 
@@ -235,3 +241,25 @@ def test_seed_timeline_has_one_entry_per_event_and_plans_apart(seeded: SQLiteSto
     assert any("Chinese tech executive" in ev["text"] for ev in arrest)
     assert any("Meng Wanzhou" in ev["text"] for ev in arrest)
     assert all(e["kind"] == "event" for e in events if e["date"] < "2026-01-18")
+
+
+def test_seed_capped_timeline_evidence_is_the_best_of_all_and_a_page_reads_its_own_events(
+    seeded: SQLiteStore,
+) -> None:
+    """A capped event lists what ``best_evidence`` would pick from every span (slicing only those),
+    with the full count; a story page's sides hold just the events its own articles report."""
+    full = timeline_for_output(seeded.db)
+    capped = timeline_for_output(seeded.db, max_evidence=2)
+    assert len(full) == len(capped)
+    for f, c in zip(full, capped, strict=True):
+        assert c["evidence"] == best_evidence(f["evidence"], f["text"], 2)
+        assert c["evidence_count"] == len(f["evidence"])
+    fewer = []
+    for (sid,) in seeded.db.execute("SELECT id FROM stories WHERE storyline_id IS NOT NULL"):
+        rows = seeded.db.execute("SELECT article_id FROM story_articles WHERE story_id = ?", (sid,))
+        members = {r[0] for r in rows}
+        mine = story_sides(seeded.db, sid, own_timeline=True)["timeline"]
+        every = story_sides(seeded.db, sid)["timeline"]
+        assert mine == [e for e in every if any(ev["article_id"] in members for ev in e["evidence"])]
+        fewer.append(len(mine) < len(every))
+    assert any(fewer)  # some story of the storyline does not report every event of it

@@ -13,11 +13,12 @@ from counterpoint.claims.align import nearest
 from counterpoint.claims.story import compare_scope
 from counterpoint.claims.update import _new_pairs, can_update, update_scope
 from counterpoint.config import Settings
-from counterpoint.factories import default_pipeline
+from counterpoint.factories import DEFAULT_STAGES, default_pipeline
 from counterpoint.model.claim import BriefSentence, ScopeResult, ScopeState
+from counterpoint.pipeline import Pipeline
 from counterpoint.runners.corpus import update_claims
 from counterpoint.runners.local import run
-from counterpoint.stages.claims import _Vectors
+from counterpoint.stages.claims import ClaimsStep, ScopeUpdate, _Vectors
 from counterpoint.stages.vectors import claim_encoder_name
 from counterpoint.store import open_store
 from counterpoint.store.claims import briefs_for_output, claims_for_output, omissions_for_output
@@ -101,6 +102,8 @@ def test_update_two_runs_equal_one_run_on_a_multi_outlet_story(tmp_path: Path) -
     run(once, [str(first), str(second)], default_pipeline(), SETTINGS)
     assert _claims(grown) == _claims(once)
     assert omissions_for_output(grown.db) == omissions_for_output(once.db)
+    # the story the new tellings joined has its brief chosen again, reading every member's text
+    assert briefs_for_output(grown.db) == briefs_for_output(once.db)
     statuses = {status for _id, status, _n in _claims(grown).values()}
     assert "corroborated" in statuses
     assert "conflicting" in statuses  # 12 crowns against 30 crowns, found by the update
@@ -121,6 +124,7 @@ def test_update_two_runs_equal_one_run_on_the_seeds(tmp_path: Path, seeds_dir: P
     run(once, [str(seeds_dir)], default_pipeline(), settings)
     assert _claims(grown) == _claims(once)
     assert omissions_for_output(grown.db) == omissions_for_output(once.db)
+    assert briefs_for_output(grown.db) == briefs_for_output(once.db)
 
 
 def test_update_removed_member_falls_back_to_full_comparison(tmp_path: Path) -> None:
@@ -319,3 +323,21 @@ def test_update_keeps_the_brief_of_a_story_whose_inputs_did_not_change(tmp_path:
     fresh = update_scope("scope", first.state, [facts[ferry[-1]]], headers, embed, story_of=story_of)
     assert fresh.kept == frozenset()
     assert fresh.briefs["quake"] == first.briefs["quake"]  # what was kept is what would be chosen
+
+
+def test_update_reads_the_old_members_text_of_the_stories_it_touched(tmp_path: Path) -> None:
+    """A touched story's brief is chosen again from every member's whole text, as a comparison from
+    scratch reads it (the brief's centrality counts the words other outlets use anywhere in their
+    articles); the stored briefs come along for the stories whose inputs did not change."""
+    store = _open(tmp_path / "s.db")
+    without_claims = Pipeline.build(tuple(s for s in DEFAULT_STAGES if s.name != "claims"))
+    run(store, [str(_feed(tmp_path / "a", [*RECORDS[:4], *_QUAKE]))], default_pipeline(), SETTINGS)
+    run(store, [str(_feed(tmp_path / "b", RECORDS[4:]))], without_claims, SETTINGS)
+    step = ClaimsStep(SETTINGS)
+    (part,) = [p for p in step.partitions(store) if isinstance(p, ScopeUpdate)]
+    story_of = part.scope.story_of
+    grown = {story_of[a.article_id] for a in part.new}
+    read = {a.article_id for a in part.briefless}
+    assert read == {a for a in part.state.compared if story_of[a] in grown}
+    assert all(a.text for a in part.briefless)
+    assert set(part.kept) == set(story_of.values())  # the stored briefs, kept where unchanged

@@ -107,7 +107,8 @@ def story_context(
     ``leans``: the user's outlet lean ratings; with them the page shows the story's coverage by lean.
     """
     sid = story["id"]
-    sides = store.story_sides(sid, max_evidence=MAX_EVIDENCE)
+    # only the events its own articles report: the page shows no others (story_timeline)
+    sides = store.story_sides(sid, max_evidence=MAX_EVIDENCE, own_timeline=True)
     originals = set(story["article_ids"])
     members = [*story["article_ids"], *story["duplicate_ids"]]
     rows: list[ArticleRow] = []

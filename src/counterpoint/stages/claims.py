@@ -71,7 +71,8 @@ class ScopeUpdate:
     ``headers`` (outlet, label, date of every member) and ``times`` (the timeline's layers of the
     old members) are read without the layers the comparison needs; ``vectors`` are the stored
     sentence vectors of every compared member; ``briefless`` the whole facts of the old members of
-    a story without a brief (``story.briefless``), which the fallback brief reads.
+    a story without a brief (``story.briefless``), which the fallback brief reads, and of a story
+    the batch touched, whose brief is chosen again; ``kept`` the briefs stored for the others.
     """
 
     scope: ClaimScope
@@ -199,7 +200,13 @@ class ClaimsStep:
         vectors = store.sentence_vectors(compared, self.model)
         # by the stories as they are now: a member may have moved to another story of the scope
         now = replace(state, members=dict(scope.story_of))
-        lacking = [a for ids in briefless(scope.id, now).values() for a in ids]
+        read = {a for ids in briefless(scope.id, now).values() for a in ids}
+        # a story that gained, lost or got members has its brief chosen again: with its old
+        # members' text, as a comparison from scratch reads it (the other stories keep theirs)
+        moved = [a for a in old if state.members[a] != scope.story_of[a]]
+        touched = {scope.story_of[a] for a in [*new, *moved]} | {state.members[a] for a in moved}
+        read.update(a for a in state.compared if scope.story_of.get(a) in touched)
+        lacking = sorted(read)
         return ScopeUpdate(
             scope, state, store.load_facts(new), headers, store.timeline_facts(old), vectors,
             self._recall(store, compared), store.load_facts(lacking) if lacking else [],

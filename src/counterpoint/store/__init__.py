@@ -194,7 +194,9 @@ class Store(Protocol):
 
     def attach_sides(self, stories: list[dict[str, Any]], *, max_evidence: int | None = None) -> None: ...
 
-    def story_sides(self, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]: ...
+    def story_sides(
+        self, story_id: str, *, max_evidence: int | None = None, own_timeline: bool = False
+    ) -> dict[str, Any]: ...
 
     def claims_for_output(
         self, story_id: str | None = None, *, limit: int | None = None, offset: int = 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -536,11 +536,17 @@ def conflicts_for_output(db: Conn, story_id: str | None = None) -> list[dict[str
 
 
 def timeline_for_output(
-    db: Conn, scope_id: str | None = None, *, max_evidence: int | None = None
+    db: Conn,
+    scope_id: str | None = None,
+    *,
+    max_evidence: int | None = None,
+    citing: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The ``timeline`` list of analysis.json: each scope's events in chronological order.
 
-    ``evidence_count`` counts the merged sentences; ``max_evidence`` lists only that many of them.
+    ``evidence_count`` counts the merged sentences; ``max_evidence`` lists only that many of them;
+    ``citing``: only the events with evidence in one of these articles (read before any evidence
+    text is sliced: a story page of a 2,000-article storyline needs a few of its thousands of events).
     """
     texts = _Texts(db)
     where, args = ("WHERE t.scope_id = ?", (scope_id,)) if scope_id else ("", ())
@@ -551,13 +557,42 @@ def timeline_for_output(
         " ORDER BY t.scope_id, t.position",
         args,
     ):
-        spans = texts.spans(ev)
+        offsets = [(str(a), int(s), int(e)) for a, s, e in json.loads(ev)]
+        if citing is not None and not any(a in citing for a, _s, _e in offsets):
+            continue
+        if max_evidence is None:
+            spans = [sp for a, s, e in offsets if (sp := texts.span(a, s, e)) is not None]
+            chosen, count = spans, len(spans)
+        else:  # an event merges up to thousands of sentences: slice only the ones listed
+            chosen, count = _best_offsets(texts, offsets, text, max_evidence), len(offsets)
         out.append({
             "scope_id": scope, "scope": kind, "date": d, "precision": p, "kind": event_kind, "text": text,
-            "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
-            "outlets": json.loads(outlets),
+            "evidence": chosen, "evidence_count": count, "outlets": json.loads(outlets),
         })  # fmt: skip
     return out
+
+
+def _best_offsets(
+    texts: _Texts, offsets: Sequence[tuple[str, int, int]], text: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """``best_evidence`` of the spans at ``offsets``, slicing only those it lists (and those long
+    enough to be worded exactly as ``text``)."""
+    wanted = (text or "").strip()
+    exact: list[int] = []
+    for i, (a, s, e) in enumerate(offsets):
+        if wanted and e - s >= len(wanted) and (sp := texts.span(a, s, e)) and sp["text"].strip() == wanted:
+            exact = [i]
+            break
+    seen = {offsets[i][0] for i in exact}
+    firsts: list[int] = []
+    rest: list[int] = []
+    for i, (a, _s, _e) in enumerate(offsets):
+        if i in exact:
+            continue
+        (rest if a in seen else firsts).append(i)
+        seen.add(a)
+    picked = [*exact, *firsts, *rest][:limit]
+    return [sp for i in picked if (sp := texts.span(*offsets[i])) is not None]
 
 
 def scope_briefs(db: Conn, scope_id: str) -> dict[str, list[BriefSentence]]:
@@ -621,10 +656,14 @@ def attach_sides(db: Conn, stories: list[dict[str, Any]], *, max_evidence: int |
         story["omissions"] = _omission_records(omissions.get(story["id"], {}))
 
 
-def story_sides(db: Conn, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]:
+def story_sides(
+    db: Conn, story_id: str, *, max_evidence: int | None = None, own_timeline: bool = False
+) -> dict[str, Any]:
     """One story's claims, conflicts, brief, omissions and timeline, and a short name per cited article.
 
     ``max_evidence`` caps every evidence list (counts stay complete); the web app asks for all.
+    The timeline is its scope's (its storyline's); with ``own_timeline`` only the events its own
+    articles report, as its report page shows them.
     """
     row = db.execute("SELECT storyline_id FROM stories WHERE id = ?", (story_id,)).fetchone()
     scope = (row[0] if row and row[0] else story_id) if row else story_id
@@ -632,7 +671,11 @@ def story_sides(db: Conn, story_id: str, *, max_evidence: int | None = None) -> 
     conflicts = conflicts_for_output(db, story_id)
     brief = briefs_for_output(db, story_id, max_evidence=max_evidence).get(story_id, [])
     omitted = omissions_for_output(db, story_id).get(story_id, {})
-    timeline = timeline_for_output(db, scope, max_evidence=max_evidence)
+    citing = None
+    if own_timeline:
+        rows = db.execute("SELECT article_id FROM story_articles WHERE story_id = ?", (story_id,))
+        citing = {r[0] for r in rows}
+    timeline = timeline_for_output(db, scope, max_evidence=max_evidence, citing=citing)
     cited = {ev["article_id"] for c in claims for ev in c["evidence"]} | set(omitted)
     cited |= {ev["article_id"] for c in conflicts for side in c["sides"] for ev in side["evidence"]}
     cited |= {ev["article_id"] for e in timeline for ev in e["evidence"]}

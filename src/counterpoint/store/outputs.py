@@ -28,8 +28,10 @@ class OutputViews:
     def attach_sides(self, stories: list[dict[str, Any]], *, max_evidence: int | None = None) -> None:
         db_claims.attach_sides(self.db, stories, max_evidence=max_evidence)
 
-    def story_sides(self, story_id: str, *, max_evidence: int | None = None) -> dict[str, Any]:
-        return db_claims.story_sides(self.db, story_id, max_evidence=max_evidence)
+    def story_sides(
+        self, story_id: str, *, max_evidence: int | None = None, own_timeline: bool = False
+    ) -> dict[str, Any]:
+        return db_claims.story_sides(self.db, story_id, max_evidence=max_evidence, own_timeline=own_timeline)
 
     def claims_for_output(
         self, story_id: str | None = None, *, limit: int | None = None, offset: int = 0,
