@@ -418,3 +418,43 @@ def test_brief_story_without_a_checkworthy_sentence_gets_its_leads_in_its_outlet
             assert facts[c.article_id].text[c.start : c.end] == c.text
     assert not any("?" in s or "He said" in s or "Watch" in s for s in shown)
     assert any("big decision" in s for s in shown)
+
+
+_TIE = """
+import sys
+from counterpoint.claims.brief import _pool, _scores
+from counterpoint.model import Span
+from counterpoint.model.claim import ArticleFacts, ClaimCandidate, ClaimText
+
+cands, owner = [], []
+texts = {
+    "a1": "The deal still needs approval from the Coastal Union, which is expected to vote within 51 days.",
+    "a2": "The deal still needs approval from the Coastal Union, which is expected to vote within 32 days.",
+    "a3": "Approval from the Coastal Union is still needed for the trade deal, officials in Marisol said.",
+}
+for aid, text in texts.items():
+    cands.append(ClaimCandidate(Span(aid, 0, len(text), text), 0.8, "claim", 0.0, None, ClaimText(text)))
+    owner.append(ArticleFacts(aid, text, outlet=aid.upper()))
+scores = _scores(_pool(range(3), cands), cands, owner, {})
+print(repr(scores[0]), repr(scores[1]))
+"""
+
+
+def test_brief_scores_do_not_depend_on_the_process_string_hashing() -> None:
+    """Two wordings differing only in a figure score exactly alike in every process: summed in set
+    order, their scores differed in the last bit with the process's hash seed, so the local and the
+    Ray runner (different processes) chose different brief sentences."""
+    import os
+    import subprocess
+    import sys
+
+    seen = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _TIE], env=env, capture_output=True, text=True, check=True
+        )
+        first, second = out.stdout.split()
+        assert first == second  # the two wordings tie exactly
+        seen.add(first)
+    assert len(seen) == 1

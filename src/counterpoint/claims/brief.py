@@ -231,8 +231,11 @@ def _scores(
         if n > 1 and s.terms:
             # IDF within the story keeps "the" topic words from making every sentence central
             weights = {t: math.log(1 + n / len(sources_of[t])) for t in s.terms}
-            shared[s.index] = sum(w for t, w in weights.items() if len(sources_of[t]) > 1)
-            share[s.index] = shared[s.index] / sum(weights.values())
+            # fsum: exact whatever the order of the set's terms, which string hashing makes differ
+            # from process to process (two wordings of one sentence then tied one way here and
+            # the other way in a worker: local and Ray runs chose different briefs)
+            shared[s.index] = math.fsum(w for t, w in weights.items() if len(sources_of[t]) > 1)
+            share[s.index] = shared[s.index] / math.fsum(weights.values())
     most = max(shared.values(), default=0.0) or 1.0
     out = {}
     for s in pool:

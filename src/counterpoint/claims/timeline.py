@@ -243,7 +243,7 @@ def _prepare(d: DatedSentence, siblings: list[TimeExpr], idf: dict[str, float]) 
     focus = _focus(d.time, siblings)
     terms = _content_terms(focus)
     n_dates = len({(t.span.start, t.span.end) for t in siblings})
-    weight = sum(idf.get(t, 1.0) for t in terms)
+    weight = math.fsum(idf.get(t, 1.0) for t in terms)  # exact in any order of the set
     return _Item(d, start, end, terms, weight, key, n_dates, focus, _is_plan(d, start))
 
 
@@ -277,7 +277,7 @@ def _overlap(a: _Item, b: _Item, idf: dict[str, float]) -> float:
     shared = a.terms & b.terms
     if len(shared) < MIN_SHARED:
         return 0.0
-    return sum(idf.get(t, 1.0) for t in shared) / min(a.weight, b.weight)
+    return math.fsum(idf.get(t, 1.0) for t in shared) / min(a.weight, b.weight)
 
 
 def _pooled_overlap(a: _Item, members: list[_Item], idf: dict[str, float]) -> float:
@@ -291,7 +291,7 @@ def _pooled_overlap(a: _Item, members: list[_Item], idf: dict[str, float]) -> fl
     shared = a.terms & pooled
     if len(shared) < MIN_SHARED or not a.weight:
         return 0.0
-    return sum(idf.get(t, 1.0) for t in shared) / a.weight
+    return math.fsum(idf.get(t, 1.0) for t in shared) / a.weight
 
 
 def _years(start: date, end: date) -> range:

@@ -44,7 +44,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cache
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -228,8 +227,9 @@ def _month(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-@cache
 def _blas() -> ThreadpoolController:
+    # a new controller each time (a few ms per batch): one made earlier would not see a BLAS that
+    # was loaded since (by the encoder, say), and leave its pool spinning
     return ThreadpoolController()
 
 

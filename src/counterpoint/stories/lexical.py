@@ -83,7 +83,8 @@ def mean_cosine(query: Mapping[str, float], story: Mapping[str, float], members:
     """Mean cosine between an article (unit ``query``) and a story's members (sum of unit vectors)."""
     if not query or not story or members <= 0:
         return 0.0
-    return sum(query[t] * story[t] for t in query.keys() & story.keys()) / members
+    # fsum: the set's order follows string hashing, which differs between processes
+    return math.fsum(query[t] * story[t] for t in query.keys() & story.keys()) / members
 
 
 def trim(story: dict[str, float], keep: int) -> dict[str, float]:

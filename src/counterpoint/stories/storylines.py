@@ -131,7 +131,7 @@ def link_storylines(
             shared = mine.intersection(central[j])
             if len(shared) < cfg.min_shared:
                 continue
-            if sum(idf[e] for e in shared) < cfg.min_overlap * min(mass[i], mass[j]):
+            if math.fsum(idf[e] for e in shared) < cfg.min_overlap * min(mass[i], mass[j]):
                 continue
             if _gap(s, other) > cfg.max_gap_days:
                 continue
