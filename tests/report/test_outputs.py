@@ -187,3 +187,53 @@ def test_outputs_highlight_nests_marks_and_cuts_crossing_ones() -> None:
 
     assert flat(paras[0]) == "[q-0[e-annAnn] said [t-0it.]]"
     assert flat(paras[1]) == "[e-bob[t-0Bo]b] agreed."
+
+
+def _without_run_metadata(path: Path) -> dict[str, object]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("generated_at")
+    return data
+
+
+def test_outputs_analysis_json_reuses_each_unchanged_articles_part(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article's records are kept with what they read (its version, its inferred day, the entity
+    of each speaker and stance name): a rewrite encodes only the articles where one of those
+    changed, and writes what a writer starting from nothing writes."""
+    store = open_store(str(tmp_path / "s.db"))
+    run(store, [str(seeds_dir)], default_pipeline(), Settings(workers=1))
+    first = tmp_path / "a" / "analysis.json"
+    write_analysis(store, first)
+    read: list[str] = []
+    items = store.article_items
+    monkeypatch.setattr(store, "article_items", lambda aid, *a, **k: read.append(aid) or items(aid, *a, **k))
+    again = tmp_path / "b" / "analysis.json"
+    write_analysis(store, again)
+    assert read == []  # nothing changed: every part was kept
+    assert _without_run_metadata(again) == _without_run_metadata(first)
+    # a speaker's entity changes (as when entity linking relinks a name): only its articles are redone
+    data = _without_run_metadata(first)
+    quoted = next(q for q in data["quotes"] if q.get("speaker_entity_id"))  # type: ignore[union-attr]
+    eid = quoted["speaker_entity_id"]
+    name = next(e["name"] for e in data["entities"] if e["id"] == eid)  # type: ignore[union-attr]
+    kept = store.output_fragments([a["id"] for a in data["articles"]])  # type: ignore[union-attr]
+    deps = {aid: json.loads(part.deps) for aid, part in kept.items()}
+    touched = {a for a, d in deps.items() if eid in d["speakers"].values() or name in d["stance"].values()}
+    with store.db.tx():
+        store.db.execute(
+            "INSERT INTO entities (id, name, type, aliases, mentions)"
+            " SELECT 'e-moved', name || ' (moved)', type, aliases, mentions FROM entities WHERE id = ?",
+            (eid,),
+        )
+        store.db.execute("UPDATE entity_aliases SET entity_id = 'e-moved' WHERE entity_id = ?", (eid,))
+    third = tmp_path / "c" / "analysis.json"
+    write_analysis(store, third)
+    assert quoted["article_id"] in read
+    assert set(read) == touched  # the articles whose speakers or stance names read that entity
+    with store.db.tx():
+        store.db.execute("DELETE FROM output_fragments")
+    scratch = tmp_path / "d" / "analysis.json"
+    write_analysis(store, scratch)
+    assert _without_run_metadata(third) == _without_run_metadata(scratch)
+    assert _without_run_metadata(third) != _without_run_metadata(first)

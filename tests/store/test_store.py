@@ -16,7 +16,7 @@ from counterpoint.store.sqlite import SQLiteStore
 MIGRATIONS = [
     "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
     "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
-    "m012_portable", "m013_mention_names",
+    "m012_portable", "m013_mention_names", "m014_output_fragments",
 ]  # fmt: skip
 
 

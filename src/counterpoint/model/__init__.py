@@ -13,6 +13,7 @@ distributed engine without shared state. The slant records live in ``counterpoin
 from counterpoint.model.article import (
     SCHEMA_VERSION,
     Article,
+    ArticleOutput,
     Doc,
     Entity,
     EntityType,
@@ -32,7 +33,23 @@ from counterpoint.model.article import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "Article", "Doc", "Entity", "EntityType", "Hints", "Mention", "NumberFact", "Quote",
-    "RawDocument", "RawFormat", "Removed", "Skipped", "Span", "StoredArticle", "TimeExpr", "Vector",
+    "SCHEMA_VERSION",
+    "Article",
+    "ArticleOutput",
+    "Doc",
+    "Entity",
+    "EntityType",
+    "Hints",
+    "Mention",
+    "NumberFact",
+    "Quote",
+    "RawDocument",
+    "RawFormat",
+    "Removed",
+    "Skipped",
+    "Span",
+    "StoredArticle",
+    "TimeExpr",
+    "Vector",
     "content_id",
 ]  # fmt: skip

@@ -336,3 +336,21 @@ class StoredArticle:
     article: Article
     duplicate_of: str | None = None  # id of the earlier article with the same text
     notes: tuple[tuple[str, str], ...] = ()  # (stage, reason) for stages that passed over it
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleOutput:
+    """What analysis.json says of one article, as written last time, so an unchanged article is not
+    read and encoded again.
+
+    ``seq`` is the article's version in the store (a reprocessed article gets a new one); ``deps``
+    what its records read beyond the article (its inferred day, the corpus entity of each speaker
+    and stance name), as JSON; ``lists`` its records per analysis.json list, one JSON record per
+    line; ``profile`` (JSON: outlet, URL, slant) what its outlet's profile reads, if it has a slant.
+    """
+
+    article_id: str
+    seq: int
+    deps: str
+    lists: dict[str, str]
+    profile: str | None = None

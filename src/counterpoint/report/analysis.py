@@ -13,14 +13,23 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from counterpoint import __version__
-from counterpoint.model import SCHEMA_VERSION, Entity, NumberFact, Quote, Span, StoredArticle, TimeExpr
+from counterpoint.model import (
+    SCHEMA_VERSION,
+    ArticleOutput,
+    Entity,
+    NumberFact,
+    Quote,
+    Span,
+    StoredArticle,
+    TimeExpr,
+)
 from counterpoint.slant.lean import Leans, story_lean
 from counterpoint.slant.model import ArticleSlant
 from counterpoint.slant.profiles import load_ratings, outlet_profiles, rekey_stance
@@ -38,6 +47,9 @@ READ_LAYERS: tuple[str, ...] = ("quote", "number", "time", "slant_scores", "load
 MAX_EVIDENCE = 3
 #: Mentions listed per entity (the first ones, in ingest order); ``mention_count`` counts them all.
 MAX_MENTIONS = 20
+#: The version of the per-article records kept between runs (``ArticleOutput``): bump it with
+#: any change to what an article's records say, or the parts written before are served again
+FRAGMENTS = f"{SCHEMA_VERSION}.1"
 
 
 def article_record(sa: StoredArticle, inferred: tuple[str, str] | None = None) -> dict[str, Any]:
@@ -73,7 +85,11 @@ class _ListWriter:
         self.n = 0
 
     def add(self, rec: dict[str, Any]) -> None:
-        self.f.write(("," if self.n else "") + "\n" + json.dumps(rec, ensure_ascii=False))
+        self.add_encoded(_encode(rec))
+
+    def add_encoded(self, text: str) -> None:
+        """Append one record already encoded as JSON."""
+        self.f.write(("," if self.n else "") + "\n" + text)
         self.n += 1
 
     def copy_into(self, out: IO[str]) -> None:
@@ -100,6 +116,76 @@ def _entity_name(key: str, entity_for: Callable[[str], str | None], names: dict[
     return names.get(eid, key) if eid else key
 
 
+def _encode(rec: Any) -> str:
+    return json.dumps(rec, ensure_ascii=False)
+
+
+def _batches(items: Iterator[tuple[str, int]], n: int) -> Iterator[list[tuple[str, int]]]:
+    batch: list[tuple[str, int]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Deps:
+    """What an article's part of analysis.json reads beyond the article, as the store has it now."""
+
+    def __init__(self, store: Store) -> None:
+        self.names = {e.id: e.name for e in store.iter_entities()}
+        # one store lookup per name, not per quote and stance key (a speaker is quoted many times)
+        self.entity_for = functools.cache(store.entity_for)
+        self.inferred = store.inferred_dates()
+
+    def of(self, article_id: str, speakers: Sequence[str], stance: Sequence[str]) -> str:
+        inferred = self.inferred.get(article_id)
+        return _encode({
+            "format": FRAGMENTS,
+            "inferred": list(inferred) if inferred else None,
+            "speakers": {k: self.entity_for(k) for k in speakers},
+            "stance": {k: self.name(k) for k in stance},
+        })  # fmt: skip
+
+    def name(self, key: str) -> str:
+        return _entity_name(key, self.entity_for, self.names)
+
+    def holds(self, part: ArticleOutput | None, seq: int) -> bool:
+        """Whether ``part`` was written for this version of its article and what it read is unchanged."""
+        if part is None or part.seq != seq:
+            return False
+        was = json.loads(part.deps)
+        return part.deps == self.of(part.article_id, list(was["speakers"]), list(was["stance"]))
+
+
+def _fragment(store: Store, sa: StoredArticle, seq: int, deps: _Deps) -> ArticleOutput:
+    """One article's part of analysis.json, encoded, with what it read (``_Deps``)."""
+    aid = sa.article.id
+    layers = store.article_items(aid, sa.article.text, READ_LAYERS)
+    quotes = layers.get("quote", ())
+    lists = {
+        "articles": _encode(article_record(sa, deps.inferred.get(aid))),
+        "quotes": "\n".join(_encode(quote_record(q, deps.entity_for)) for q in quotes),
+        "numbers": "\n".join(_encode(number_record(n)) for n in layers.get("number", ())),
+        "dates": "\n".join(_encode(date_record(t)) for t in layers.get("time", ())),
+    }
+    speakers = [q.speaker for q in quotes if q.speaker and not q.speaker_entity_id]
+    slant = slant_from_layers(aid, layers)
+    profile = None
+    stance: list[str] = []
+    if slant is not None:
+        stance = list(slant.stance)
+        slant = rekey_stance(slant, deps.name)
+        lists["slant"] = _encode(slant.to_dict())
+        outlet = sa.article.outlet or "(unknown outlet)"
+        # profiles need only the scores and the techniques of the outlet's own spans
+        own = replace(slant, spans=tuple(s for s in slant.spans if s.speaker is None))
+        profile = _encode([outlet, sa.article.url, own.to_dict()])
+    return ArticleOutput(aid, seq, deps.of(aid, list(dict.fromkeys(speakers)), stance), lists, profile)
+
+
 def write_analysis(
     store: Store,
     path: str | os.PathLike[str],
@@ -123,30 +209,27 @@ def write_analysis(
         }
         slants: list[tuple[str, ArticleSlant]] = []
         urls: dict[str, str] = {}
-        entity_names = {e.id: e.name for e in store.iter_entities()}
-        # one store lookup per name, not per quote and stance key (a speaker is quoted many times)
-        entity_for = functools.cache(store.entity_for)
-        inferred = store.inferred_dates()
-        for sa in store.iter_articles():
-            lists["articles"].add(article_record(sa, inferred.get(sa.article.id)))
-            layers = store.article_items(sa.article.id, sa.article.text, READ_LAYERS)
-            for q in layers.get("quote", ()):
-                lists["quotes"].add(quote_record(q, entity_for))
-            for n in layers.get("number", ()):
-                lists["numbers"].add(number_record(n))
-            for t in layers.get("time", ()):
-                lists["dates"].add(date_record(t))
-            slant = slant_from_layers(sa.article.id, layers)
-            if slant is not None:
-                slant = rekey_stance(slant, lambda k: _entity_name(k, entity_for, entity_names))
-                lists["slant"].add(slant.to_dict())
-                outlet = sa.article.outlet or "(unknown outlet)"
-                # profiles need only the scores and the techniques of the outlet's own spans
-                slants.append(
-                    (outlet, replace(slant, spans=tuple(s for s in slant.spans if s.speaker is None)))
-                )
-                if sa.article.url:
-                    urls.setdefault(outlet, sa.article.url)
+        deps = _Deps(store)
+        for versions in _batches(store.article_versions(), 500):
+            kept = store.output_fragments([aid for aid, _seq in versions])
+            fresh = {aid: seq for aid, seq in versions if not deps.holds(kept.get(aid), seq)}
+            made = [
+                _fragment(store, sa, fresh[sa.article.id], deps) for sa in store.stored_articles(list(fresh))
+            ]
+            store.save_output_fragments(made)
+            # a kept part only where it still holds (a fresh article may have left the store since)
+            parts = {aid: p for aid, p in kept.items() if aid not in fresh} | {f.article_id: f for f in made}
+            for aid, _seq in versions:
+                if (part := parts.get(aid)) is None:
+                    continue  # removed since the versions were read
+                for key in ("articles", *ITEM_KEYS):
+                    for line in filter(None, part.lists.get(key, "").split("\n")):
+                        lists[key].add_encoded(line)
+                if part.profile is not None:
+                    outlet, url, slant_dict = json.loads(part.profile)
+                    slants.append((outlet, ArticleSlant.from_dict(slant_dict)))
+                    if url:
+                        urls.setdefault(outlet, url)
         for s in store.iter_skipped():
             lists["skipped"].add({"source": s.source, "reason": s.reason, "id": s.id})
         mentions = store.entity_mentions_for_output(MAX_MENTIONS)

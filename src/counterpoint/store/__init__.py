@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from counterpoint.errors import StoreError
-from counterpoint.model import Doc, Entity, RawDocument, Skipped, Span, StoredArticle
+from counterpoint.model import ArticleOutput, Doc, Entity, RawDocument, Skipped, Span, StoredArticle
 from counterpoint.model.claim import (
     ArticleFacts,
     BriefSentence,
@@ -64,6 +64,14 @@ class Store(Protocol):
     def mark_all_pending(self) -> int: ...
 
     def iter_articles(self) -> Iterator[StoredArticle]: ...
+
+    def stored_articles(self, article_ids: Sequence[str]) -> list[StoredArticle]: ...
+
+    def article_versions(self) -> Iterator[tuple[str, int]]: ...
+
+    def output_fragments(self, article_ids: Sequence[str]) -> dict[str, ArticleOutput]: ...
+
+    def save_output_fragments(self, fragments: Sequence[ArticleOutput]) -> None: ...
 
     def iter_skipped(self) -> Iterator[Skipped]: ...
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from counterpoint.model import (
     Article,
+    ArticleOutput,
     Doc,
     Entity,
     Hints,
@@ -193,7 +194,7 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
                 # vectors are keyed by offsets into the text, which a re-run may change.
                 # delete + insert rather than INSERT OR REPLACE: REPLACE does not fire the delete
                 # triggers that keep SQLite's full-text index in step
-                for table in ("lead_vectors", "claim_vectors", "items"):
+                for table in ("lead_vectors", "claim_vectors", "items", "output_fragments"):
                     db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
                 db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
             for chunk in _chunks(kept):
@@ -261,19 +262,47 @@ class SQLStore(CorpusTables, OutputViews, EventTables):
 
     def iter_articles(self) -> Iterator[StoredArticle]:
         """Every stored article in ingest order, with what the store knows about it."""
-        cur = self.db.execute(
-            "SELECT id, source, text, title, outlet, author, published, dateline, language, url, removed,"
-            " duplicate_of, notes FROM articles ORDER BY seq"
-        )
-        for r in cur:
-            removed = json.loads(r[10])
-            art = Article.from_dict(
-                {
-                    "id": r[0], "source": r[1], "text": r[2], "title": r[3], "outlet": r[4], "author": r[5],
-                    "published": r[6], "dateline": r[7], "language": r[8], "url": r[9], "removed": removed,
-                }
+        yield from map(_stored, self.db.execute(f"SELECT {_ARTICLE_COLS} FROM articles ORDER BY seq"))
+
+    def stored_articles(self, article_ids: Sequence[str]) -> list[StoredArticle]:
+        """These articles (those still stored), in the order given."""
+        found: dict[str, StoredArticle] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({marks})", chunk):
+                found[r[0]] = _stored(r)
+        return [found[a] for a in article_ids if a in found]
+
+    def article_versions(self) -> Iterator[tuple[str, int]]:
+        """(id, version) of every stored article in ingest order; a reprocessed article gets a new version."""
+        for aid, seq in self.db.execute("SELECT id, seq FROM articles ORDER BY seq"):
+            yield str(aid), int(seq)
+
+    def output_fragments(self, article_ids: Sequence[str]) -> dict[str, ArticleOutput]:
+        """The analysis.json parts last written for these articles (those that have one)."""
+        out: dict[str, ArticleOutput] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for aid, seq, deps, lists, profile in self.db.execute(
+                "SELECT article_id, seq, deps, lists, profile FROM output_fragments"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out[aid] = ArticleOutput(aid, int(seq), deps, json.loads(lists), profile)
+        return out
+
+    def save_output_fragments(self, fragments: Sequence[ArticleOutput]) -> None:
+        """Keep these analysis.json parts (replacing older ones of the same articles), in one transaction."""
+        if not fragments:
+            return
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO output_fragments (article_id, seq, deps, lists, profile) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET seq = excluded.seq, deps = excluded.deps,"
+                " lists = excluded.lists, profile = excluded.profile",
+                [(f.article_id, f.seq, f.deps, json.dumps(f.lists, ensure_ascii=False), f.profile)
+                 for f in sorted(fragments, key=lambda f: f.article_id)],
             )  # fmt: skip
-            yield StoredArticle(art, r[11], tuple((n[0], n[1]) for n in json.loads(r[12])))
 
     def article_items(self, article_id: str, text: str, layers: Sequence[str] = ()) -> dict[str, list[Any]]:
         """The layer items of one article (every layer, or only ``layers``), by layer name, in text order."""
@@ -407,3 +436,20 @@ def _count_names(db: Conn, names: Counter[tuple[str, str, str]]) -> None:
     )
     if any(n < 0 for *_k, n in changes):
         db.execute("DELETE FROM mention_names WHERE n <= 0")
+
+
+_ARTICLE_COLS = (
+    "id, source, text, title, outlet, author, published, dateline, language, url, removed,"
+    " duplicate_of, notes"
+)
+
+
+def _stored(r: Sequence[Any]) -> StoredArticle:
+    removed = json.loads(r[10])
+    art = Article.from_dict(
+        {
+            "id": r[0], "source": r[1], "text": r[2], "title": r[3], "outlet": r[4], "author": r[5],
+            "published": r[6], "dateline": r[7], "language": r[8], "url": r[9], "removed": removed,
+        }
+    )  # fmt: skip
+    return StoredArticle(art, r[11], tuple((n[0], n[1]) for n in json.loads(r[12])))

@@ -464,10 +464,30 @@ def m013_mention_names(db: Conn) -> None:
     )
 
 
+def m014_output_fragments(db: Conn) -> None:
+    """Each article's part of analysis.json as last written, with what it depends on.
+
+    The writer reuses the part of an article whose version and dependencies did not change, instead
+    of reading its layers and encoding its records again (most of writing analysis.json at 10k).
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE output_fragments (
+            article_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            deps TEXT NOT NULL,
+            lists TEXT NOT NULL,
+            profile TEXT
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
     m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events, m012_portable,
-    m013_mention_names,
+    m013_mention_names, m014_output_fragments,
 ]  # fmt: skip
 
 
