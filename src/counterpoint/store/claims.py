@@ -346,16 +346,23 @@ def best_evidence(
     if limit is None:
         return list(spans)
     wanted = (text or "").strip()
-    exact = [i for i, s in enumerate(spans) if wanted and s["text"].strip() == wanted][:1]
-    seen: set[str] = {spans[i]["article_id"] for i in exact}
-    firsts: list[dict[str, Any]] = []
-    rest: list[dict[str, Any]] = []
-    for i, s in enumerate(spans):
-        if i in exact:
+    exact = next((i for i, s in enumerate(spans) if wanted and s["text"].strip() == wanted), None)
+    return [spans[i] for i in _citation_order([s["article_id"] for s in spans], exact)[:limit]]
+
+
+def _citation_order(article_ids: Sequence[str], exact: int | None) -> list[int]:
+    """Indexes of spans (by their articles) in ``best_evidence``'s order: the exact wording first,
+    then the first span of each article not cited yet, then the rest."""
+    head = [] if exact is None else [exact]
+    seen = {article_ids[i] for i in head}
+    firsts: list[int] = []
+    rest: list[int] = []
+    for i, a in enumerate(article_ids):
+        if i == exact:
             continue
-        (rest if s["article_id"] in seen else firsts).append(s)
-        seen.add(s["article_id"])
-    return [*(spans[i] for i in exact), *firsts, *rest][:limit]
+        (rest if a in seen else firsts).append(i)
+        seen.add(a)
+    return [*head, *firsts, *rest]
 
 
 def _evidence_of(db: Conn, texts: _Texts, claim_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -578,20 +585,17 @@ def _best_offsets(
     """``best_evidence`` of the spans at ``offsets``, slicing only those it lists (and those long
     enough to be worded exactly as ``text``)."""
     wanted = (text or "").strip()
-    exact: list[int] = []
-    for i, (a, s, e) in enumerate(offsets):
-        if wanted and e - s >= len(wanted) and (sp := texts.span(a, s, e)) and sp["text"].strip() == wanted:
-            exact = [i]
-            break
-    seen = {offsets[i][0] for i in exact}
-    firsts: list[int] = []
-    rest: list[int] = []
-    for i, (a, _s, _e) in enumerate(offsets):
-        if i in exact:
-            continue
-        (rest if a in seen else firsts).append(i)
-        seen.add(a)
-    picked = [*exact, *firsts, *rest][:limit]
+
+    def worded(a: str, s: int, e: int) -> bool:  # only a span this long can say ``wanted``
+        return (
+            bool(wanted)
+            and e - s >= len(wanted)
+            and (sp := texts.span(a, s, e)) is not None
+            and (sp["text"].strip() == wanted)
+        )
+
+    exact = next((i for i, (a, s, e) in enumerate(offsets) if worded(a, s, e)), None)
+    picked = _citation_order([a for a, _s, _e in offsets], exact)[:limit]
     return [sp for i in picked if (sp := texts.span(*offsets[i])) is not None]
 
 
