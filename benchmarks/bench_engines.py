@@ -58,13 +58,20 @@ class Measure:
     peak_proc: float
 
 
-def measure(cmd: list[str]) -> Measure:
-    """Run ``cmd`` and sample its process tree until it exits."""
+def measure(cmd: list[str], trace: Path | None = None) -> Measure:
+    """Run ``cmd`` and sample its process tree until it exits.
+
+    With ``trace`` (a kept run's folder), the command's JSON summary goes to ``summary.json`` and
+    one line per second to ``rss.tsv`` (seconds, tree MiB, largest process MiB, processes), so a
+    memory peak can be placed in a phase by the summary's ``phase_seconds``.
+    """
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = subprocess.PIPE if trace else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
     root = psutil.Process(proc.pid)
     cpu: dict[int, float] = {}
     peak_tree = peak_proc = 0.0
+    lines: list[str] = []
     stop = threading.Event()
 
     def sample() -> None:
@@ -74,7 +81,7 @@ def measure(cmd: list[str]) -> Measure:
                 procs = [root, *root.children(recursive=True)]
             except psutil.Error:
                 return
-            tree = 0.0
+            tree = largest = 0.0
             for p in procs:
                 try:
                     t = p.cpu_times()
@@ -83,15 +90,24 @@ def measure(cmd: list[str]) -> Measure:
                     continue
                 cpu[p.pid] = max(cpu.get(p.pid, 0.0), t.user + t.system)
                 tree += rss
-                peak_proc = max(peak_proc, rss)
+                largest = max(largest, rss)
+            peak_proc = max(peak_proc, largest)
             peak_tree = max(peak_tree, tree)
+            elapsed = time.perf_counter() - started
+            if trace and elapsed >= len(lines):
+                lines.append(f"{elapsed:.1f}\t{tree:.0f}\t{largest:.0f}\t{len(procs)}")
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = proc.communicate()
+    summary, err = proc.communicate()
     stop.set()
     sampler.join()
+    if trace:
+        trace.mkdir(parents=True, exist_ok=True)
+        (trace / "summary.json").write_bytes(summary or b"")
+        head = "seconds\ttree_mib\tlargest_mib\tprocesses"
+        (trace / "rss.tsv").write_text("\n".join([head, *lines]) + "\n")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:6])}... failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     return Measure(time.perf_counter() - started, sum(cpu.values()), peak_tree, peak_proc)
@@ -144,6 +160,10 @@ def main() -> None:
         print(f"baseline: bare spaCy, 2 processes, {args.baseline} texts: {rate:.1f} articles/s")
     head = ("run", "seconds", "articles/s", "CPU-s", "peak tree MiB", "peak proc MiB")
     print(f"{head[0]:<12} {head[1]:>8} {head[2]:>10} {head[3]:>8} {head[4]:>14} {head[5]:>14}", flush=True)
+
+    def trace(out: Path) -> Path | None:
+        return out / "trace" if args.keep else None
+
     with tempfile.TemporaryDirectory() as scratch:
         tmp = args.keep or scratch
         if args.small:
@@ -152,12 +172,12 @@ def main() -> None:
             row(f"local {args.small}", args.small, small, out)
         for engine in engines:
             out = Path(tmp) / engine
-            m = results[engine] = measure(analyze([folder], out, args.workers, engine))
+            m = results[engine] = measure(analyze([folder], out, args.workers, engine), trace(out))
             outputs[engine] = normalised(out / "analysis.json")
             row(f"{engine} {args.n}", args.n, m, out)
             if engine == "local" and args.incremental:
                 extra = corpus(data, EXTRA, seed=99)
-                into = measure(analyze([folder, extra], out, args.workers, "local"))
+                into = measure(analyze([folder, extra], out, args.workers, "local"), trace(out / "into"))
                 row(f"+{EXTRA} into {args.n}", EXTRA, into, out, args.n + EXTRA)
                 empty = measure(analyze([extra], Path(tmp) / "empty", args.workers, "local"))
                 row(f"+{EXTRA} into 0", EXTRA, empty, Path(tmp) / "empty")
