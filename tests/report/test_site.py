@@ -235,3 +235,42 @@ def test_site_long_lists_are_capped_with_a_count(
     assert claims > 1
     assert f"Showing 1 of {claims} claims" in page
     assert "Showing 1 of 4 articles" in page
+
+
+def test_site_a_claim_keeps_its_first_reasons_and_counts_all(
+    store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = {c["id"]: c for c in claims_for_output(store.db)}
+    many = [c for c in full.values() if c["why_count"] >= 2]
+    assert many, "the fixture's claims disagree in several sentence pairs"
+    assert all(len((c["why"] or "").split("\n")) == c["why_count"] for c in many)  # under the cap: all kept
+    monkeypatch.setattr("counterpoint.claims.story.WHY_KEPT", 1)
+    again = open_store(str(tmp_path / "again.db"))
+    other = _rec("islandnews", "Kestrel library opens", OTHER, date="2025-03-01")
+    run(again, [str(_feed(tmp_path / "in", [*CONFLICT, other]))], default_pipeline(), SETTINGS)
+    assert isinstance(again, SQLiteStore)
+    capped = {c["id"]: c for c in claims_for_output(again.db)}
+    assert capped.keys() == full.keys()
+    for cid, c in capped.items():
+        assert c["why_count"] == full[cid]["why_count"]
+        first = full[cid]["why"].split("\n")[0] if full[cid]["why"] else None
+        assert c["why"] == first
+    # the conflicts list does not read the claims' reasons: it is the same with one kept per claim
+    assert conflicts_for_output(again.db) == conflicts_for_output(store.db)
+
+
+def test_site_conflicts_of_a_store_made_before_pairs_were_kept_are_the_same(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    before = conflicts_for_output(store.db), claims_for_output(store.db)
+    assert before[0]
+    # the store as m014 left it: every reason in ``why``, no pairs, no count (the fixture is under
+    # the cap, so its reasons are all there)
+    with store.db:
+        store.db.execute("DROP TABLE claim_conflicts")
+        store.db.execute("ALTER TABLE claims DROP COLUMN why_count")
+        store.db.execute("DELETE FROM _migrations WHERE name = 'm015_claim_conflicts'")
+    store.close()
+    reopened = open_store(str(tmp_path / "s.db"))
+    assert isinstance(reopened, SQLiteStore)
+    assert (conflicts_for_output(reopened.db), claims_for_output(reopened.db)) == before

@@ -9,14 +9,16 @@ import pytest
 from counterpoint.errors import StoreError
 from counterpoint.model import Doc, Hints, RawDocument, Removed, Skipped, content_id
 from counterpoint.model.article import Mention, Span
+from counterpoint.model.claim import ClaimConflict
 from counterpoint.store import Store, open_store
 from counterpoint.store.dialect import redact, to_postgres
+from counterpoint.store.migrations import claim_pairs_from_reasons
 from counterpoint.store.sqlite import SQLiteStore
 
 MIGRATIONS = [
     "m001_initial", "m002_language_layers", "m003_search", "m004_stories", "m005_claims",
     "m006_story_frames", "m007_corpus_stages", "m008_claim_state", "m010_inferred_dates", "m011_events",
-    "m012_portable", "m013_mention_names", "m014_output_fragments",
+    "m012_portable", "m013_mention_names", "m014_output_fragments", "m015_claim_conflicts",
 ]  # fmt: skip
 
 
@@ -274,3 +276,18 @@ def test_store_runs_table_keeps_no_password(store: Store) -> None:
     [settings] = [r[0] for r in store.db.execute("SELECT settings FROM runs")]
     assert "s3cret" not in settings
     assert "me:***@h:5432/news" in settings
+
+
+def test_claim_pairs_from_reasons_splits_shared_and_own_reasons() -> None:
+    """How migration m015 pairs the claims of a store that kept only each claim's reasons."""
+    shared = "X reports “fares are 12 crowns”; Y reports “fares are 30 crowns” — 12 vs 30"
+    own = [
+        "X reports “the vote was on Tuesday”; Z reports “the vote was on Monday” — Tuesday vs Monday",
+        "X reports “the vote was on Tuesday”; W reports “the vote was on Friday” — Tuesday vs Friday",
+    ]
+    lines = {"a": [own[0], shared, own[1]], "b": [shared]}
+    pairs = claim_pairs_from_reasons([("a", ["b"]), ("b", ["a"])], lines)
+    assert pairs == [
+        ClaimConflict("a", "b", shared, 1),
+        ClaimConflict("a", "a", own[0], 2, 1, 2),  # one sentence on the first side, two on the second
+    ]

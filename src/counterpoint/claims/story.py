@@ -39,10 +39,12 @@ from counterpoint.claims.checkworthy import CHECKWORTHY_THRESHOLD, sentence_wort
 from counterpoint.claims.compare import Judge, RuleJudge
 from counterpoint.model import Span
 from counterpoint.model.claim import (
+    WHY_KEPT,
     ArticleFacts,
     BriefSentence,
     Claim,
     ClaimCandidate,
+    ClaimConflict,
     ClaimText,
     ConflictLink,
     ScopeResult,
@@ -399,9 +401,11 @@ def assemble(
     conflicts = [
         (c.first, c.second, c) for c in state.conflicts if c.first in claim_of and c.second in claim_of
     ]
-    # what each claim lists already, as sets: a claim can be in hundreds of conflicts
+    # what each claim lists already, as sets: a claim can be in hundreds of conflicts and its
+    # sentences in thousands of disagreeing pairs (a claim keeps WHY_KEPT reasons, counts them all)
     listed: dict[str, set[str]] = defaultdict(set)
     said: dict[str, set[str]] = defaultdict(set)
+    disputes: dict[tuple[str, str], _Dispute] = {}
     for i, j, link in conflicts:
         first, second = claim_of[i], claim_of[j]
         why = _conflict_why(owner[i], cands[i], owner[j], cands[j], link.why)
@@ -412,8 +416,15 @@ def assemble(
                 x.conflicts_with.append(y.id)
             if why not in said[x.id]:
                 said[x.id].add(why)
-                x.why.append(why)
+                if len(x.why) < WHY_KEPT:
+                    x.why.append(why)
+        key = (min(first.id, second.id), max(first.id, second.id))
+        disputes.setdefault(key, _Dispute()).add(why, cands[i], cands[j])
+    for claim in claims:
+        claim.why_count = len(said.get(claim.id, ()))
     claims.sort(key=_claim_order)
+    position = {c.id: k for k, c in enumerate(claims)}
+    pairs_of = [d.record(*sorted(key, key=position.__getitem__)) for key, d in disputes.items()]
     originals = [articles[a] for a in state.compared]
     omissions = _omissions(claims, originals, story_of, scope_id)
     # a story's brief states only the conflicts between two of its own articles, and cites only them
@@ -434,7 +445,33 @@ def assemble(
             briefs[sid] = story_brief(sid, idx, cands, owner, claim_of, pairs.get(sid, []))
     briefs.update(_fallbacks(scope_id, state, articles, briefs))
     state.brief_keys = keys
-    return ScopeResult(claims, omissions, briefs, state, frozenset(reused))
+    return ScopeResult(claims, omissions, briefs, state, frozenset(reused), pairs_of)
+
+
+class _Dispute:
+    """The reasons of one pair of claims as the judge gives them: the first, and how many differ.
+
+    For a claim at odds with itself, also the distinct sentences on each side of its reasons.
+    """
+
+    def __init__(self) -> None:
+        self.first: str | None = None
+        self.reasons: set[str] = set()
+        self.sides: tuple[set[str], set[str]] = (set(), set())
+
+    def add(self, why: str, a: ClaimCandidate, b: ClaimCandidate) -> None:
+        if self.first is None:
+            self.first = why
+        self.reasons.add(why)
+        self.sides[0].add(a.span.text.strip())
+        self.sides[1].add(b.span.text.strip())
+
+    def record(self, first: str, second: str) -> ClaimConflict:
+        own = first == second
+        return ClaimConflict(
+            first, second, self.first or "", len(self.reasons),
+            len(self.sides[0]) if own else None, len(self.sides[1]) if own else None,
+        )  # fmt: skip
 
 
 def _brief_key(

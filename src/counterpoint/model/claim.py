@@ -9,6 +9,10 @@ from typing import Any
 from counterpoint.model.article import Mention, NumberFact, Quote, Span, TimeExpr
 
 Status = str  # corroborated | single_source | conflicting
+#: reasons (one per disagreeing sentence pair) a claim keeps; ``Claim.why_count`` counts them all.
+#: A claim of a big storyline can disagree with thousands of sentence pairs (1.4 MB of reasons for
+#: one claim at 10k articles); each pair of claims is kept once, in ``ScopeResult.conflicts``
+WHY_KEPT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,8 @@ class Claim:
     speaker: str | None = None
     score: float = 0.0
     conflicts_with: list[str] = field(default_factory=list)
-    why: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)  # the first ``WHY_KEPT`` distinct reasons
+    why_count: int = 0  # how many distinct reasons there are
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,7 +101,26 @@ class Claim:
             "evidence": [s.to_dict() for s in self.evidence],
             "conflicts_with": list(self.conflicts_with),
             "why": "\n".join(self.why) if self.why else None,
+            "why_count": self.why_count,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimConflict:
+    """Two claims of a scope that disagree, once per pair (``first`` before ``second`` in display order).
+
+    ``why`` is the first reason (one per disagreeing sentence pair, in the judge's order) and
+    ``pairs`` counts the distinct reasons. ``first == second``: sentences aligned as one claim that
+    disagree with each other; ``first_sentences``/``second_sentences`` then count the distinct
+    sentences on each side of its reasons (the sides are both that claim's evidence).
+    """
+
+    first: str
+    second: str
+    why: str
+    pairs: int
+    first_sentences: int | None = None
+    second_sentences: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +176,8 @@ class ScopeResult:
     """Claims of one scope; omissions (article id -> claim ids) and a brief per story.
 
     ``state`` is what an incremental update starts from next time (None: nothing to keep);
-    ``kept`` the stories whose stored brief an update kept because its inputs did not change.
+    ``kept`` the stories whose stored brief an update kept because its inputs did not change;
+    ``conflicts`` each disagreeing pair of claims once.
     """
 
     claims: list[Claim]
@@ -160,6 +185,7 @@ class ScopeResult:
     briefs: dict[str, list[BriefSentence]]
     state: ScopeState | None = None
     kept: frozenset[str] = frozenset()
+    conflicts: list[ClaimConflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,17 +239,22 @@ def write_analysis(
         store.attach_sides(stories, max_evidence=MAX_EVIDENCE)
         for story in stories:
             story.update(story_lean(story["outlets"], leans))
-        claims = store.claims_for_output(max_evidence=MAX_EVIDENCE)
-        timeline = store.timeline_for_output(max_evidence=MAX_EVIDENCE)
-        for key, records in (
-            ("stories", stories), ("storylines", storylines), ("duplicates", duplicates), ("claims", claims),
-            ("conflicts", store.conflicts_for_output()), ("timeline", timeline),
-            ("events", store.events_for_output(max_evidence=MAX_EVIDENCE)),
-            ("relations", store.relations_for_output()),
-        ):  # fmt: skip
+        # each corpus-wide list is read when its turn comes and dropped once written: at 10k
+        # articles the claims, conflicts and timeline lists are hundreds of MB while they are held
+        read: dict[str, Callable[[], Sequence[dict[str, Any]]]] = {
+            "stories": lambda: stories, "storylines": lambda: storylines, "duplicates": lambda: duplicates,
+            "claims": lambda: store.claims_for_output(max_evidence=MAX_EVIDENCE),
+            "conflicts": store.conflicts_for_output,
+            "timeline": lambda: store.timeline_for_output(max_evidence=MAX_EVIDENCE),
+            "events": lambda: store.events_for_output(max_evidence=MAX_EVIDENCE),
+            "relations": store.relations_for_output,
+        }  # fmt: skip
+        for key, reader in read.items():
             lists[key] = _ListWriter(folder, key)
-            for rec in records:
+            for rec in reader():
                 lists[key].add(rec)
+            if key == "duplicates":
+                del stories, storylines, duplicates
         ratings = load_ratings(ratings_file or None)
         for profile in outlet_profiles(slants, ratings, urls=urls).values():
             lists["outlets"].add(profile.to_dict())

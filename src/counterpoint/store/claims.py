@@ -20,6 +20,7 @@ from counterpoint.model.claim import (
     ArticleFacts,
     BriefSentence,
     ClaimCandidate,
+    ClaimConflict,
     ClaimScope,
     ClaimText,
     ConflictLink,
@@ -248,7 +249,10 @@ def _delete_scope(db: Conn, scope_id: str) -> None:
     db.execute(
         "DELETE FROM claim_evidence WHERE claim_id IN (SELECT id FROM claims WHERE scope_id = ?)", (scope_id,)
     )
-    for table in ("claims", "omissions", "briefs", "timeline_events", "claim_candidates", "claim_links"):
+    for table in (
+        "claims", "omissions", "briefs", "timeline_events", "claim_candidates", "claim_links",
+        "claim_conflicts",
+    ):  # fmt: skip
         db.execute(f"DELETE FROM {table} WHERE scope_id = ?", (scope_id,))
     db.execute("DELETE FROM claim_scopes WHERE id = ?", (scope_id,))
 
@@ -266,11 +270,18 @@ def save_scope(db: Conn, scope: Scope, result: ScopeResult, timeline: Sequence[T
         _delete_scope(db, scope.id)
         db.executemany(
             "INSERT INTO claims (id, scope_id, story_id, position, text, status, kind, speaker, score,"
-            " sources, outlets, conflicts_with, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sources, outlets, conflicts_with, why, why_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.id, scope.id, c.story_id, i, c.text, c.status, c.kind, c.speaker, c.score, c.sources,
               json.dumps(c.outlets, ensure_ascii=False), json.dumps(c.conflicts_with),
-              "\n".join(c.why) if c.why else None)
+              "\n".join(c.why) if c.why else None, c.why_count)
              for i, c in enumerate(result.claims)],
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO claim_conflicts (first_id, second_id, scope_id, why, pairs, first_sentences,"
+            " second_sentences) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(c.first, c.second, scope.id, c.why, c.pairs, c.first_sentences, c.second_sentences)
+             for c in result.conflicts],
         )  # fmt: skip
         db.executemany(
             'INSERT OR IGNORE INTO claim_evidence (claim_id, article_id, start, "end") VALUES (?, ?, ?, ?)',
@@ -306,7 +317,7 @@ def reset_claims(db: Conn) -> None:
     with _tx(db):
         for table in (
             "claim_evidence", "claims", "omissions", "briefs", "timeline_events", "claim_scopes",
-            "claim_candidates", "claim_links",
+            "claim_candidates", "claim_links", "claim_conflicts",
         ):  # fmt: skip
             db.execute(f"DELETE FROM {table}")
 
@@ -382,6 +393,10 @@ def _why_lines(why: str | None) -> list[str]:
     return [w for w in (why or "").split("\n") if w]
 
 
+#: claims whose evidence is sliced at a time: a claim of a big storyline has thousands of spans
+_EVIDENCE_BLOCK = 500
+
+
 def claims_for_output(
     db: Conn,
     story_id: str | None = None,
@@ -393,30 +408,35 @@ def claims_for_output(
     """The ``claims`` list of analysis.json (every story, or one), in display order; a page of it if asked.
 
     ``evidence_count`` is the number of evidence spans; with ``max_evidence`` only that many are
-    listed, best first (see ``best_evidence``), and ``why`` keeps as many of its lines (one per
-    disagreeing sentence pair), ``why_count`` saying how many there are.
+    listed, best first (see ``best_evidence``). ``why`` holds the claim's first reasons (one per
+    disagreeing sentence pair; the store keeps ``model.claim.WHY_KEPT``, ``max_evidence`` lists at
+    most that many), ``why_count`` says how many there are.
     """
     where, args = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
     page = " LIMIT ? OFFSET ?" if limit is not None else ""
     rows = db.execute(
         "SELECT id, story_id, scope_id, text, status, kind, speaker, score, sources, outlets, conflicts_with,"
-        " why"
+        " why, why_count"
         f" FROM claims {where} ORDER BY scope_id, position{page}",
         [*args, *([limit, offset] if limit is not None else [])],
     ).fetchall()
-    evidence = _evidence_of(db, _Texts(db), [r[0] for r in rows])
+    texts = _Texts(db)
     out = []
-    for cid, story, scope, text, status, kind, speaker, score, sources, outlets, conflicts, why in rows:
-        spans = evidence.get(cid, [])
-        lines = _why_lines(why)
-        if max_evidence is not None and lines:
-            why = "\n".join(lines[:max_evidence])
-        out.append({
-            "id": cid, "story_id": story, "scope_id": scope, "text": text, "status": status, "kind": kind,
-            "speaker": speaker, "score": score, "sources": sources, "outlets": json.loads(outlets),
-            "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
-            "conflicts_with": json.loads(conflicts), "why": why, "why_count": len(lines),
-        })  # fmt: skip
+    for k in range(0, len(rows), _EVIDENCE_BLOCK):
+        block = rows[k : k + _EVIDENCE_BLOCK]
+        evidence = _evidence_of(db, texts, [r[0] for r in block])
+        for row in block:
+            cid, story, scope, text, status, kind, speaker, score, sources, outlets, conflicts, why, n = row
+            spans = evidence.pop(cid, [])
+            lines = _why_lines(why)
+            if max_evidence is not None and lines:
+                why = "\n".join(lines[:max_evidence])
+            out.append({
+                "id": cid, "story_id": story, "scope_id": scope, "text": text, "status": status, "kind": kind,
+                "speaker": speaker, "score": score, "sources": sources, "outlets": json.loads(outlets),
+                "evidence": best_evidence(spans, text, max_evidence), "evidence_count": len(spans),
+                "conflicts_with": json.loads(conflicts), "why": why, "why_count": int(n),
+            })  # fmt: skip
     return out
 
 
@@ -438,8 +458,8 @@ def _by_text(spans: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _quoted(by_text: dict[str, dict[str, Any]], line: str) -> list[dict[str, Any]]:
-    """The spans (of ``_by_text``) a reason quotes, in its order.
+def quoted_texts(line: str) -> tuple[str, str]:
+    """The two sentences a reason quotes.
 
     A reason reads ``A reports “first”; B reports “second” — what differs`` (claims/story.py).
     """
@@ -447,7 +467,12 @@ def _quoted(by_text: dict[str, dict[str, Any]], line: str) -> list[dict[str, Any
     first, _, rest = rest.partition("”; ")
     _, _, rest = rest.partition(" reports “")
     second, _, _ = rest.partition("” — ")
-    return [by_text[t] for t in (first, second) if t in by_text]
+    return first, second
+
+
+def _quoted(by_text: dict[str, dict[str, Any]], line: str) -> list[dict[str, Any]]:
+    """The spans (of ``_by_text``) a reason quotes, in its order."""
+    return [by_text[t] for t in quoted_texts(line) if t in by_text]
 
 
 def _side(
@@ -467,12 +492,31 @@ def _side(
 
 
 def _conflict(
-    row: Sequence[Any], ids: list[str], lines: list[str], sides: list[dict[str, Any]]
+    row: Sequence[Any], ids: list[str], why: str | None, count: int, sides: list[dict[str, Any]]
 ) -> dict[str, Any]:
     return {
-        "story_id": row[1], "scope_id": row[2], "claim_ids": ids,
-        "why": lines[0] if lines else None, "why_count": len(lines), "sides": sides,
+        "story_id": row[1], "scope_id": row[2], "claim_ids": ids, "why": why or None, "why_count": count,
+        "sides": sides,
     }  # fmt: skip
+
+
+def _pairs(db: Conn, claim_ids: Sequence[str] | None) -> dict[tuple[str, str], ClaimConflict]:
+    """The stored disagreeing pairs of claims (every one, or those of ``claim_ids``), keyed by
+    their two ids in sorted order."""
+    cols = "first_id, second_id, why, pairs, first_sentences, second_sentences FROM claim_conflicts"
+    if claim_ids is None:
+        rows = db.execute(f"SELECT {cols}").fetchall()
+    else:
+        rows = []
+        for chunk in _chunks(list(claim_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows += db.execute(
+                f"SELECT {cols} WHERE first_id IN ({marks}) OR second_id IN ({marks})", [*chunk, *chunk]
+            ).fetchall()
+    out = {}
+    for a, b, why, n, fs, ss in rows:
+        out[(min(a, b), max(a, b))] = ClaimConflict(a, b, why, int(n), fs, ss)
+    return out
 
 
 def conflicts_for_output(db: Conn, story_id: str | None = None) -> list[dict[str, Any]]:
@@ -483,9 +527,10 @@ def conflicts_for_output(db: Conn, story_id: str | None = None) -> list[dict[str
     its claim, story, outlets, the sentence the reason quotes as its one evidence span, and
     ``evidence_count``, the number of sentences stating that side. Sentences that disagree but
     were aligned as one claim are an entry whose two sides are the same claim. With ``story_id``,
-    only the conflicts of that story (either side in it), in claim order.
+    only the conflicts of that story (either side in it), in claim order. The pairs are read from
+    ``claim_conflicts`` (one row per pair of claims), not from each claim's reasons.
     """
-    cols = "id, story_id, scope_id, text, outlets, conflicts_with, why"
+    cols = "id, story_id, scope_id, text, outlets, conflicts_with"
     if story_id:
         rows = db.execute(
             f"SELECT {cols} FROM claims WHERE story_id = ? AND status = 'conflicting' ORDER BY position",
@@ -501,44 +546,38 @@ def conflicts_for_output(db: Conn, story_id: str | None = None) -> list[dict[str
             f"SELECT {cols} FROM claims WHERE status = 'conflicting' ORDER BY scope_id, position"
         ).fetchall()
     claims = {r[0]: r for r in rows}
+    pairs = _pairs(db, None if story_id is None else [r[0] for r in rows if r[1] == story_id])
     evidence = _evidence_of(db, _Texts(db), list(claims))
     out: list[dict[str, Any]] = []
     done: set[tuple[str, str]] = set()
     for row in rows:
-        cid, story, lines = row[0], row[1], _why_lines(row[6])
+        cid, story = row[0], row[1]
         if story_id and story != story_id:
             continue
         spans = evidence.get(cid, [])
-        elsewhere: set[str] = set()
         for other in json.loads(row[5]):
-            if other not in claims:
-                continue
-            theirs = set(_why_lines(claims[other][6]))
-            elsewhere |= theirs
             pair = (min(cid, other), max(cid, other))
-            if pair in done:
+            if other not in claims or pair in done:
                 continue
             done.add(pair)
-            shared = [w for w in lines if w in theirs]
+            rec = pairs.get(pair)
+            why, count = (rec.why, rec.pairs) if rec else (None, 0)
             o_spans = evidence.get(other, [])
-            quoted = next(iter(_quoted(_by_text(spans), shared[0])), None) if shared else None
-            o_quoted = next(iter(_quoted(_by_text(o_spans), shared[0])), None) if shared else None
+            quoted = next(iter(_quoted(_by_text(spans), why)), None) if why else None
+            o_quoted = next(iter(_quoted(_by_text(o_spans), why)), None) if why else None
             sides = [
                 _side(row, spans, quoted, len(spans)),
                 _side(claims[other], o_spans, o_quoted, len(o_spans)),
             ]
-            out.append(_conflict(row, [cid, other], shared, sides))
-        own = [w for w in lines if w not in elsewhere]
-        by_text = _by_text(spans)
-        pairs = [q for w in own if len(q := _quoted(by_text, w)) >= 2]
-        if pairs:  # sentences of this one claim that disagree with each other
-            first = {q[0]["article_id"] + str(q[0]["start"]) for q in pairs}
-            second = {q[1]["article_id"] + str(q[1]["start"]) for q in pairs}
+            out.append(_conflict(row, [cid, other], why, count, sides))
+        own = pairs.get((cid, cid))
+        both = _quoted(_by_text(spans), own.why) if own else []
+        if own and len(both) >= 2:  # sentences of this one claim that disagree with each other
             sides = [
-                _side(row, spans, pairs[0][0], len(first), own=True),
-                _side(row, spans, pairs[0][1], len(second), own=True),
+                _side(row, spans, both[0], own.first_sentences or 1, own=True),
+                _side(row, spans, both[1], own.second_sentences or 1, own=True),
             ]
-            out.append(_conflict(row, [cid, cid], own, sides))
+            out.append(_conflict(row, [cid, cid], own.why, own.pairs, sides))
     return out
 
 

@@ -8,10 +8,13 @@ queue on an advisory lock, so a migration runs once however many runs start at t
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from counterpoint.model.claim import WHY_KEPT, ClaimConflict
+from counterpoint.store.claims import quoted_texts
 from counterpoint.store.dialect import Conn, ddl_to_postgres, migration_lock
 
 Migration = Callable[[Conn], None]
@@ -484,10 +487,87 @@ def m014_output_fragments(db: Conn) -> None:
     )
 
 
+def m015_claim_conflicts(db: Conn) -> None:
+    """Each disagreeing pair of claims once, and a claim's reasons capped at ``WHY_KEPT`` with a count.
+
+    Claims kept every reason (one per disagreeing sentence pair) and the conflicts list paired
+    claims by the reasons they shared: 209 MB of reasons at 10k articles, read whole on every write
+    of analysis.json. An existing store's pairs are derived from those reasons as the conflicts
+    list did, scope by scope; then the reasons are cut to the first ``WHY_KEPT``.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE claim_conflicts (
+            first_id TEXT NOT NULL,               -- first == second: sentences of one claim disagree
+            second_id TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            why TEXT NOT NULL,                    -- the first reason
+            pairs INTEGER NOT NULL,               -- distinct reasons (disagreeing sentence pairs)
+            first_sentences INTEGER,              -- own disputes: distinct sentences per side
+            second_sentences INTEGER,
+            PRIMARY KEY (first_id, second_id)
+        );
+        CREATE INDEX claim_conflicts_second ON claim_conflicts(second_id);
+        CREATE INDEX claim_conflicts_scope ON claim_conflicts(scope_id);
+        ALTER TABLE claims ADD COLUMN why_count INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+    scopes = [r[0] for r in db.execute("SELECT DISTINCT scope_id FROM claims WHERE why IS NOT NULL")]
+    for scope in scopes:
+        rows = db.execute(
+            "SELECT id, conflicts_with, why FROM claims WHERE scope_id = ? AND why IS NOT NULL"
+            " ORDER BY position",
+            (scope,),
+        ).fetchall()
+        lines = {cid: [w for w in why.split("\n") if w] for cid, _c, why in rows}
+        pairs = claim_pairs_from_reasons([(cid, json.loads(c)) for cid, c, _w in rows], lines)
+        db.executemany(
+            "INSERT INTO claim_conflicts (first_id, second_id, scope_id, why, pairs, first_sentences,"
+            " second_sentences) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.first, c.second, scope, c.why, c.pairs, c.first_sentences, c.second_sentences)
+                for c in pairs
+            ],
+        )
+        db.executemany(
+            "UPDATE claims SET why = ?, why_count = ? WHERE id = ?",
+            [("\n".join(ws[:WHY_KEPT]), len(ws), cid) for cid, ws in lines.items()],
+        )
+
+
+def claim_pairs_from_reasons(
+    claims: Sequence[tuple[str, list[str]]], lines: dict[str, list[str]]
+) -> list[ClaimConflict]:
+    """The disagreeing pairs of one scope's claims (id, conflicts_with; in display order) from every
+    claim's full list of reasons, as the conflicts list paired them before pairs were stored: two
+    claims share the reasons of their sentence pairs; the reasons a claim shares with no other
+    claim are between its own sentences."""
+    out: list[ClaimConflict] = []
+    done: set[tuple[str, str]] = set()
+    for cid, others in claims:
+        mine, elsewhere = lines.get(cid, []), set()
+        for other in others:
+            if other not in lines:
+                continue
+            theirs = set(lines[other])
+            elsewhere |= theirs
+            pair = (min(cid, other), max(cid, other))
+            if pair not in done:
+                done.add(pair)
+                shared = [w for w in mine if w in theirs]
+                out.append(ClaimConflict(cid, other, shared[0] if shared else "", len(shared)))
+        own = [w for w in mine if w not in elsewhere]
+        if own:
+            firsts, seconds = zip(*(quoted_texts(w) for w in own), strict=True)
+            out.append(ClaimConflict(cid, cid, own[0], len(own), len(set(firsts)), len(set(seconds))))
+    return out
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_language_layers, m003_search, m004_stories, m005_claims, m006_story_frames,
     m007_corpus_stages, m008_claim_state, m010_inferred_dates, m011_events, m012_portable,
-    m013_mention_names, m014_output_fragments,
+    m013_mention_names, m014_output_fragments, m015_claim_conflicts,
 ]  # fmt: skip
 
 
