@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -255,3 +256,56 @@ def test_the_local_engine_moves_a_long_stage_to_its_pool_and_commits_in_partitio
         here = _PooledStep(SETTINGS)
         engine.run_step(store, free, here)
         assert {pid for _p, pid in here.seen} == {os.getpid()}
+
+
+class _HeavyStep(_PooledStep):
+    """Partitions of ~1 MB each; one (``odd``) holds a lock, which cannot be pickled."""
+
+    def __init__(self, settings: Settings, odd: int = -1) -> None:
+        super().__init__(settings)
+        self.odd = odd
+        self.committed_when_made: list[int] = []  # results committed when each partition was made
+
+    def partitions(self, store: Store) -> Iterator[Any]:
+        import threading
+
+        for k in range(12):
+            self.committed_when_made.append(len(self.seen))
+            yield (k, threading.Lock() if k == self.odd else b"x" * 1_000_000)
+
+    def key(self, part: Any) -> str:
+        return f"part {part[0]}"
+
+    def compute(self, part: Any) -> tuple[int, int]:
+        return part[0], os.getpid()
+
+
+def test_the_local_pool_holds_at_most_its_byte_budget_of_partitions_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from counterpoint.runners import local
+
+    store = open_store(str(tmp_path / "p.db"))
+    heavy = corpus_stage("heavy", needs=(), provides=("h",))(_HeavyStep)
+    # room for one ~1 MB pickle: each partition waits for the one before it to be committed
+    monkeypatch.setattr(local, "IN_FLIGHT_BYTES", 1_500_000)
+    step = _HeavyStep(SETTINGS)
+    assert local.LocalEngine(workers=2, pool_after=0.0).run_step(store, heavy, step) == {"done": 12}
+    assert [p for p, _pid in step.seen] == list(range(12))
+    assert {pid for _p, pid in step.seen[1:]} - {os.getpid()}, "computed by the pool"
+    # partition k (k >= 2) is made only once k - 1 results are committed; 2 x workers in flight
+    # without the budget would let it be made with k - 3 committed
+    assert all(n >= k - 1 for k, n in enumerate(step.committed_when_made))
+
+
+def test_a_partition_that_cannot_be_pickled_is_computed_in_the_driver_in_order(tmp_path: Path) -> None:
+    from counterpoint.runners.local import LocalEngine
+
+    store = open_store(str(tmp_path / "p.db"))
+    heavy = corpus_stage("heavy", needs=(), provides=("h",))(_HeavyStep)
+    step = _HeavyStep(SETTINGS, odd=5)
+    assert LocalEngine(workers=2, pool_after=0.0).run_step(store, heavy, step) == {"done": 12}
+    assert [p for p, _pid in step.seen] == list(range(12))
+    pid_of = dict(step.seen)
+    assert pid_of[5] == os.getpid()
+    assert pid_of[6] != os.getpid(), "the pool goes on after it"

@@ -30,18 +30,23 @@ log = logging.getLogger("counterpoint")
 #: progress callback of a corpus stage: (stage name, partitions done)
 StageProgress = Callable[[str, int], None]
 
-#: where a stateless stage's partitions are computed: (step, partitions) -> (partition, result or the
-#: exception its compute raised), in partition order (e.g. ``runners.ray`` runs them as Ray tasks)
-Compute = Callable[[CorpusStep, Iterable[Any]], Iterator[tuple[Any, Any]]]
+#: where a stateless stage's partitions are computed: (step, partitions) -> (the partition's key, its
+#: result or the exception its compute raised), in partition order (e.g. ``runners.ray`` runs them as
+#: Ray tasks). Only the key comes back: a partition that was sent away need not be held until its
+#: result is committed (a claim scope of a big storyline is ~250 MB of facts and vectors).
+Compute = Callable[[CorpusStep, Iterable[Any]], Iterator[tuple[str, Any]]]
 
 
-def compute_here(step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+def compute_here(step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[str, Any]]:
     """Compute each partition in this process, one after another (what a sequential stage needs)."""
     for part in parts:
+        key = step.key(part)
         try:
-            yield part, step.compute(part)
+            result = step.compute(part)
         except Exception as exc:  # noqa: BLE001 - handed to run_step, which records it
-            yield part, exc
+            result = exc
+        del part  # not held while the result is committed
+        yield key, result
 
 
 def run_step(
@@ -62,7 +67,7 @@ def run_step(
     store.clear_failures(stage.name)
     failed = 0
     where = compute if compute is not None and not stage.sequential else compute_here
-    for done, (part, result) in enumerate(where(step, step.partitions(store)), start=1):
+    for done, (key, result) in enumerate(where(step, step.partitions(store)), start=1):
         try:
             if isinstance(result, Exception):
                 raise result
@@ -70,7 +75,6 @@ def run_step(
         except Exception as exc:  # noqa: BLE001 - one bad partition is recorded, never a crashed run
             failed += 1
             reason = f"{type(exc).__name__}: {exc}"[:300]
-            key = step.key(part)
             store.record_failure(stage.name, key, reason)
             log.warning("stage %s failed on %s: %s", stage.name, key, reason)
             if stage.sequential:

@@ -165,27 +165,29 @@ class RayEngine:
 
     # corpus stages ----------------------------------------------------------------------------
 
-    def _compute(self, step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    def _compute(self, step: CorpusStep, parts: Iterable[Any]) -> Iterator[tuple[str, Any]]:
         """Each partition as a Ray task, at most two per CPU in flight, results in partition order."""
         try:
             step_ref = ray.put(step)
         except (TypeError, pickle.PicklingError, AttributeError):
             yield from compute_here(step, parts)  # a step holding something unpicklable stays here
             return
-        in_flight: deque[tuple[Any, Any]] = deque()
+        # the driver keeps a sent partition's key only: its arguments live in Ray's object store
+        in_flight: deque[tuple[str, Any]] = deque()
 
-        def done() -> tuple[Any, Any]:
-            part, ref = in_flight.popleft()
+        def done() -> tuple[str, Any]:
+            key, ref = in_flight.popleft()
             try:
-                return part, ray.get(ref)
+                return key, ray.get(ref)
             except ray.exceptions.RayTaskError as exc:
                 cause = exc.cause if isinstance(exc.cause, Exception) else exc
-                return part, cause
+                return key, cause
             except ray.exceptions.RayError as exc:
-                return part, exc
+                return key, exc
 
         for part in parts:
-            in_flight.append((part, self._remote.remote(step_ref, part)))
+            in_flight.append((step.key(part), self._remote.remote(step_ref, part)))
+            del part
             if len(in_flight) >= 2 * self.cpus:
                 yield done()
         while in_flight:
