@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,14 +61,18 @@ def pools_for(n: int, mode: str) -> tuple[list[str], list[str]] | None:
 def cluster_config(settings: str) -> object:
     """A ``ClusterConfig`` from "field=value,field=value" (numbers or true/false), defaults otherwise."""
     from counterpoint.stories.cluster import ClusterConfig
+    from counterpoint.stories.groups import GroupConfig
 
     kw: dict[str, object] = {}
+    grp: dict[str, object] = {}
     for item in filter(None, settings.split(",")):
         key, value = item.split("=", 1)
-        kw[key.strip()] = (
-            value.strip().lower() == "true" if value.strip().lower() in ("true", "false") else (float(value))
-        )
-    return ClusterConfig(**kw)  # type: ignore[arg-type]
+        val = value.strip().lower() == "true" if value.strip().lower() in ("true", "false") else float(value)
+        if key.strip().startswith("groups."):  # the run grouping's fields, e.g. groups.enabled=false
+            grp[key.strip().removeprefix("groups.")] = val
+        else:
+            kw[key.strip()] = val
+    return ClusterConfig(**kw, groups=GroupConfig(**grp))  # type: ignore[arg-type]
 
 
 def run_size(
@@ -106,49 +111,68 @@ def run_size(
     )
     done = 0
     started = time.process_time()
+    slice_size = clusterer.config.groups.max_articles
+    prepared: list[tuple[list[Any], list[Any], np.ndarray]] = []
+    hints: dict[str, tuple[str, float]] = {}
     while done < n:
-        t0 = time.process_time()
-        batch = [next(gen) for _ in range(min(BATCH, n - done))]
-        docs = []
-        for k, a in enumerate(batch):
-            text = "\n\n".join(a.paragraphs)
-            ents = tuple(
-                content_id("entity:" + name_key(nm)) for nm in a.names for _ in range(max(1, text.count(nm)))
+        if not prepared:
+            # the stage groups a run's new articles in slices before clustering them (groups.py)
+            got = 0
+            while got < slice_size and done + got < n:
+                t0 = time.process_time()
+                batch = [next(gen) for _ in range(min(BATCH, n - done - got))]
+                docs = []
+                for k, a in enumerate(batch):
+                    text = "\n\n".join(a.paragraphs)
+                    ents = tuple(
+                        content_id("entity:" + name_key(nm))
+                        for nm in a.names
+                        for _ in range(max(1, text.count(nm)))
+                    )
+                    docs.append(
+                        StoryDoc(
+                            f"a{done + got + k}", a.outlet, a.published.isoformat(), a.title, text, "en", ents
+                        )
+                    )
+                t["generate"] += time.process_time() - t0
+
+                t0 = time.process_time()
+                for k, (a, d) in enumerate(zip(batch, docs, strict=True)):
+                    link, _sig = dedup.add(d.article_id, d.text)
+                    copies += a.copy_of is not None
+                    if link is not None:
+                        found_copies += a.copy_of is not None
+                        docs[k] = StoryDoc(
+                            d.article_id, d.outlet, d.published, d.title, d.text, d.language, d.entity_ids,
+                            link.duplicate_of,
+                        )  # fmt: skip
+                t["dedup"] += time.process_time() - t0
+
+                t0 = time.process_time()
+                docs = [replace(d, frame=event_frame(d.title, d.text)) for d in docs]
+                t["event frames"] += time.process_time() - t0
+
+                t0 = time.process_time()
+                if clusterer.config.lead_weight or recheck:
+                    docs = [replace(d, lead=lead_features(d.title, d.text)) for d in docs]  # once per article
+                t["lead features"] += time.process_time() - t0
+
+                t0 = time.process_time()
+                todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
+                vectors = np.zeros((len(docs), 384), dtype=np.float32)
+                vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
+                t["embed (hashing)"] += time.process_time() - t0
+                prepared.append((batch, docs, vectors))
+                got += len(batch)
+            t0 = time.process_time()
+            hints = clusterer.group(
+                [d for _b, ds, _v in prepared for d in ds], np.concatenate([v for _b, _d, v in prepared])
             )
-            docs.append(
-                StoryDoc(f"a{done + k}", a.outlet, a.published.isoformat(), a.title, text, "en", ents)
-            )
-        t["generate"] += time.process_time() - t0
+            t["group"] += time.process_time() - t0
+        batch, docs, vectors = prepared.pop(0)
 
         t0 = time.process_time()
-        for k, (a, d) in enumerate(zip(batch, docs, strict=True)):
-            link, _sig = dedup.add(d.article_id, d.text)
-            copies += a.copy_of is not None
-            if link is not None:
-                found_copies += a.copy_of is not None
-                docs[k] = StoryDoc(
-                    d.article_id, d.outlet, d.published, d.title, d.text, d.language, d.entity_ids,
-                    link.duplicate_of,
-                )  # fmt: skip
-        t["dedup"] += time.process_time() - t0
-
-        t0 = time.process_time()
-        docs = [replace(d, frame=event_frame(d.title, d.text)) for d in docs]
-        t["event frames"] += time.process_time() - t0
-
-        t0 = time.process_time()
-        if clusterer.config.lead_weight or recheck:
-            docs = [replace(d, lead=lead_features(d.title, d.text)) for d in docs]  # once per article
-        t["lead features"] += time.process_time() - t0
-
-        t0 = time.process_time()
-        todo = [i for i, d in enumerate(docs) if d.duplicate_of is None]
-        vectors = np.zeros((len(docs), 384), dtype=np.float32)
-        vectors[todo] = embed([embed_text(docs[i]) for i in todo], embedder)
-        t["embed (hashing)"] += time.process_time() - t0
-
-        t0 = time.process_time()
-        assigned = clusterer.add(docs, vectors)
+        assigned = clusterer.add(docs, vectors, hints=hints)
         clusterer.changes()  # what a runner persists each batch
         t["cluster"] += time.process_time() - t0
 
@@ -195,6 +219,7 @@ def run_size(
         + t["event frames"]
         + t["lead features"]
         + t["embed (hashing)"]
+        + t["group"]
         + t["cluster"]
         + t["recheck"]
         + t["storylines"]

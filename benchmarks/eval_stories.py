@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -56,6 +57,9 @@ DATA = ROOT.parent / "shared" / "eval" / "ecbplus-story-clusters" / "docs_story_
 NEUS = ROOT.parent / "shared" / "eval" / "neus-allsides-val" / "val.source"
 #: the baseline's cosine-distance threshold, fixed before looking at NeuS (the ECB+ sweep's range)
 BASELINE_THRESHOLD = 0.7
+#: ``--grouping``: analyze with ``story_grouping = true`` (stories/groups.py), replays and ECB+ with
+#: ``groups.enabled=true``
+GROUPING = False
 _ITEM = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)$", re.S)
 
 
@@ -108,19 +112,24 @@ def cluster_config(settings: str) -> ClusterConfig:
 
     top: dict[str, object] = {}
     sub: dict[str, object] = {}
+    grp: dict[str, object] = {}
     for item in filter(None, settings.split(",")):
         key, value = (x.strip() for x in item.split("=", 1))
         val: object = value.lower() == "true" if value.lower() in ("true", "false") else float(value)
         if isinstance(val, float) and val.is_integer() and key.split(".")[-1] in _INT_FIELDS:
             val = int(val)
+        if key.startswith("groups."):
+            grp[key.removeprefix("groups.")] = val
+            continue
         (sub if key.startswith("split.") else top)[key.removeprefix("split.")] = val
     config = ClusterConfig(**top)  # type: ignore[arg-type]
+    config = replace(config, groups=replace(config.groups, **grp)) if grp else config  # type: ignore[arg-type]
     return replace(config, split=replace(config.split, **sub)) if sub else config  # type: ignore[arg-type]
 
 
 _INT_FIELDS = {"ann_k", "block_entities", "block_cap", "grace_days", "max_gap_days", "story_entities",
                "lead_candidates", "story_lead", "full_names", "min_members", "max_groups", "min_part",
-               "small", "sample"}  # fmt: skip
+               "small", "sample", "neighbours", "scale_k", "max_articles", "block"}  # fmt: skip
 
 
 def neus_articles(limit: int = 0) -> list[tuple[int, str, str]]:
@@ -144,7 +153,8 @@ def analyze_neus(articles: Sequence[tuple[int, str, str]], work: Path) -> tuple[
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "counterpoint", "analyze", str(inputs), "--out", str(work / "out"),
            "--db", str(work / "neus.db")]  # fmt: skip
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    env = {**os.environ, "COUNTERPOINT_STORY_GROUPING": "true"} if GROUPING else None
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     seconds = time.perf_counter() - t0
     analysis = json.loads((work / "out" / "analysis.json").read_text(encoding="utf-8"))
     source = {a["id"]: Path(a["source"]).name for a in analysis["articles"]}
@@ -211,10 +221,11 @@ def cluster_online(
 
     clusterer = StoryClusterer(config)
     members = MemberIndex()
+    hints = clusterer.group(docs, vectors)  # the whole input is one run
     for start in range(0, len(docs), batch):
         part = list(docs[start : start + batch])
         vecs = vectors[start : start + batch]
-        assigned = clusterer.add(part, vecs)
+        assigned = clusterer.add(part, vecs, hints=hints)
         clusterer.changes()
         members.assign(
             [
@@ -306,6 +317,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents / stories (smoke test)")
     ap.add_argument("--only", choices=("neus", "ecb"), help="run one of the two evaluations")
+    ap.add_argument(
+        "--grouping", action="store_true", help="turn the run grouping on (story_grouping = true)"
+    )
     ap.add_argument("--work", type=Path, help="keep the NeuS run (inputs, database) in this directory")
     ap.add_argument(
         "--replay", nargs="?", const="", metavar="SETTINGS",
@@ -313,6 +327,11 @@ def main() -> int:
         " 'field=value,...' ('split.cut=0.6' for the re-check); also applied to ECB+",
     )  # fmt: skip
     args = ap.parse_args()
+    if args.grouping:
+        global GROUPING
+        GROUPING = True
+        if args.replay is not None:
+            args.replay = ",".join(filter(None, ["groups.enabled=true", args.replay]))
     if args.only != "ecb":
         if NEUS.is_file():
             eval_neus(args.limit, args.work, args.replay)
@@ -367,7 +386,11 @@ def main() -> int:
             random.Random(seed).shuffle(order)
         t0 = time.perf_counter()
         story = cluster_online(
-            [docs[i] for i in order], vectors[order], config=cluster_config(args.replay or "")
+            [docs[i] for i in order],
+            vectors[order],
+            config=cluster_config(
+                ",".join(filter(None, ["groups.enabled=true" if GROUPING else "", args.replay]))
+            ),
         )
         t_cluster = time.perf_counter() - t0
         results[name] = scores(gold_story, gold_topic, [story[d.article_id] for d in docs])

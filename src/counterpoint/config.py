@@ -62,6 +62,10 @@ class Settings:
     #: re-check that splits a grown story holding two events (better stories on real news, ~1.3x the
     #: story stages' cost at 100k articles, docs/BENCHMARKS.md); false keeps the similarity rule alone
     story_event_checks: bool = True
+    #: group each run's new articles among themselves (local-scaled average linkage) before the
+    #: online rule: better stories where each event has a few reports (NeuS AllSides B³ 0.853 ->
+    #: 0.888), but it cuts and mixes larger stories of templated synthetic text (docs/stories.md)
+    story_grouping: bool = False
     #: sentence embeddings for aligning claim candidates (~20-50 per article): empty (the default) uses
     #: ``story_embedder``; "minilm-q8" (the same MiniLM with int8 arithmetic, extra [int8]: ~2.6x
     #: cheaper per real article, but CheckThat MAP@5 0.821 against 0.838), "static" (token vectors

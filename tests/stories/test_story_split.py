@@ -19,6 +19,7 @@ from counterpoint.store.base import SQLStore
 from counterpoint.store.stories import stories_for_output
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.cluster import ClusterConfig, StoryClusterer, story_id_for
+from counterpoint.stories.groups import GroupConfig
 from counterpoint.stories.split import Member, MemberIndex, SplitConfig, decide, groups
 
 SETTINGS = Settings(workers=1, story_embedder="hashing")
@@ -194,11 +195,16 @@ def _two_event_feed(tmp_path: Path) -> Path:
     return folder
 
 
+#: a low threshold merges the two events online, for the re-check to split (the run grouping, off
+#: by default, would keep them apart from the start)
+_MERGING = ClusterConfig(threshold=0.3, groups=GroupConfig(enabled=False))
+
+
 def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLStore, tmp_path: Path) -> None:
     folder = _two_event_feed(tmp_path)
     run(store, [str(folder)], default_pipeline(), SETTINGS)
     store.reset_stories()
-    counts = update_stories(store, SETTINGS, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    counts = update_stories(store, SETTINGS, embedder=_embedder, cluster=_MERGING)
     assert counts["split"] == 1
     stories, _lines, _dups = stories_for_output(store.db)
     by_title = {
@@ -218,7 +224,7 @@ def test_story_stage_splits_through_the_store_and_keeps_memberships(store: SQLSt
     states = {s.id: s for s in store.load_story_states()}
     assert sorted(s.embedded for s in states.values()) == [3, 3]
     # a second run changes nothing
-    again = update_stories(store, SETTINGS, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    again = update_stories(store, SETTINGS, embedder=_embedder, cluster=_MERGING)
     assert again["articles"] == 0
     assert stories_for_output(store.db)[0] == stories
 
@@ -230,7 +236,7 @@ def test_a_split_off_story_stays_in_its_parents_storyline(store: SQLStore, tmp_p
     settings = Settings(workers=1, story_embedder="hashing", story_event_checks=False)
     run(store, [str(folder)], default_pipeline(), settings)
     store.reset_stories()
-    update_stories(store, settings, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    update_stories(store, settings, embedder=_embedder, cluster=_MERGING)
     (state,) = store.load_story_states()
     store.replace_storylines([Storyline("line-x", (state.id,), (), None, None)], ["x"])
     members = [r[0] for r in store.db.execute("SELECT article_id FROM story_articles ORDER BY seq")]
@@ -245,7 +251,7 @@ def test_story_event_checks_off_keeps_the_similarity_rule_alone(store: SQLStore,
     settings = Settings(workers=1, story_embedder="hashing", story_event_checks=False)
     run(store, [str(folder)], default_pipeline(), settings)
     store.reset_stories()
-    counts = update_stories(store, settings, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    counts = update_stories(store, settings, embedder=_embedder, cluster=_MERGING)
     assert counts["split"] == 0
     assert len(stories_for_output(store.db)[0]) == 1
 
@@ -268,3 +274,23 @@ def test_split_reads_words_when_the_lexical_channel_is_on() -> None:
     assert [ids for ids, _b in out] == [{"a2", "a3"}]
     # words shared across the pairs too: one event told twice, kept whole
     assert decide(mems, config, lexical=lambda ms: np.ones((len(ms), len(ms))), lexical_weight=0.5) == []
+
+
+def test_story_stage_groups_a_runs_articles_before_the_online_rule(store: SQLStore, tmp_path: Path) -> None:
+    """With the run grouping on (``story_grouping``), the same low threshold no longer merges the two
+    events: each event's reports are nearer each other than the other event's, so they are two
+    groups from the start, and nothing needs splitting."""
+    folder = _two_event_feed(tmp_path)
+    run(store, [str(folder)], default_pipeline(), SETTINGS)
+    store.reset_stories()
+    grouping = replace(SETTINGS, story_grouping=True)
+    counts = update_stories(store, grouping, embedder=_embedder, cluster=ClusterConfig(threshold=0.3))
+    assert (counts["grouped"], counts["split"], counts["new_stories"]) == (6, 0, 2)
+    by_title = {
+        r[0]: r[1]
+        for r in store.db.execute(
+            "SELECT a.title, s.story_id FROM story_articles s JOIN articles a ON a.id = s.article_id"
+        )
+    }
+    assert len({by_title[f"ferry news {i}"] for i in range(3)}) == 1
+    assert by_title["ferry news 0"] != by_title["quake news 0"]

@@ -97,7 +97,8 @@ def update_stories(
 
     ``embedder`` replaces the stored lead vectors (tests and benchmarks pass a cheap one).
     Counts: ``articles`` assigned by this call, ``new_stories``, ``joined``, ``duplicates``,
-    ``not_compared`` (e.g. non-English), and the totals ``stories`` and ``storylines``.
+    ``not_compared`` (e.g. non-English), ``split`` (stories a re-check split), ``grouped`` (articles
+    the opt-in run grouping put in a group of two or more), and the totals ``stories`` and ``storylines``.
     """
     counts = run_step(store, stories_stage, StoriesStep(settings, embedder=embedder, cluster=cluster))
     counts.update(run_step(store, storylines, StorylinesStep(settings, config=storylines_config)))

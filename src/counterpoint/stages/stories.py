@@ -15,6 +15,7 @@ storyline keeps the stories it held (links are only added), so its claim scope c
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -60,6 +61,7 @@ class ArticleBatch:
     entities: dict[str, tuple[str, ...]]
     vectors: dict[str, np.ndarray]  # stored lead vectors (the rest are embedded in compute)
     story_of: dict[str, str]  # story of exact copies' originals found by the store
+    hints: dict[str, tuple[str, float]] = field(default_factory=dict)  # article -> (group leader, link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,9 @@ class StoriesStep:
         self.recheck = settings.story_event_checks
         if cluster is None and not settings.story_event_checks:
             cluster = ClusterConfig(lead_weight=0.0)  # lead cross-check off: the similarity rule alone
+        if settings.story_grouping:
+            cluster = cluster or ClusterConfig()
+            cluster = replace(cluster, groups=replace(cluster.groups, enabled=True))
         self.clusterer = StoryClusterer(cluster, dim=DIM)
         self.dedup = NearDuplicateIndex()
         self.touched: set[str] = set()
@@ -107,6 +112,7 @@ class StoriesStep:
             "duplicates": 0,
             "not_compared": 0,
             "split": 0,
+            "grouped": 0,
         }
 
     def partitions(self, store: Store) -> Iterator[ArticleBatch | Recheck | Titles]:
@@ -116,21 +122,66 @@ class StoriesStep:
         self.clusterer.load(store.load_story_states(), df, ndocs)
         self.dedup.load(store.load_signatures())
         after = 0
-        while rows := store.unassigned_articles(self.batch, after):
-            after = rows[-1].seq
-            ids = [r.id for r in rows]
-            yield ArticleBatch(
-                rows,
-                store.article_entities(ids),
-                {} if self.embedder is not None else store.lead_vectors(ids, self.model),
-                store.story_of([r.duplicate_of for r in rows if r.duplicate_of]),
-            )
-            # the batch is committed: re-check the stories it grew, from their stored members
-            due = self.clusterer.due()  # called either way: it also forgets the batch's touched stories
-            if due and self.recheck:
-                yield Recheck(store.story_members_for_recheck(due))
+        while (grouped := self._group(store, after)) is not None:
+            hints, upto = grouped
+            while rows := [r for r in store.unassigned_articles(self.batch, after) if r.seq <= upto]:
+                after = rows[-1].seq
+                ids = [r.id for r in rows]
+                yield ArticleBatch(
+                    rows,
+                    store.article_entities(ids),
+                    {} if self.embedder is not None else store.lead_vectors(ids, self.model),
+                    store.story_of([r.duplicate_of for r in rows if r.duplicate_of]),
+                    {i: hints[i] for i in ids if i in hints},
+                )
+                # the batch is committed: re-check the stories it grew, from their stored members
+                due = self.clusterer.due()  # called either way: it also forgets the batch's touched stories
+                if due and self.recheck:
+                    yield Recheck(store.story_members_for_recheck(due))
         ids = sorted(self.touched)
         yield Titles({s: store.story_members(s) for s in ids}, {s: self.clusterer.centroid(s) for s in ids})
+
+    def _group(self, store: Store, after: int) -> tuple[dict[str, tuple[str, float]], int] | None:
+        """Group the next slice of the run's new articles (``stories/groups.py``): the hints the
+        batches of the slice are added with, and the ingest position the slice ends at (None: no
+        articles left). Reads the slice once more than the batches do, keeping only its features."""
+        cfg = self.clusterer.config.groups
+        if not cfg.enabled:  # no grouping: one slice of every article left
+            return ({}, 2**62) if store.unassigned_articles(1, after) else None
+        docs: list[StoryDoc] = []
+        vectors: list[np.ndarray] = []
+        upto = None
+        while len(docs) < cfg.max_articles and (
+            rows := store.unassigned_articles(min(self.batch, cfg.max_articles - len(docs)), after)
+        ):
+            after = upto = rows[-1].seq
+            ids = [r.id for r in rows]
+            entities = store.article_entities(ids)
+            stored = {} if self.embedder is not None else store.lead_vectors(ids, self.model)
+            part = [
+                StoryDoc(r.id, r.outlet, r.published, r.title, r.text, r.language, entities.get(r.id, ()),
+                         r.duplicate_of, event_frame(r.title, r.text, r.dateline), ())
+                for r in rows
+            ]  # fmt: skip
+            vecs = np.zeros((len(part), DIM), dtype=np.float32)
+            missing = []
+            for i, d in enumerate(part):
+                if d.duplicate_of is None and d.english:
+                    if d.article_id in stored:
+                        vecs[i] = stored[d.article_id]
+                    else:
+                        missing.append(i)
+            if missing:
+                fn = self.embedder if self.embedder is not None else encoder(self.model)
+                vecs[missing] = embed([embed_text(part[i]) for i in missing], fn)
+            docs.extend(part)
+            vectors.extend(vecs)
+        if upto is None:
+            return None
+        hints = self.clusterer.group(docs, np.asarray(vectors, dtype=np.float32).reshape(-1, DIM))
+        sizes = Counter(leader for leader, _link in hints.values())
+        self.counts["grouped"] += sum(n for n in sizes.values() if n > 1)  # articles in groups of 2 or more
+        return hints, upto
 
     def key(self, part: ArticleBatch | Recheck | Titles) -> str:
         if isinstance(part, Titles):
@@ -187,7 +238,7 @@ class StoriesStep:
         if missing:
             fn = self.embedder if self.embedder is not None else encoder(self.model)
             vectors[missing] = embed([embed_text(docs[i]) for i in missing], fn)
-        assignments = self.clusterer.add(docs, vectors, part.story_of)
+        assignments = self.clusterer.add(docs, vectors, part.story_of, part.hints)
         embedded = [(docs[i].article_id, vectors[i]) for i in todo if float(np.linalg.norm(vectors[i])) > 0]
         states, df_changes, ndocs = self.clusterer.changes()
         self.touched.update(s.id for s in states)

@@ -53,6 +53,7 @@ from counterpoint.model import content_id
 from counterpoint.model.story import Assignment, EventFrame, StorySplit, StoryState
 from counterpoint.stories import StoryDoc
 from counterpoint.stories.events import clash
+from counterpoint.stories.groups import GroupConfig, GroupItem, Weights, group_articles
 from counterpoint.stories.lead import agreement, comparable, lead_features
 from counterpoint.stories.lexical import lead_terms, mean_cosine, trim, unit_weights
 from counterpoint.stories.split import Member, SplitConfig, decide
@@ -117,6 +118,8 @@ class ClusterConfig:
     story_lead: int = 64
     #: when and how ``recheck`` splits a story the batch touched
     split: SplitConfig = field(default_factory=SplitConfig)
+    #: how ``group`` groups a run's new articles before they are added (``groups.py``)
+    groups: GroupConfig = field(default_factory=GroupConfig)
 
 
 @dataclass(slots=True)
@@ -278,6 +281,7 @@ class StoryClusterer:
         self._postings: dict[str, deque[int]] = {}
         self._enorm: dict[int, tuple[int, float]] = {}  # story key -> (articles seen, entity norm)
         self._fresh: list[int] = []  # stories founded during the current ``add`` call
+        self._grouped: set[int] = set()  # stories founded by this run's grouped articles (``hints``)
         self._df: Counter[str] = Counter()
         self._ndocs = 0
         self._story_of: dict[str, int] = {}
@@ -518,29 +522,66 @@ class StoryClusterer:
 
     # -- assignment -------------------------------------------------------------------------------------
 
+    def group(self, docs: Sequence[StoryDoc], vectors: np.ndarray) -> dict[str, tuple[str, float]]:
+        """Hints for ``add``: a run's new articles (in ingest order) grouped among themselves.
+
+        Copies, other languages and articles without a vector are left out (they are not compared).
+        """
+        cfg = self.config
+        if not cfg.groups.enabled:
+            return {}
+        items = [
+            GroupItem(d.article_id, v, lead_terms(d.title, d.text), tuple(d.entity_ids),
+                      d.frame or EventFrame(), parse_date(d.published))
+            for d, v in zip(docs, np.asarray(vectors, dtype=np.float32), strict=True)
+            if d.duplicate_of is None and d.english and float(np.linalg.norm(v)) > 0
+        ]  # fmt: skip
+        weights = Weights(
+            lexical=cfg.lexical_weight,
+            entity=cfg.entity_weight,
+            full_names=cfg.full_names,
+            grace_days=cfg.grace_days,
+            max_gap_days=cfg.max_gap_days,
+            date_penalty=cfg.date_penalty,
+        )
+        with one_blas_thread():
+            return group_articles(items, weights, self._df, self._ndocs, cfg.groups)
+
     def add(
-        self, docs: Sequence[StoryDoc], vectors: np.ndarray, known: Mapping[str, str] | None = None
+        self,
+        docs: Sequence[StoryDoc],
+        vectors: np.ndarray,
+        known: Mapping[str, str] | None = None,
+        hints: Mapping[str, tuple[str, float]] | None = None,
     ) -> list[Assignment]:
         """Assign each of ``docs`` (row ``i`` of ``vectors`` is doc ``i``'s unit embedding) to a story.
 
         ``known`` maps articles from earlier runs to their story ids, so that a duplicate
         of one of them joins its story. Non-English articles and articles without text are
         kept out of similarity matching and found a story of their own, with a note saying why.
+        ``hints`` (``groups.group_articles``) maps each article the run grouped to its group's
+        leader and its similarity to the group: the leader meets the usual rule, but against stories
+        of earlier runs only (the grouping already weighed this run's articles against each other),
+        and the other members follow it.
         """
         if len(docs) != len(vectors):
             raise ValueError(f"{len(docs)} docs but {len(vectors)} vectors")
         with one_blas_thread():
-            return self._add(docs, vectors, known or {})
+            return self._add(docs, vectors, known or {}, hints or {})
 
     def _add(
-        self, docs: Sequence[StoryDoc], vectors: np.ndarray, known: Mapping[str, str]
+        self,
+        docs: Sequence[StoryDoc],
+        vectors: np.ndarray,
+        known: Mapping[str, str],
+        hints: Mapping[str, tuple[str, float]],
     ) -> list[Assignment]:
         vectors = np.asarray(vectors, dtype=np.float32)
         monthly = self._monthly_candidates(docs, vectors)
         self._fresh = []
         out: list[Assignment] = []
         for i, (doc, vec) in enumerate(zip(docs, vectors, strict=True)):
-            out.append(self._add_one(doc, vec, known, monthly.get(i)))
+            out.append(self._add_one(doc, vec, known, monthly.get(i), hints.get(doc.article_id)))
         if self.config.merge_fresh:
             merged = self._merge_fresh(out)
             if merged:
@@ -574,8 +615,10 @@ class StoryClusterer:
             vec = (f.vsum / f.embedded).astype(np.float32)  # mean member: cos x scale is the mean cosine
             frame = EventFrame(frozenset(f.places), frozenset(f.modes))
             terms = {t: w / f.embedded for t, w in f.terms.items()}  # the mean member's term vector
+            # the grouping kept them apart
+            avoid = self._grouped if key in self._grouped and self.config.groups.keep_apart else None
             best, score = self._best(
-                vec, weights, self._salient(weights), f.first, frame, exclude=key, terms=terms
+                vec, weights, self._salient(weights), f.first, frame, exclude=key, terms=terms, avoid=avoid
             )
             if best is None or score < self.config.threshold:
                 continue
@@ -673,7 +716,12 @@ class StoryClusterer:
         return out
 
     def _add_one(
-        self, doc: StoryDoc, vec: np.ndarray, known: Mapping[str, str], monthly: list[np.ndarray] | None
+        self,
+        doc: StoryDoc,
+        vec: np.ndarray,
+        known: Mapping[str, str],
+        monthly: list[np.ndarray] | None,
+        hint: tuple[str, float] | None = None,
     ) -> Assignment:
         day = parse_date(doc.published)
         if doc.duplicate_of is not None:
@@ -708,12 +756,27 @@ class StoryClusterer:
         lead = doc.lead if doc.lead is not None else lead_features(doc.title, doc.text)
         if not self.config.lead_weight:
             lead = ()
-        best, best_score = self._best(vec, doc_w, salient, day, frame, monthly, lead=lead, terms=terms)
+        avoid: set[int] | None = None
+        if hint is not None:
+            leader, link = hint
+            key = self._story_of.get(leader) if leader != doc.article_id else None
+            if key is not None and key in self._stories:  # a member follows its group's leader
+                s = self._stories[key]
+                self._join(s, doc, day, vec, ents, salient, frame, lead, terms)
+                return Assignment(doc.article_id, s.id, link)
+            if self.config.groups.keep_apart:
+                avoid = self._grouped  # the grouping weighed this run's articles against each other
+        best, best_score = self._best(
+            vec, doc_w, salient, day, frame, monthly, lead=lead, terms=terms, avoid=avoid
+        )
         if best is not None and best_score >= self.config.threshold:
             s = self._stories[best]
             self._join(s, doc, day, vec, ents, salient, frame, lead, terms)
             return Assignment(doc.article_id, s.id, round(best_score, 4))
-        return self._found(doc, day, vec, None, ents, salient, frame, lead, terms)
+        founded = self._found(doc, day, vec, None, ents, salient, frame, lead, terms)
+        if hint is not None:
+            self._grouped.add(self._by_id[founded.story_id])
+        return founded
 
     def _candidates(
         self, vec: np.ndarray, salient: Sequence[str], day: date | None, monthly: list[np.ndarray] | None
@@ -763,6 +826,7 @@ class StoryClusterer:
         exclude: int | None = None,
         lead: tuple[str, ...] = (),
         terms: Mapping[str, float] | None = None,
+        avoid: set[int] | None = None,
     ) -> tuple[int | None, float]:
         """The best candidate story and its score. ``terms``: the article's unit TF-IDF vector (or a
         story's mean member vector, for ``merge_fresh``); ``vec`` likewise for the embedding."""
@@ -770,6 +834,8 @@ class StoryClusterer:
         keys = self._candidates(vec, salient, day, monthly)
         if exclude is not None:
             keys = keys[keys != exclude]
+        if avoid:  # per candidate: the set grows with the run, the candidates do not
+            keys = keys[np.fromiter((k not in avoid for k in keys.tolist()), dtype=bool, count=len(keys))]
         penalties = np.zeros(len(keys))
         if day is not None and len(keys):
             # gap to the nearest end of each candidate's span; undated stories pay no date penalty
