@@ -111,7 +111,9 @@ def run_size(
     )
     done = 0
     started = time.process_time()
-    slice_size = clusterer.config.groups.max_articles
+    # as the stage does: with grouping off it reads one batch at a time, not a slice
+    groups = clusterer.config.groups
+    slice_size = groups.max_articles if groups.enabled else BATCH
     prepared: list[tuple[list[Any], list[Any], np.ndarray]] = []
     hints: dict[str, tuple[str, float]] = {}
     while done < n:
