@@ -14,8 +14,9 @@ the articles it adds are grouped among themselves:
   a pair whose event frames clash counts -1, whatever else they share;
 * candidate pairs only: each article's ``neighbours`` nearest by MiniLM cosine (blocked matrix
   products), so never all pairs of the run are scored;
-* local scaling (cross-domain similarity local scaling): ``2·sim(a, b) − r(a) − r(b)``, where
-  ``r(x)`` is the mean similarity of ``x`` to its ``scale_k`` most similar candidates: a pair
+* local scaling (cross-domain similarity local scaling, in part): ``2·sim(a, b) − w·(r(a) + r(b))``,
+  where ``r(x)`` is the mean similarity of ``x`` to its ``scale_k`` most similar candidates and
+  ``w`` is ``scale_weight`` (0.6: at 1 a story of many near-alike reports falls apart): a pair
   counts as close when it is close *for these two articles*, which is what separates two events
   of one dense topic (two jobs reports) while still joining differently worded reports of one;
 * average linkage: two groups linked by at least one candidate pair merge while the mean scaled
@@ -31,6 +32,9 @@ online rule almost alone. Cost: one matrix product per block of ``block`` articl
 candidates, then a heap-driven linkage over ~``2 × neighbours`` candidate pairs per article, whose
 group-to-group sums are computed once per pair of neighbouring groups and then added up as groups
 merge: near-linear in the run's size while stories stay small next to it.
+
+Off by default (``story_grouping``): it helps where each event has a few reports and many events
+share a topic (NeuS), and cuts apart stories of many closely worded reports (docs/stories.md).
 """
 
 from __future__ import annotations
