@@ -163,25 +163,29 @@ class StoriesStep:
                          r.duplicate_of, event_frame(r.title, r.text, r.dateline), ())
                 for r in rows
             ]  # fmt: skip
-            vecs = np.zeros((len(part), DIM), dtype=np.float32)
-            missing = []
-            for i, d in enumerate(part):
-                if d.duplicate_of is None and d.english:
-                    if d.article_id in stored:
-                        vecs[i] = stored[d.article_id]
-                    else:
-                        missing.append(i)
-            if missing:
-                fn = self.embedder if self.embedder is not None else encoder(self.model)
-                vecs[missing] = embed([embed_text(part[i]) for i in missing], fn)
             docs.extend(part)
-            vectors.extend(vecs)
+            vectors.extend(self._vectors(part, stored))
         if upto is None:
             return None
         hints = self.clusterer.group(docs, np.asarray(vectors, dtype=np.float32).reshape(-1, DIM))
         sizes = Counter(leader for leader, _link in hints.values())
         self.counts["grouped"] += sum(n for n in sizes.values() if n > 1)  # articles in groups of 2 or more
         return hints, upto
+
+    def _vectors(self, docs: list[StoryDoc], stored: dict[str, np.ndarray]) -> np.ndarray:
+        """Lead vectors of ``docs``: stored ones, the rest embedded; zeros for copies and other languages."""
+        vectors = np.zeros((len(docs), DIM), dtype=np.float32)
+        missing = []
+        for i, d in enumerate(docs):
+            if d.duplicate_of is None and d.english:
+                if d.article_id in stored:
+                    vectors[i] = stored[d.article_id]
+                else:
+                    missing.append(i)
+        if missing:
+            fn = self.embedder if self.embedder is not None else encoder(self.model)
+            vectors[missing] = embed([embed_text(docs[i]) for i in missing], fn)
+        return vectors
 
     def key(self, part: ArticleBatch | Recheck | Titles) -> str:
         if isinstance(part, Titles):
@@ -230,14 +234,7 @@ class StoriesStep:
                 sigs.append((r.id, sig))
             docs.append(doc)
         todo = [i for i, d in enumerate(docs) if d.duplicate_of is None and d.english]
-        vectors = np.zeros((len(docs), DIM), dtype=np.float32)
-        missing = [i for i in todo if docs[i].article_id not in part.vectors]
-        for i in todo:
-            if docs[i].article_id in part.vectors:
-                vectors[i] = part.vectors[docs[i].article_id]
-        if missing:
-            fn = self.embedder if self.embedder is not None else encoder(self.model)
-            vectors[missing] = embed([embed_text(docs[i]) for i in missing], fn)
+        vectors = self._vectors(docs, part.vectors)
         assignments = self.clusterer.add(docs, vectors, part.story_of, part.hints)
         embedded = [(docs[i].article_id, vectors[i]) for i in todo if float(np.linalg.norm(vectors[i])) > 0]
         states, df_changes, ndocs = self.clusterer.changes()
